@@ -1,0 +1,155 @@
+package records
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// AccessView is an access record as shown to a client or the data officer: the
+// record plus the actor's username, display name and role. The names are of
+// staff accounts, looked up at read time; the log itself keeps only ids.
+type AccessView struct {
+	AccessRecord
+	ActorUsername string `json:"actor_username"`
+	ActorName     string `json:"actor_name,omitempty"`
+}
+
+// AccessFilter narrows an access-log search. Zero fields do not filter.
+type AccessFilter struct {
+	ClientID string
+	Actor    string // a username
+	Action   Action
+	Outcome  Outcome
+	Rule     Rule
+	From, To time.Time
+	// AfterSeq pages: records with seq below it (newest first). 0 starts at the head.
+	BeforeSeq int64
+	Limit     int
+}
+
+const maxPage = 500
+
+// AccessLog searches the access log for the data officer, newest first. The
+// search itself is recorded (purpose audit). EFORBIDDEN for other roles.
+func (s *Store) AccessLog(ctx context.Context, a Actor, f AccessFilter) ([]AccessView, error) {
+	if a.Role != RoleDataOfficer {
+		return nil, forbidden("only the data officer searches the access log")
+	}
+	if f.Limit <= 0 || f.Limit > maxPage {
+		f.Limit = 100
+	}
+	if f.Action != "" && !validAction(f.Action) {
+		return nil, invalid("action", "unknown action %q", f.Action)
+	}
+	var out []AccessView
+	err := s.write(ctx, func(w *wtx) error {
+		var err error
+		if out, err = w.searchAccessLog(f); err != nil {
+			return err
+		}
+		return w.record(entry{actor: a, clientID: f.ClientID, kind: "access_log", action: ActionRead,
+			purpose: PurposeAudit, rule: RuleAudit, outcome: OutcomeOK})
+	})
+	return out, err
+}
+
+// ClientAccessLog is the client's view of who read their file, when and why,
+// newest first (including their own reads). Reading it is recorded too.
+// EFORBIDDEN (with a denied record) for anyone but the client.
+func (s *Store) ClientAccessLog(ctx context.Context, a Actor, clientID string, beforeSeq int64, limit int) ([]AccessView, error) {
+	if limit <= 0 || limit > maxPage {
+		limit = 100
+	}
+	var out []AccessView
+	err := s.write(ctx, func(w *wtx) error {
+		if a.Role != RoleClient {
+			return w.deny(entry{actor: a, clientID: clientID, kind: "access_log", action: ActionRead, purpose: PurposeOwnFile},
+				"only the client reads their own access log here")
+		}
+		g, err := w.authorize(a, clientID, PurposeOwnFile, "access_log", ActionRead)
+		if err != nil {
+			return err
+		}
+		if out, err = w.searchAccessLog(AccessFilter{ClientID: clientID, BeforeSeq: beforeSeq, Limit: limit}); err != nil {
+			return err
+		}
+		return w.record(g.entry("access_log", nil, ActionRead))
+	})
+	return out, err
+}
+
+func validAction(a Action) bool {
+	switch a {
+	case ActionRead, ActionCreate, ActionCorrect, ActionExport, ActionDestroy:
+		return true
+	}
+	return false
+}
+
+func (w *wtx) searchAccessLog(f AccessFilter) ([]AccessView, error) {
+	var where []string
+	var args []any
+	add := func(cond string, arg any) {
+		where = append(where, cond)
+		args = append(args, arg)
+	}
+	if f.ClientID != "" {
+		add("l.client_id = ?", f.ClientID)
+	}
+	if f.Actor != "" {
+		add("u.username = ?", strings.ToLower(f.Actor))
+	}
+	if f.Action != "" {
+		add("l.action = ?", string(f.Action))
+	}
+	if f.Outcome != "" {
+		add("l.outcome = ?", string(f.Outcome))
+	}
+	if f.Rule != "" {
+		add("l.rule = ?", string(f.Rule))
+	}
+	if !f.From.IsZero() {
+		add("l.at >= ?", ms(f.From))
+	}
+	if !f.To.IsZero() {
+		add("l.at < ?", ms(f.To))
+	}
+	if f.BeforeSeq > 0 {
+		add("l.seq < ?", f.BeforeSeq)
+	}
+	q := `SELECT l.seq, l.id, l.at, l.actor_id, l.actor_role, l.client_id, l.record_kind, l.record_ids,
+		l.action, l.purpose, l.rule, l.grant_id, l.remote, l.outcome, l.prev_hash, l.hash,
+		COALESCE(u.username, l.actor_id), COALESCE(u.display_name, '')
+		FROM access_log l LEFT JOIN users u ON u.id = l.actor_id`
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	q += fmt.Sprintf(" ORDER BY l.seq DESC LIMIT %d", f.Limit)
+	rows, err := w.query(q, args...)
+	if err != nil {
+		return nil, internal("access log", err)
+	}
+	defer rows.Close()
+	out := []AccessView{}
+	for rows.Next() {
+		var v AccessView
+		r, err := scanAccessRecord(scanPrefix{rows, []any{&v.ActorUsername, &v.ActorName}})
+		if err != nil {
+			return nil, internal("access log", err)
+		}
+		v.AccessRecord = r
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// scanPrefix scans the access-record columns followed by extra columns.
+type scanPrefix struct {
+	rows  *sql.Rows
+	extra []any
+}
+
+func (p scanPrefix) Scan(dest ...any) error { return p.rows.Scan(append(dest, p.extra...)...) }

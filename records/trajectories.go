@@ -1,0 +1,81 @@
+package records
+
+import (
+	"context"
+	"strings"
+	"time"
+)
+
+// Trajectory is one care pathway of a client: its goal (sealed), when it opened
+// and closed, and the lead professional.
+type Trajectory struct {
+	ID       string     `json:"id"`
+	ClientID string     `json:"client_id"`
+	Goal     string     `json:"goal"`
+	LeadID   string     `json:"lead_id,omitempty"`
+	OpenedAt time.Time  `json:"opened_at"`
+	ClosedAt *time.Time `json:"closed_at,omitempty"`
+}
+
+// NewTrajectory is the input to CreateTrajectory. OpenedAt defaults to now, and
+// LeadID to the professional who opens it.
+type NewTrajectory struct {
+	Goal     string
+	LeadID   string
+	OpenedAt *time.Time
+}
+
+// CreateTrajectory opens a trajectory for a client the actor may reach.
+// EINVALID for bad input; EFORBIDDEN (with a denied record) when no rule allows it.
+func (s *Store) CreateTrajectory(ctx context.Context, a Actor, clientID string, in NewTrajectory) (*Trajectory, error) {
+	in.Goal = strings.TrimSpace(in.Goal)
+	if in.Goal == "" {
+		return nil, invalid("goal", "goal is required")
+	}
+	if err := checkText("goal", in.Goal, 2000); err != nil {
+		return nil, err
+	}
+	now := s.now()
+	t := &Trajectory{ID: newID(), ClientID: clientID, Goal: in.Goal, LeadID: in.LeadID, OpenedAt: fromMS(ms(now))}
+	if in.OpenedAt != nil {
+		if in.OpenedAt.After(now.Add(24 * time.Hour)) {
+			return nil, invalid("opened_at", "a trajectory cannot open more than a day from now")
+		}
+		t.OpenedAt = fromMS(ms(*in.OpenedAt))
+	}
+	if t.LeadID == "" && a.Role == RoleProfessional {
+		t.LeadID = a.UserID
+	}
+	err := s.write(ctx, func(w *wtx) error {
+		if a.Role != RoleProfessional && a != System {
+			return w.deny(entry{actor: a, clientID: clientID, kind: "trajectory", action: ActionCreate, purpose: PurposeCare},
+				"only professionals open trajectories")
+		}
+		g, err := w.authorize(a, clientID, PurposeCare, "trajectory", ActionCreate)
+		if err != nil {
+			return err
+		}
+		if t.LeadID != "" {
+			var ok bool
+			if err := w.queryRow(`SELECT EXISTS(SELECT 1 FROM users WHERE id = ? AND role = 'professional')`, t.LeadID).Scan(&ok); err != nil {
+				return internal("trajectory lead", err)
+			}
+			if !ok {
+				return invalid("lead_id", "the lead must be a professional")
+			}
+		}
+		sl, err := w.sealerFor(clientID)
+		if err != nil {
+			return err
+		}
+		if _, err := w.exec(`INSERT INTO trajectories (id, client_id, goal_sealed, lead_id, opened_at, created_at) VALUES (?,?,?,?,?,?)`,
+			t.ID, clientID, sl.seal("trajectories", "goal", t.ID, t.Goal), nullString(t.LeadID), ms(t.OpenedAt), ms(w.now)); err != nil {
+			return internal("create trajectory", err)
+		}
+		return w.record(g.entry("trajectory", []string{t.ID}, ActionCreate))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
+}
