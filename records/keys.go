@@ -171,6 +171,9 @@ func (w *wtx) sealerFor(clientID string) (sealer, error) {
 func (s *Store) RotateMasterKey(ctx context.Context) (int, error) {
 	active := s.kr.Active()
 	total := 0
+	if err := s.write(ctx, func(w *wtx) error { return w.rewrapSystemKey() }); err != nil {
+		return 0, err
+	}
 	for {
 		n := 0
 		err := s.write(ctx, func(w *wtx) error {
@@ -219,10 +222,11 @@ func (s *Store) RotateMasterKey(ctx context.Context) (int, error) {
 	}
 }
 
-// KeysWrappedBy counts the data keys still wrapped by a master key version; a
-// version may be retired only when this is zero.
+// KeysWrappedBy counts the data keys (clients' and the account-secrets key) still
+// wrapped by a master key version; a version may be retired only when this is zero.
 func (s *Store) KeysWrappedBy(ctx context.Context, version int) (int, error) {
 	var n int
-	err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM client_keys WHERE kek_version = ?`, version).Scan(&n)
+	err := s.r.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM client_keys WHERE kek_version = ?1)
+		+ (SELECT COUNT(*) FROM settings WHERE key = 'system_key' AND value LIKE ?1 || ':%')`, version).Scan(&n)
 	return n, err
 }

@@ -1,0 +1,120 @@
+package records
+
+import (
+	"context"
+	"time"
+)
+
+// Anomaly is something the data officer should look at. It holds ids and codes,
+// never content.
+type Anomaly struct {
+	Kind          string    `json:"kind"` // break_glass, denied, bulk_read, consent_missing
+	At            time.Time `json:"at"`
+	ActorID       string    `json:"actor_id,omitempty"`
+	ActorUsername string    `json:"actor_username,omitempty"`
+	ActorRole     Role      `json:"actor_role,omitempty"`
+	ClientID      string    `json:"client_id,omitempty"`
+	RecordIDs     []string  `json:"record_ids,omitempty"`
+	Seq           int64     `json:"seq,omitempty"`   // the access record, when there is one
+	Count         int       `json:"count,omitempty"` // distinct clients, for bulk reads
+	Detail        string    `json:"detail,omitempty"`
+}
+
+// BulkReadThreshold is how many distinct client files one actor may open within
+// an hour before it shows as an anomaly.
+const BulkReadThreshold = 25
+
+// Anomalies lists, since a time and newest first: uses of break the glass, denied
+// attempts, bulk reads (one actor opening more than BulkReadThreshold files in
+// an hour) and online contacts logged without consent. The look is recorded
+// (purpose audit). EFORBIDDEN for anyone but the data officer.
+func (s *Store) Anomalies(ctx context.Context, a Actor, since time.Time) ([]Anomaly, error) {
+	if a.Role != RoleDataOfficer {
+		return nil, forbidden("only the data officer reads anomalies")
+	}
+	out := []Anomaly{}
+	err := s.write(ctx, func(w *wtx) error {
+		out = out[:0]
+		t := ms(since)
+		rows, err := w.query(`SELECT CASE WHEN l.outcome = 'denied' THEN 'denied' ELSE 'break_glass' END,
+			l.at, l.actor_id, COALESCE(u.username, ''), l.actor_role, l.client_id, l.record_ids, l.seq, l.action || ' ' || l.record_kind
+			FROM access_log l LEFT JOIN users u ON u.id = l.actor_id
+			WHERE l.at >= ? AND (l.outcome = 'denied' OR (l.record_kind = 'break_glass' AND l.action = 'create'))
+			ORDER BY l.seq DESC LIMIT 1000`, t)
+		if err != nil {
+			return internal("anomalies", err)
+		}
+		for rows.Next() {
+			var an Anomaly
+			var at int64
+			var role, ids string
+			if err := rows.Scan(&an.Kind, &at, &an.ActorID, &an.ActorUsername, &role, &an.ClientID, &ids, &an.Seq, &an.Detail); err != nil {
+				rows.Close()
+				return internal("anomalies", err)
+			}
+			an.At, an.ActorRole = fromMS(at), Role(role)
+			if ids != "" {
+				an.RecordIDs = splitIDs(ids)
+			}
+			out = append(out, an)
+		}
+		rows.Close()
+		rows, err = w.query(`SELECT l.actor_id, COALESCE(u.username, ''), l.actor_role, MIN(l.at), COUNT(DISTINCT l.client_id)
+			FROM access_log l LEFT JOIN users u ON u.id = l.actor_id
+			WHERE l.at >= ? AND l.record_kind = 'file' AND l.action = 'read' AND l.outcome = 'ok'
+			GROUP BY l.actor_id, l.at / 3600000 HAVING COUNT(DISTINCT l.client_id) > ?
+			ORDER BY MIN(l.at) DESC LIMIT 1000`, t, BulkReadThreshold)
+		if err != nil {
+			return internal("anomalies", err)
+		}
+		for rows.Next() {
+			an := Anomaly{Kind: "bulk_read", Detail: "many files read within one hour"}
+			var at int64
+			var role string
+			if err := rows.Scan(&an.ActorID, &an.ActorUsername, &role, &at, &an.Count); err != nil {
+				rows.Close()
+				return internal("anomalies", err)
+			}
+			an.At, an.ActorRole = fromMS(at), Role(role)
+			out = append(out, an)
+		}
+		rows.Close()
+		rows, err = w.query(`SELECT k.id, k.client_id, k.channel, k.occurred_at, k.author_id, COALESCE(u.username, '')
+			FROM contacts k LEFT JOIN users u ON u.id = k.author_id
+			WHERE k.consent_missing = 1 AND k.created_at >= ? ORDER BY k.occurred_at DESC LIMIT 1000`, t)
+		if err != nil {
+			return internal("anomalies", err)
+		}
+		for rows.Next() {
+			an := Anomaly{Kind: "consent_missing", ActorRole: RoleProfessional}
+			var id, ch string
+			var at int64
+			if err := rows.Scan(&id, &an.ClientID, &ch, &at, &an.ActorID, &an.ActorUsername); err != nil {
+				rows.Close()
+				return internal("anomalies", err)
+			}
+			an.At, an.RecordIDs, an.Detail = fromMS(at), []string{id}, "online contact by "+ch+" without consent for that channel"
+			out = append(out, an)
+		}
+		rows.Close()
+		return w.record(entry{actor: a, kind: "anomalies", action: ActionRead, purpose: PurposeAudit, rule: RuleAudit, outcome: OutcomeOK})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func splitIDs(s string) []string {
+	var out []string
+	start := 0
+	for i := 0; i <= len(s); i++ {
+		if i == len(s) || s[i] == ',' {
+			if i > start {
+				out = append(out, s[start:i])
+			}
+			start = i + 1
+		}
+	}
+	return out
+}

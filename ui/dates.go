@@ -1,0 +1,58 @@
+package ui
+
+import (
+	"fmt"
+	"time"
+	_ "time/tzdata" // Europe/Brussels must resolve even on a server without /usr/share/zoneinfo.
+)
+
+// brussels is the one time zone nabij shows: its users work in Belgium and
+// the Netherlands (both CET/CEST). Times are stored in UTC and converted only
+// here, at the edge.
+var brussels = mustLoadLocation("Europe/Brussels")
+
+func mustLoadLocation(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic("ui: " + err.Error()) // cannot happen: time/tzdata is embedded
+	}
+	return loc
+}
+
+// Month names per language. A table rather than catalogue entries: they never
+// change and a missing month must not be possible.
+var monthNames = map[string][12]string{
+	"nl": {"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"},
+	"en": {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
+}
+
+// FormatDate formats t as a date in Brussels time: "25 november 2026" (nl)
+// or "25 November 2026" (en). The zero time gives "".
+func FormatDate(lang string, t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	months, ok := monthNames[lang]
+	if !ok {
+		months = monthNames[DefaultLanguage]
+	}
+	t = t.In(brussels)
+	return fmt.Sprintf("%d %s %d", t.Day(), months[t.Month()-1], t.Year())
+}
+
+// FormatDateTime formats t as date and 24-hour time in Brussels time:
+// "25 november 2026, 14:05". The zero time gives "".
+func FormatDateTime(lang string, t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return FormatDate(lang, t) + ", " + t.In(brussels).Format("15:04")
+}
+
+// FormatISO gives the machine-readable value for <time datetime="...">.
+func FormatISO(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(brussels).Format(time.RFC3339)
+}
