@@ -1,0 +1,319 @@
+package app
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/utils"
+	"github.com/pquerna/otp/totp"
+
+	"github.com/nabij/nabij/crypto"
+	"github.com/nabij/nabij/records"
+)
+
+const (
+	lockAfter = 5                // failed sign-ins in a row lock the account…
+	lockFor   = 15 * time.Minute // …for this long
+)
+
+type loginRequest struct {
+	Username string `json:"username"`
+	Password string `json:"password"`
+	TOTP     string `json:"totp,omitempty"`
+}
+
+type tokenResponse struct {
+	AccessToken  string `json:"access_token"`
+	RefreshToken string `json:"refresh_token"`
+	TokenType    string `json:"token_type"`
+	ExpiresIn    int    `json:"expires_in"`
+	Role         string `json:"role"`
+	TOTPPending  bool   `json:"totp_pending,omitempty"`
+}
+
+// dummyHash makes a sign-in for an unknown user cost as much as for a known one.
+var dummyHash, _ = crypto.HashPassword("nabij-timing-equaliser")
+
+// authenticate checks username, password and (when enrolled) the TOTP code, with
+// the per-address and per-account limits. It returns the user and whether the
+// token must be restricted to enrolling a second factor. Used by the API and the
+// sign-in page alike.
+func (s *Server) authenticate(ctx context.Context, remote, username, password, code string) (*records.User, bool, error) {
+	now := s.cfg.Now()
+	if !s.logins.allow("addr:"+remote, now) || !s.logins.allow("user:"+strings.ToLower(username), now) {
+		s.metrics.logins.WithLabelValues("rate_limited").Inc()
+		return nil, false, fail(probRateLimited)
+	}
+	u, err := s.Store.UserByUsername(ctx, username)
+	if err != nil {
+		if records.ErrorCode(err) == records.ENOTFOUND {
+			_, _, _ = crypto.VerifyPassword(dummyHash, password)
+			s.metrics.logins.WithLabelValues("bad_credentials").Inc()
+			return nil, false, fail(probBadLogin)
+		}
+		return nil, false, err
+	}
+	if u.LockedUntil != nil && u.LockedUntil.After(now) {
+		s.metrics.logins.WithLabelValues("locked").Inc()
+		return nil, false, failDetail(probLocked, "try again after "+u.LockedUntil.Format(time.RFC3339))
+	}
+	ok, rehash, err := crypto.VerifyPassword(u.PasswordHash, password)
+	if err != nil || !ok || u.Disabled {
+		if u.Disabled && ok {
+			s.metrics.logins.WithLabelValues("disabled").Inc()
+			return nil, false, failDetail(probBadLogin, "this account is disabled")
+		}
+		if rerr := s.Store.RecordLogin(ctx, u.ID, false, lockAfter, lockFor); rerr != nil {
+			return nil, false, rerr
+		}
+		s.metrics.logins.WithLabelValues("bad_credentials").Inc()
+		return nil, false, fail(probBadLogin)
+	}
+	pending := false
+	switch {
+	case u.TOTPEnabled:
+		if code == "" {
+			return nil, false, fail(probTOTPRequired)
+		}
+		secret, err := s.Store.TOTPSecret(ctx, u.ID)
+		if err != nil {
+			return nil, false, err
+		}
+		if !totp.Validate(strings.TrimSpace(code), secret) {
+			if rerr := s.Store.RecordLogin(ctx, u.ID, false, lockAfter, lockFor); rerr != nil {
+				return nil, false, rerr
+			}
+			s.metrics.logins.WithLabelValues("bad_totp").Inc()
+			return nil, false, failDetail(probTOTPRequired, "the code is wrong or expired")
+		}
+	case s.cfg.RequireTOTP[u.Role]:
+		pending = true // may only enrol a second factor
+	}
+	if err := s.Store.RecordLogin(ctx, u.ID, true, lockAfter, lockFor); err != nil {
+		return nil, false, err
+	}
+	if rehash {
+		if h, err := crypto.HashPassword(password); err == nil {
+			_ = s.Store.SetPasswordHash(ctx, u.ID, h)
+		}
+	}
+	s.metrics.logins.WithLabelValues("ok").Inc()
+	return u, pending, nil
+}
+
+func (s *Server) login(c *fiber.Ctx) error {
+	var in loginRequest
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	if in.Username == "" {
+		return invalidField("username", "username is required")
+	}
+	if in.Password == "" {
+		return invalidField("password", "password is required")
+	}
+	u, pending, err := s.authenticate(c.UserContext(), c.IP(), in.Username, in.Password, in.TOTP)
+	if err != nil {
+		return err
+	}
+	return s.sendTokens(c, u, pending, "")
+}
+
+func (s *Server) sendTokens(c *fiber.Ctx, u *records.User, pending bool, family string) error {
+	access, ttl, err := s.issueAccess(u, pending)
+	if err != nil {
+		return err
+	}
+	refresh, err := newRefreshToken()
+	if err != nil {
+		return err
+	}
+	if _, err := s.Store.StoreRefreshToken(c.UserContext(), u.ID, family, refresh, s.cfg.RefreshTTL); err != nil {
+		return err
+	}
+	return send(c, fiber.StatusOK, tokenResponse{AccessToken: access, RefreshToken: refresh, TokenType: "Bearer",
+		ExpiresIn: int(ttl.Seconds()), Role: string(u.Role), TOTPPending: pending})
+}
+
+type refreshRequest struct {
+	RefreshToken string `json:"refresh_token"`
+}
+
+func (s *Server) refresh(c *fiber.Ctx) error {
+	var in refreshRequest
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	if in.RefreshToken == "" {
+		return invalidField("refresh_token", "refresh_token is required")
+	}
+	next, err := newRefreshToken()
+	if err != nil {
+		return err
+	}
+	t, err := s.Store.RotateRefreshToken(c.UserContext(), in.RefreshToken, next, s.cfg.RefreshTTL)
+	if err != nil {
+		if records.ErrorCode(err) == records.ENOTFOUND || err == records.ErrTokenReused {
+			return failDetail(probUnauthorized, "the refresh token is not valid; sign in again")
+		}
+		return err
+	}
+	u, err := s.Store.UserByID(c.UserContext(), t.UserID)
+	if err != nil {
+		return err
+	}
+	pending := !u.TOTPEnabled && s.cfg.RequireTOTP[u.Role]
+	access, ttl, err := s.issueAccess(u, pending)
+	if err != nil {
+		return err
+	}
+	return send(c, fiber.StatusOK, tokenResponse{AccessToken: access, RefreshToken: next, TokenType: "Bearer",
+		ExpiresIn: int(ttl.Seconds()), Role: string(u.Role), TOTPPending: pending})
+}
+
+func (s *Server) logout(c *fiber.Ctx) error {
+	var in refreshRequest
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	if in.RefreshToken != "" {
+		if err := s.Store.RevokeRefreshFamily(c.UserContext(), in.RefreshToken); err != nil {
+			return err
+		}
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// requireAuth checks the bearer token and that the account is still active, and
+// puts the Actor in the context. Tokens come only from the Authorization header,
+// never from the URL.
+func (s *Server) requireAuth(c *fiber.Ctx) error {
+	h := c.Get(fiber.HeaderAuthorization)
+	raw, ok := strings.CutPrefix(h, "Bearer ")
+	if !ok || raw == "" {
+		return fail(probUnauthorized)
+	}
+	claims, err := s.parseAccess(raw)
+	if err != nil {
+		return failDetail(probUnauthorized, "the access token is not valid or has expired")
+	}
+	u, err := s.Store.UserByID(c.UserContext(), claims.Subject)
+	if err != nil || u.Disabled || string(u.Role) != claims.Role {
+		return failDetail(probUnauthorized, "this account can no longer sign in")
+	}
+	a := records.Actor{UserID: u.ID, Role: u.Role, ClientID: u.ClientID, Remote: utils.CopyString(c.IP())}
+	c.Locals(actorKey, a)
+	c.Locals(userKey, u)
+	if claims.Pending && !strings.HasPrefix(c.Path(), "/api/v1/auth/totp") && c.Path() != "/api/v1/me" {
+		return failDetail(Problem{Type: problemBase + "totp-enrolment-required", Title: "Set up a second factor first",
+			Status: fiber.StatusForbidden}, "your role requires a second factor: POST /api/v1/auth/totp/enrol")
+	}
+	return c.Next()
+}
+
+type ctxKey int
+
+const (
+	actorKey ctxKey = iota
+	userKey
+)
+
+func actor(c *fiber.Ctx) records.Actor {
+	a, _ := c.Locals(actorKey).(records.Actor)
+	return a
+}
+
+func currentUser(c *fiber.Ctx) *records.User {
+	u, _ := c.Locals(userKey).(*records.User)
+	return u
+}
+
+// allow lets only the given roles through. A refused request writes a denied
+// access record (naming the client when the route has one), then gets 403.
+func (s *Server) allow(roles ...records.Role) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		a := actor(c)
+		for _, r := range roles {
+			if a.Role == r {
+				return c.Next()
+			}
+		}
+		if err := s.Store.RecordDenied(c.UserContext(), a, utils.CopyString(c.Params("id")), routeKind(c), records.Action(actionOf(c))); err != nil {
+			return err
+		}
+		return failDetail(Problem{Type: problemBase + "forbidden", Title: problemKinds[records.EFORBIDDEN].title,
+			Status: fiber.StatusForbidden}, "your role does not do this")
+	}
+}
+
+func actionOf(c *fiber.Ctx) records.Action {
+	if c.Method() == fiber.MethodGet {
+		return records.ActionRead
+	}
+	if strings.Contains(c.Path(), "/corrections") {
+		return records.ActionCorrect
+	}
+	return records.ActionCreate
+}
+
+// routeKind names what a route is about, for denied records: the last literal
+// path segment of the route template (file, notes, access-log…).
+func routeKind(c *fiber.Ctx) string {
+	parts := strings.Split(strings.TrimPrefix(c.Route().Path, "/api/v1/"), "/")
+	for i := len(parts) - 1; i >= 0; i-- {
+		if p := parts[i]; p != "" && !strings.HasPrefix(p, ":") {
+			return p
+		}
+	}
+	return "api"
+}
+
+type totpEnrolResponse struct {
+	Secret     string `json:"secret"`
+	OTPAuthURL string `json:"otpauth_url"`
+}
+
+// totpEnrol starts enrolment: a new secret, stored sealed, not yet enabled.
+func (s *Server) totpEnrol(c *fiber.Ctx) error {
+	u := currentUser(c)
+	if u.TOTPEnabled {
+		return fail(Problem{Type: problemBase + "conflict", Title: "A second factor is set up already", Status: fiber.StatusConflict})
+	}
+	key, err := totp.Generate(totp.GenerateOpts{Issuer: "nabij", AccountName: u.Username})
+	if err != nil {
+		return err
+	}
+	if err := s.Store.SetTOTP(c.UserContext(), u.ID, key.Secret(), false); err != nil {
+		return err
+	}
+	return send(c, fiber.StatusOK, totpEnrolResponse{Secret: key.Secret(), OTPAuthURL: key.URL()})
+}
+
+type totpConfirmRequest struct {
+	Code string `json:"code"`
+}
+
+// totpConfirm enables the second factor once the user shows a valid code.
+func (s *Server) totpConfirm(c *fiber.Ctx) error {
+	var in totpConfirmRequest
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	u := currentUser(c)
+	secret, err := s.Store.TOTPSecret(c.UserContext(), u.ID)
+	if err != nil {
+		return err
+	}
+	if secret == "" {
+		return invalidField("code", "start enrolment first")
+	}
+	if !totp.Validate(strings.TrimSpace(in.Code), secret) {
+		return invalidField("code", "the code is wrong or expired")
+	}
+	if err := s.Store.SetTOTP(c.UserContext(), u.ID, secret, true); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}

@@ -1,0 +1,107 @@
+package app
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/nabij/nabij/records"
+)
+
+// Config is how a server runs. Zero values take the defaults in Defaults.
+type Config struct {
+	Addr    string // listen address, e.g. 127.0.0.1:8080
+	DataDir string // holds nabij.db and keys/
+	// RequireTOTP lists the roles that must sign in with a second factor.
+	RequireTOTP map[records.Role]bool
+	// Jurisdiction: NL or BE (personal working notes); "" keeps the stored setting.
+	Jurisdiction records.Jurisdiction
+	AccessTTL    time.Duration // access token lifetime, at most 15 minutes
+	RefreshTTL   time.Duration
+	BodyLimit    int // bytes; larger request bodies get 413
+	// TrustedProxies are addresses whose X-Forwarded-For is believed (for the
+	// "from where" of access records and the per-address rate limit).
+	TrustedProxies []string
+	// SecureCookies marks session cookies Secure (set when served over TLS).
+	SecureCookies bool
+	// Now is the clock (tests and time travel); default time.Now.
+	Now func() time.Time
+	// Logf receives one line per request: method, route, status, duration — never
+	// bodies, query strings or tokens. Default: standard error.
+	Logf func(format string, args ...any)
+}
+
+// Defaults fills the zero fields of c.
+func (c *Config) Defaults() {
+	if c.Addr == "" {
+		c.Addr = "127.0.0.1:8080"
+	}
+	if c.AccessTTL <= 0 || c.AccessTTL > 15*time.Minute {
+		c.AccessTTL = 15 * time.Minute
+	}
+	if c.RefreshTTL <= 0 {
+		c.RefreshTTL = 12 * time.Hour
+	}
+	if c.BodyLimit <= 0 {
+		c.BodyLimit = 256 << 10
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.Logf == nil {
+		c.Logf = func(format string, args ...any) { fmt.Fprintf(os.Stderr, format+"\n", args...) }
+	}
+}
+
+// ConfigFromEnv reads NABIJ_* variables into c where c leaves a field empty:
+// NABIJ_ADDR, NABIJ_DATA, NABIJ_REQUIRE_TOTP (comma-separated roles),
+// NABIJ_JURISDICTION, NABIJ_TRUSTED_PROXIES, NABIJ_SECURE_COOKIES=1.
+func (c *Config) ConfigFromEnv() error {
+	if c.Addr == "" {
+		c.Addr = os.Getenv("NABIJ_ADDR")
+	}
+	if c.DataDir == "" {
+		c.DataDir = os.Getenv("NABIJ_DATA")
+	}
+	if v := os.Getenv("NABIJ_REQUIRE_TOTP"); v != "" && c.RequireTOTP == nil {
+		roles, err := ParseRoles(v)
+		if err != nil {
+			return err
+		}
+		c.RequireTOTP = roles
+	}
+	if c.Jurisdiction == "" {
+		c.Jurisdiction = records.Jurisdiction(strings.ToUpper(os.Getenv("NABIJ_JURISDICTION")))
+	}
+	if v := os.Getenv("NABIJ_TRUSTED_PROXIES"); v != "" && c.TrustedProxies == nil {
+		c.TrustedProxies = strings.Split(v, ",")
+	}
+	if os.Getenv("NABIJ_SECURE_COOKIES") == "1" {
+		c.SecureCookies = true
+	}
+	return nil
+}
+
+// ParseRoles reads a comma-separated list of roles.
+func ParseRoles(v string) (map[records.Role]bool, error) {
+	out := map[records.Role]bool{}
+	for _, r := range strings.Split(v, ",") {
+		r = strings.TrimSpace(r)
+		if r == "" {
+			continue
+		}
+		if !records.Role(r).Valid() {
+			return nil, fmt.Errorf("unknown role %q (professional, client, data_officer, admin)", r)
+		}
+		out[records.Role(r)] = true
+	}
+	return out, nil
+}
+
+// DBPath is the database file in a data dir; KeyDir holds the key files.
+func DBPath(dataDir string) string { return filepath.Join(dataDir, "nabij.db") }
+
+// KeyDir is where the master key and the signing keys live.
+func KeyDir(dataDir string) string { return filepath.Join(dataDir, "keys") }

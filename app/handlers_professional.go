@@ -1,0 +1,159 @@
+package app
+
+import (
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/utils"
+
+	"github.com/nabij/nabij/records"
+)
+
+// param copies a path parameter: Fiber reuses its buffer after the handler.
+func param(c *fiber.Ctx, name string) string { return utils.CopyString(c.Params(name)) }
+
+func (s *Server) listCaseload(c *fiber.Ctx) error {
+	list, err := s.Store.Caseload(c.UserContext(), actor(c))
+	if err != nil {
+		return err
+	}
+	return send(c, fiber.StatusOK, map[string]any{"clients": list})
+}
+
+type createClientRequest struct {
+	Name      string `json:"name"`
+	BirthDate string `json:"birth_date,omitempty"`
+	Contact   string `json:"contact,omitempty"`
+}
+
+func (s *Server) createClient(c *fiber.Ctx) error {
+	var in createClientRequest
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	cl, err := s.Store.CreateClient(c.UserContext(), actor(c), records.NewClient{Name: in.Name, BirthDate: in.BirthDate, Contact: in.Contact})
+	if err != nil {
+		return err
+	}
+	return send(c, fiber.StatusCreated, cl)
+}
+
+func (s *Server) getClient(c *fiber.Ctx) error {
+	cl, err := s.Store.Client(c.UserContext(), actor(c), records.PurposeCare, param(c, "id"))
+	if err != nil {
+		return err
+	}
+	return send(c, fiber.StatusOK, cl)
+}
+
+func (s *Server) getClientFile(c *fiber.Ctx) error {
+	f, err := s.Store.ClientFile(c.UserContext(), actor(c), records.PurposeCare, param(c, "id"))
+	if err != nil {
+		return err
+	}
+	return send(c, fiber.StatusOK, f)
+}
+
+type createTrajectoryRequest struct {
+	Goal     string     `json:"goal"`
+	LeadID   string     `json:"lead_id,omitempty"`
+	OpenedAt *time.Time `json:"opened_at,omitempty"`
+}
+
+func (s *Server) createTrajectory(c *fiber.Ctx) error {
+	var in createTrajectoryRequest
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	t, err := s.Store.CreateTrajectory(c.UserContext(), actor(c), param(c, "id"),
+		records.NewTrajectory{Goal: in.Goal, LeadID: in.LeadID, OpenedAt: in.OpenedAt})
+	if err != nil {
+		return err
+	}
+	return send(c, fiber.StatusCreated, t)
+}
+
+type createContactRequest struct {
+	TrajectoryID    string    `json:"trajectory_id"`
+	Channel         string    `json:"channel"`
+	OccurredAt      time.Time `json:"occurred_at"`
+	DurationMinutes int       `json:"duration_minutes"`
+	Synchronous     *bool     `json:"synchronous"`
+	FollowUpOf      string    `json:"follow_up_of,omitempty"`
+}
+
+func (s *Server) createContact(c *fiber.Ctx) error {
+	var in createContactRequest
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	ch := records.Channel(in.Channel)
+	sync := ch.Valid() && in.Synchronous == nil && ch.Mode() == records.ModeFaceToFace
+	if in.Synchronous != nil {
+		sync = *in.Synchronous
+	}
+	k, err := s.Store.CreateContact(c.UserContext(), actor(c), param(c, "id"), records.NewContact{
+		TrajectoryID: in.TrajectoryID, Channel: ch, OccurredAt: in.OccurredAt,
+		DurationMinutes: in.DurationMinutes, Synchronous: sync, FollowUpOf: in.FollowUpOf})
+	if err != nil {
+		return err
+	}
+	return send(c, fiber.StatusCreated, k)
+}
+
+type createNoteRequest struct {
+	ContactID        string `json:"contact_id,omitempty"`
+	TrajectoryID     string `json:"trajectory_id,omitempty"`
+	Body             string `json:"body"`
+	Visibility       string `json:"visibility"`
+	RestrictedReason string `json:"restricted_reason,omitempty"`
+}
+
+func (s *Server) createNote(c *fiber.Ctx) error {
+	var in createNoteRequest
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	n, err := s.Store.CreateNote(c.UserContext(), actor(c), param(c, "id"), records.NewNote{
+		ContactID: in.ContactID, TrajectoryID: in.TrajectoryID, Body: in.Body,
+		Visibility: records.Visibility(in.Visibility), RestrictedReason: in.RestrictedReason})
+	if err != nil {
+		return err
+	}
+	return send(c, fiber.StatusCreated, n)
+}
+
+type correctionRequest struct {
+	Body             string `json:"body"`
+	Visibility       string `json:"visibility"`
+	RestrictedReason string `json:"restricted_reason,omitempty"`
+}
+
+func (s *Server) correctNote(c *fiber.Ctx) error {
+	var in correctionRequest
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	n, err := s.Store.CorrectNote(c.UserContext(), actor(c), param(c, "nid"), records.Correction{
+		Body: in.Body, Visibility: records.Visibility(in.Visibility), RestrictedReason: in.RestrictedReason})
+	if err != nil {
+		return err
+	}
+	return send(c, fiber.StatusCreated, n)
+}
+
+type breakGlassRequest struct {
+	Reason string `json:"reason"`
+}
+
+func (s *Server) breakGlass(c *fiber.Ctx) error {
+	var in breakGlassRequest
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	g, err := s.Store.BreakGlass(c.UserContext(), actor(c), param(c, "id"), in.Reason)
+	if err != nil {
+		return err
+	}
+	return send(c, fiber.StatusCreated, g)
+}

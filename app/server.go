@@ -1,0 +1,165 @@
+package app
+
+import (
+	"context"
+	"crypto/ed25519"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/helmet"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+
+	"github.com/nabij/nabij/crypto"
+	"github.com/nabij/nabij/records"
+)
+
+// Server is a running nabij: the store, the keys and the Fiber app.
+type Server struct {
+	cfg      Config
+	Store    *records.Store
+	Keyring  *crypto.Keyring
+	tokenKey ed25519.PrivateKey
+	App      *fiber.App
+	metrics  *metrics
+	logins   *loginLimiter
+	stop     chan struct{}
+	stopped  chan struct{}
+}
+
+// OpenStore opens the keyring and the store of a data dir (creating both when
+// absent). Commands that need no server use it too.
+func OpenStore(cfg Config) (*records.Store, *crypto.Keyring, error) {
+	if cfg.DataDir == "" {
+		return nil, nil, errors.New("no data dir: pass --data DIR or set NABIJ_DATA")
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, nil, err
+	}
+	kr, err := crypto.OpenKeyring(KeyDir(cfg.DataDir))
+	if err != nil {
+		return nil, nil, err
+	}
+	signer, err := kr.SigningKey("checkpoints")
+	if err != nil {
+		return nil, nil, err
+	}
+	now := cfg.Now
+	if now == nil {
+		now = time.Now
+	}
+	st, err := records.Open(DBPath(cfg.DataDir), records.Options{Keyring: kr, Signer: signer, Jurisdiction: cfg.Jurisdiction, Now: now})
+	if err != nil {
+		return nil, nil, err
+	}
+	return st, kr, nil
+}
+
+// New opens the data dir and builds the server; it does not listen yet.
+func New(cfg Config) (*Server, error) {
+	cfg.Defaults()
+	st, kr, err := OpenStore(cfg)
+	if err != nil {
+		return nil, err
+	}
+	tk, err := kr.SigningKey("tokens")
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	s := &Server{cfg: cfg, Store: st, Keyring: kr, tokenKey: tk, metrics: newMetrics(),
+		logins: newLoginLimiter(10, time.Minute), stop: make(chan struct{}), stopped: make(chan struct{})}
+	s.App = fiber.New(fiber.Config{
+		AppName:                 "nabij",
+		BodyLimit:               cfg.BodyLimit,
+		ErrorHandler:            s.errorHandler,
+		DisableStartupMessage:   true,
+		ReadTimeout:             30 * time.Second,
+		WriteTimeout:            30 * time.Second,
+		IdleTimeout:             120 * time.Second,
+		EnableTrustedProxyCheck: len(cfg.TrustedProxies) > 0,
+		TrustedProxies:          cfg.TrustedProxies,
+		ProxyHeader:             proxyHeader(cfg.TrustedProxies),
+	})
+	s.App.Use(recover.New())
+	s.App.Use(s.observe)
+	s.App.Use(helmet.New(helmet.Config{
+		ContentSecurityPolicy: "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; " +
+			"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+		ReferrerPolicy:     "no-referrer",
+		PermissionPolicy:   "camera=(), microphone=(), geolocation=()",
+		CrossOriginEmbedderPolicy: "require-corp",
+	}))
+	s.routes()
+	go s.checkpoints()
+	return s, nil
+}
+
+func proxyHeader(trusted []string) string {
+	if len(trusted) > 0 {
+		return fiber.HeaderXForwardedFor
+	}
+	return ""
+}
+
+// checkpoints signs the access-log head every minute, so quiet periods are
+// covered by a signature too.
+func (s *Server) checkpoints() {
+	defer close(s.stopped)
+	t := time.NewTicker(time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.stop:
+			return
+		case <-t.C:
+			if err := s.Store.Checkpoint(context.Background()); err != nil {
+				s.cfg.Logf("checkpoint failed: %v", err)
+			}
+		}
+	}
+}
+
+// Serve answers on ln until Shutdown.
+func (s *Server) Serve(ln net.Listener) error { return s.App.Listener(ln) }
+
+// Listen answers on the configured address until Shutdown.
+func (s *Server) Listen() error {
+	ln, err := net.Listen("tcp", s.cfg.Addr)
+	if err != nil {
+		return err
+	}
+	return s.Serve(ln)
+}
+
+// Shutdown stops taking requests, lets running ones finish (up to the timeout),
+// signs a last checkpoint and closes the store.
+func (s *Server) Shutdown(timeout time.Duration) error {
+	err := s.App.ShutdownWithTimeout(timeout)
+	close(s.stop)
+	<-s.stopped
+	if cpErr := s.Store.Checkpoint(context.Background()); cpErr != nil {
+		err = errors.Join(err, cpErr)
+	}
+	return errors.Join(err, s.Store.Close())
+}
+
+// errorHandler turns every error into problem+json for the API (pages render
+// their own errors).
+func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
+	p := problemFor(err)
+	if p.Status >= 500 {
+		// The cause may hold SQL or paths, never personal data (records errors
+		// carry ids and codes only); log it, do not send it.
+		s.cfg.Logf("error %s %s: %v", c.Method(), c.Route().Path, err)
+	}
+	if isPage(c) {
+		return s.pageError(c, p)
+	}
+	return sendProblem(c, p)
+}
+
+func (s *Server) String() string { return fmt.Sprintf("nabij on %s", s.cfg.Addr) }

@@ -1,0 +1,322 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"github.com/nabij/nabij/app"
+	"github.com/nabij/nabij/crypto"
+	"github.com/nabij/nabij/records"
+)
+
+const usage = `nabij — privacy-aware case notes for blended social work
+
+Usage:
+  nabij demo [--addr 127.0.0.1:8080] [--data DIR]     serve a seeded demo
+  nabij serve [--addr ADDR] [--data DIR]              serve a data dir
+  nabij user add --data DIR --username U --role R [--name N] [--client-id ID]
+  nabij user list --data DIR
+  nabij user disable --data DIR --username U
+  nabij migrate --data DIR
+  nabij verify-log --data DIR
+  nabij rotate-key --data DIR [--retire]
+  nabij backup --data DIR FILE
+
+Environment: NABIJ_DATA, NABIJ_ADDR, NABIJ_REQUIRE_TOTP (roles, comma-separated),
+NABIJ_JURISDICTION (NL or BE), NABIJ_TRUSTED_PROXIES, NABIJ_SECURE_COOKIES=1,
+NABIJ_DEMO_PASSWORD, NABIJ_PASSWORD (for user add without a terminal prompt).
+`
+
+type exitCoder interface{ ExitCode() int }
+
+type exitError struct {
+	code int
+	msg  string
+}
+
+func (e exitError) Error() string { return e.msg }
+func (e exitError) ExitCode() int { return e.code }
+
+func asExit(err error, target *exitCoder) bool { return errors.As(err, target) }
+
+func run(args []string) error {
+	if len(args) == 0 {
+		fmt.Print(usage)
+		return exitError{2, "no command"}
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "demo":
+		return cmdDemo(rest)
+	case "serve":
+		return cmdServe(rest)
+	case "user":
+		return cmdUser(rest)
+	case "migrate":
+		return cmdMigrate(rest)
+	case "verify-log":
+		return cmdVerifyLog(rest)
+	case "rotate-key":
+		return cmdRotateKey(rest)
+	case "backup":
+		return cmdBackup(rest)
+	case "help", "-h", "--help":
+		fmt.Print(usage)
+		return nil
+	}
+	fmt.Fprint(os.Stderr, usage)
+	return exitError{2, "unknown command " + cmd}
+}
+
+// serverFlags are the flags every command shares.
+func serverFlags(name string, cfg *app.Config) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.StringVar(&cfg.Addr, "addr", "", "listen address (NABIJ_ADDR; default 127.0.0.1:8080)")
+	fs.StringVar(&cfg.DataDir, "data", "", "data directory (NABIJ_DATA)")
+	return fs
+}
+
+func parse(fs *flag.FlagSet, args []string, cfg *app.Config) error {
+	if err := fs.Parse(args); err != nil {
+		return exitError{2, err.Error()}
+	}
+	return cfg.ConfigFromEnv()
+}
+
+func cmdServe(args []string) error {
+	var cfg app.Config
+	fs := serverFlags("serve", &cfg)
+	if err := parse(fs, args, &cfg); err != nil {
+		return err
+	}
+	if cfg.DataDir == "" {
+		return exitError{2, "serve needs --data DIR (or NABIJ_DATA)"}
+	}
+	srv, err := app.New(cfg)
+	if err != nil {
+		return err
+	}
+	return serveUntilSignal(srv, cfg.Addr, nil)
+}
+
+// serveUntilSignal serves until SIGTERM or SIGINT, then shuts down gracefully.
+func serveUntilSignal(srv *app.Server, addr string, ready func(addr string)) error {
+	if addr == "" {
+		addr = "127.0.0.1:8080"
+	}
+	ln, err := listen(addr)
+	if err != nil {
+		srv.Shutdown(time.Second)
+		return err
+	}
+	if ready != nil {
+		ready(ln.Addr().String())
+	} else {
+		fmt.Printf("nabij listening on http://%s\n", ln.Addr())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGTERM, syscall.SIGINT)
+	select {
+	case s := <-sig:
+		fmt.Fprintf(os.Stderr, "nabij: %s, shutting down\n", s)
+		return srv.Shutdown(10 * time.Second)
+	case err := <-errc:
+		srv.Shutdown(time.Second)
+		return err
+	}
+}
+
+// openStore opens the data dir's store for commands that need no server.
+func openStore(args []string, name string) (*records.Store, *crypto.Keyring, *flag.FlagSet, error) {
+	var cfg app.Config
+	fs := serverFlags(name, &cfg)
+	if err := parse(fs, args, &cfg); err != nil {
+		return nil, nil, nil, err
+	}
+	if cfg.DataDir == "" {
+		return nil, nil, nil, exitError{2, name + " needs --data DIR (or NABIJ_DATA)"}
+	}
+	st, kr, err := app.OpenStore(cfg)
+	return st, kr, fs, err
+}
+
+func cmdMigrate(args []string) error {
+	var cfg app.Config
+	fs := serverFlags("migrate", &cfg)
+	if err := parse(fs, args, &cfg); err != nil {
+		return err
+	}
+	if cfg.DataDir == "" {
+		return exitError{2, "migrate needs --data DIR"}
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return err
+	}
+	v, err := records.Migrate(app.DBPath(cfg.DataDir))
+	if err != nil {
+		return err
+	}
+	fmt.Printf("database at schema version %d\n", v)
+	return nil
+}
+
+func cmdVerifyLog(args []string) error {
+	st, _, _, err := openStore(args, "verify-log")
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	rep, err := st.VerifyAccessLog(context.Background(), nil)
+	if err != nil {
+		return err
+	}
+	if !rep.OK {
+		return exitError{1, fmt.Sprintf("access log BROKEN at record %d: %s (%d records, %d checkpoints)",
+			rep.BrokenAt, rep.Problem, rep.Records, rep.Checkpoints)}
+	}
+	fmt.Printf("access log intact: %d records, %d signed checkpoints, last checkpoint at record %d\n",
+		rep.Records, rep.Checkpoints, rep.LastCheckpoint)
+	return nil
+}
+
+func cmdRotateKey(args []string) error {
+	var cfg app.Config
+	fs := serverFlags("rotate-key", &cfg)
+	retire := fs.Bool("retire", false, "retire the old versions once nothing uses them")
+	if err := parse(fs, args, &cfg); err != nil {
+		return err
+	}
+	if cfg.DataDir == "" {
+		return exitError{2, "rotate-key needs --data DIR"}
+	}
+	st, kr, err := app.OpenStore(cfg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	old := kr.Versions()
+	v, err := kr.Rotate()
+	if err != nil {
+		return err
+	}
+	n, err := st.RotateMasterKey(context.Background())
+	if err != nil {
+		return fmt.Errorf("re-wrapping stopped (run rotate-key again to finish; everything stays readable): %w", err)
+	}
+	fmt.Printf("master key version %d is active; %d data keys re-wrapped\n", v, n)
+	if *retire {
+		for _, o := range old {
+			left, err := st.KeysWrappedBy(context.Background(), o)
+			if err != nil {
+				return err
+			}
+			if left > 0 {
+				return fmt.Errorf("version %d still wraps %d keys; not retired", o, left)
+			}
+			if err := kr.Retire(o); err != nil {
+				return err
+			}
+			fmt.Printf("retired master key version %d\n", o)
+		}
+	}
+	return nil
+}
+
+func cmdBackup(args []string) error {
+	var cfg app.Config
+	fs := serverFlags("backup", &cfg)
+	if err := parse(fs, args, &cfg); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 || cfg.DataDir == "" {
+		return exitError{2, "usage: nabij backup --data DIR FILE"}
+	}
+	st, _, err := app.OpenStore(cfg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := st.Backup(context.Background(), fs.Arg(0)); err != nil {
+		return err
+	}
+	fmt.Printf("backup written to %s; it is useless without %s — back that up apart\n", fs.Arg(0), app.KeyDir(cfg.DataDir))
+	return nil
+}
+
+func cmdUser(args []string) error {
+	if len(args) == 0 {
+		return exitError{2, "usage: nabij user add|list|disable ..."}
+	}
+	sub, rest := args[0], args[1:]
+	var cfg app.Config
+	fs := serverFlags("user "+sub, &cfg)
+	username := fs.String("username", "", "username")
+	role := fs.String("role", "", "professional, client, data_officer or admin")
+	name := fs.String("name", "", "display name (staff)")
+	clientID := fs.String("client-id", "", "for a client account: the client's id")
+	if err := parse(fs, rest, &cfg); err != nil {
+		return err
+	}
+	if cfg.DataDir == "" {
+		return exitError{2, "user needs --data DIR"}
+	}
+	st, _, err := app.OpenStore(cfg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	ctx := context.Background()
+	switch sub {
+	case "add":
+		pw := os.Getenv("NABIJ_PASSWORD")
+		if pw == "" {
+			return exitError{2, "set NABIJ_PASSWORD to the new account's password (at least 12 characters)"}
+		}
+		if err := app.CheckPassword(pw); err != nil {
+			return exitError{2, "the password needs at least 12 characters"}
+		}
+		h, err := crypto.HashPassword(pw)
+		if err != nil {
+			return err
+		}
+		u, err := st.CreateUser(ctx, records.System, records.NewUser{Username: *username, Role: records.Role(*role),
+			DisplayName: *name, PasswordHash: h, ClientID: *clientID})
+		if err != nil {
+			return err
+		}
+		fmt.Printf("added %s (%s), id %s\n", u.Username, u.Role, u.ID)
+	case "list":
+		users, err := st.Users(ctx, records.System)
+		if err != nil {
+			return err
+		}
+		tw := tabwriter.NewWriter(os.Stdout, 0, 2, 2, ' ', 0)
+		fmt.Fprintln(tw, "USERNAME\tROLE\tDISABLED\tTOTP\tID")
+		for _, u := range users {
+			fmt.Fprintf(tw, "%s\t%s\t%v\t%v\t%s\n", u.Username, u.Role, u.Disabled, u.TOTPEnabled, u.ID)
+		}
+		return tw.Flush()
+	case "disable":
+		u, err := st.UserByUsername(ctx, *username)
+		if err != nil {
+			return err
+		}
+		if err := st.SetUserDisabled(ctx, records.System, u.ID, true); err != nil {
+			return err
+		}
+		fmt.Printf("disabled %s\n", u.Username)
+	default:
+		return exitError{2, "unknown user command " + sub + " (add, list, disable)"}
+	}
+	return nil
+}
+
