@@ -319,4 +319,3 @@ func cmdUser(args []string) error {
 	}
 	return nil
 }
-

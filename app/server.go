@@ -89,8 +89,8 @@ func New(cfg Config) (*Server, error) {
 	s.App.Use(helmet.New(helmet.Config{
 		ContentSecurityPolicy: "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; " +
 			"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
-		ReferrerPolicy:     "no-referrer",
-		PermissionPolicy:   "camera=(), microphone=(), geolocation=()",
+		ReferrerPolicy:            "no-referrer",
+		PermissionPolicy:          "camera=(), microphone=(), geolocation=()",
 		CrossOriginEmbedderPolicy: "require-corp",
 	}))
 	s.routes()
