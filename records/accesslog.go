@@ -151,9 +151,6 @@ func (w *wtx) deny(e entry, msg string) error {
 	return forbidden(msg)
 }
 
-const accessLogColumns = `seq, id, at, actor_id, actor_role, client_id, record_kind, record_ids,
-	action, purpose, rule, grant_id, remote, outcome, prev_hash, hash`
-
 func scanAccessRecord(sc interface{ Scan(...any) error }) (AccessRecord, error) {
 	var r AccessRecord
 	var at int64

@@ -195,13 +195,6 @@ func ms(t time.Time) int64 { return t.UnixMilli() }
 
 func fromMS(v int64) time.Time { return time.UnixMilli(v).UTC() }
 
-func nullMS(t *time.Time) any {
-	if t == nil {
-		return nil
-	}
-	return ms(*t)
-}
-
 func fromNullMS(v sql.NullInt64) *time.Time {
 	if !v.Valid {
 		return nil
