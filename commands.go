@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"text/tabwriter"
 	"time"
@@ -80,6 +81,19 @@ func serverFlags(name string, cfg *app.Config) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.StringVar(&cfg.Addr, "addr", "", "listen address (NABIJ_ADDR; default 127.0.0.1:8080)")
 	fs.StringVar(&cfg.DataDir, "data", "", "data directory (NABIJ_DATA)")
+	fs.Func("require-totp", "roles that must use a second factor, comma-separated (NABIJ_REQUIRE_TOTP)", func(v string) error {
+		roles, err := app.ParseRoles(v)
+		cfg.RequireTOTP = roles
+		return err
+	})
+	fs.Func("jurisdiction", "NL or BE: whether clients read personal working notes (NABIJ_JURISDICTION)", func(v string) error {
+		j := records.Jurisdiction(strings.ToUpper(v))
+		if j != records.JurisdictionNL && j != records.JurisdictionBE {
+			return fmt.Errorf("jurisdiction must be NL or BE")
+		}
+		cfg.Jurisdiction = j
+		return nil
+	})
 	return fs
 }
 

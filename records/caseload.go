@@ -64,8 +64,10 @@ func (s *Store) Caseload(ctx context.Context, a Actor) ([]CaseloadEntry, error) 
 		rows.Close()
 		for _, e := range out {
 			sl, err := w.sealerFor(e.ClientID)
-			if err != nil {
+			if ErrorCode(err) == EDESTROYED {
 				sl = sealer{} // shredded: listed without a name
+			} else if err != nil {
+				return err // any other failure (a missing master key) is not a shredded client
 			}
 			sealers = append(sealers, sl)
 			if err := w.record(entry{actor: a, clientID: e.ClientID, kind: "client", ids: []string{e.ClientID},
