@@ -53,7 +53,10 @@ func (s *Store) AccessLog(ctx context.Context, a Actor, f AccessFilter) ([]Acces
 		return w.record(entry{actor: a, clientID: f.ClientID, kind: "access_log", action: ActionRead,
 			purpose: PurposeAudit, rule: RuleAudit, outcome: OutcomeOK})
 	})
-	return out, err
+	if err != nil {
+		return nil, err // fail closed: no rows when the search could not be recorded
+	}
+	return out, nil
 }
 
 // ClientAccessLog is the client's view of who read their file, when and why,
@@ -78,7 +81,10 @@ func (s *Store) ClientAccessLog(ctx context.Context, a Actor, clientID string, b
 		}
 		return w.record(g.entry("access_log", nil, ActionRead))
 	})
-	return out, err
+	if err != nil {
+		return nil, err // fail closed: no rows when the read could not be recorded
+	}
+	return out, nil
 }
 
 func validAction(a Action) bool {

@@ -1,7 +1,10 @@
 package records_test
 
 import (
+	"fmt"
 	"slices"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -158,5 +161,86 @@ func TestClientFileBlended(t *testing.T) {
 	}
 	if len(f.Trajectories) != 1 || f.Trajectories[0].Goal != "Stable housing" {
 		t.Errorf("trajectories %+v", f.Trajectories)
+	}
+}
+
+// TestClientFileUnderConcurrentWrites: while notes are being written, every
+// read of the file returns exactly the notes whose create record comes before
+// its own read record in the access log — the record tells the truth about
+// what was let out, and no read returns a file older than its record.
+func TestClientFileUnderConcurrentWrites(t *testing.T) {
+	w := newWorld(t)
+	db := w.raw(t)
+	before := maxSeq(t, db)
+	const writers, notesEach, readers, readsEach = 4, 25, 4, 40
+	var wg sync.WaitGroup
+	errs := make(chan error, writers*notesEach+readers*readsEach)
+	for i := range writers {
+		wg.Go(func() {
+			for j := range notesEach {
+				if _, err := w.s.CreateNote(w.ctx, w.sam, w.c.ID, records.NewNote{ContactID: w.visit.ID,
+					Body: fmt.Sprintf("note %d/%d", i, j), Visibility: records.VisibilityShared}); err != nil {
+					errs <- err
+				}
+			}
+		})
+	}
+	returned := make(chan string, readers*readsEach)
+	for range readers {
+		wg.Go(func() {
+			for range readsEach {
+				f, err := w.s.ClientFile(w.ctx, w.tess, records.PurposeCare, w.c.ID)
+				if err != nil {
+					errs <- err
+					continue
+				}
+				var ids []string
+				for _, n := range f.Notes {
+					ids = append(ids, n.ID)
+				}
+				slices.Sort(ids)
+				returned <- strings.Join(ids, ",")
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	close(returned)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	// Walk the log in order: the notes created so far, and each read's ids.
+	var created []string
+	recorded := map[string]int{}
+	reads := 0
+	for _, r := range accessRowsAfter(t, db, before) {
+		switch {
+		case r.RecordKind == "note" && r.Action == "create":
+			created = append(created, r.RecordIDs)
+		case r.RecordKind == "file" && r.Action == "read" && r.ActorID == w.tess.UserID:
+			reads++
+			got := strings.Split(r.RecordIDs, ",")
+			if r.RecordIDs == "" {
+				got = nil
+			}
+			slices.Sort(got)
+			want := slices.Clone(created)
+			slices.Sort(want)
+			if !slices.Equal(got, want) {
+				t.Errorf("read record %d lists %d notes; %d were created before it", r.Seq, len(got), len(want))
+			}
+			recorded[strings.Join(got, ",")]++
+		}
+	}
+	if reads != readers*readsEach || len(created) != writers*notesEach {
+		t.Fatalf("%d reads, %d notes recorded", reads, len(created))
+	}
+	// And what each read returned is what some read record lists.
+	for ids := range returned {
+		if recorded[ids] == 0 {
+			t.Errorf("a read returned notes no read record lists")
+			continue
+		}
+		recorded[ids]--
 	}
 }

@@ -158,12 +158,13 @@ func (s *Store) CorrectNote(ctx context.Context, a Actor, noteID string, in Corr
 	}
 	var n *Note
 	err := s.write(ctx, func(w *wtx) error {
-		var clientID, author string
+		var clientID, author, trajectoryID, contactID string
 		var version int
 		var vis string
-		err := w.queryRow(`SELECT n.client_id, n.author_id, v.version, v.visibility FROM notes n
-			JOIN note_versions v ON v.note_id = n.id WHERE n.id = ? ORDER BY v.version DESC LIMIT 1`, noteID).
-			Scan(&clientID, &author, &version, &vis)
+		var created int64
+		err := w.queryRow(`SELECT n.client_id, n.author_id, n.trajectory_id, COALESCE(n.contact_id, ''), n.created_at, v.version, v.visibility
+			FROM notes n JOIN note_versions v ON v.note_id = n.id WHERE n.id = ? ORDER BY v.version DESC LIMIT 1`, noteID).
+			Scan(&clientID, &author, &trajectoryID, &contactID, &created, &version, &vis)
 		if errors.Is(err, sql.ErrNoRows) {
 			return notFound("note")
 		} else if err != nil {
@@ -193,7 +194,10 @@ func (s *Store) CorrectNote(ctx context.Context, a Actor, noteID string, in Corr
 		if err := w.insertNoteVersion(sl, noteID, v); err != nil {
 			return err
 		}
-		n = &Note{ID: noteID, ClientID: clientID, AuthorID: author, NoteVersion: v}
+		// The answer is the new version with the note's own fields; the earlier
+		// versions stay in the file (ClientFile), read under its own record.
+		n = &Note{ID: noteID, ClientID: clientID, TrajectoryID: trajectoryID, ContactID: contactID, AuthorID: author,
+			CreatedAt: fromMS(created), NoteVersion: v}
 		return w.record(g.entry("note", []string{noteID}, ActionCorrect))
 	})
 	if err != nil {

@@ -85,10 +85,14 @@ func (s *Store) VerifyAccessLog(ctx context.Context, pub ed25519.PublicKey) (Ver
 		return VerifyReport{}, internal("verify", err)
 	}
 	defer tx.Rollback()
-	return verifyChain(ctx, tx, pub)
+	return verifyChain(ctx, tx, pub, s.opts.CheckpointEvery)
 }
 
-func verifyChain(ctx context.Context, tx *sql.Tx, pub ed25519.PublicKey) (VerifyReport, error) {
+// verifyChain walks the chain. every is the checkpoint interval: the batch that
+// crosses a multiple of it signs a checkpoint at or after that record, so a log
+// whose newest valid checkpoint lies before the last multiple had checkpoints
+// removed — which would otherwise let the whole chain be rewritten unnoticed.
+func verifyChain(ctx context.Context, tx *sql.Tx, pub ed25519.PublicKey, every int64) (VerifyReport, error) {
 	var rep VerifyReport
 	// Checkpoints first (few): they say which hashes the chain must have where.
 	cps := map[int64][]byte{}
@@ -184,6 +188,9 @@ func verifyChain(ctx context.Context, tx *sql.Tx, pub ed25519.PublicKey) (Verify
 	}
 	if n := len(cpSeqs); n > 0 && cpSeqs[n-1] > seq {
 		broken(seq+1, "records after %d are missing: a checkpoint vouches for record %d", seq, cpSeqs[n-1])
+	}
+	if boundary := (seq / every) * every; every > 0 && boundary > 0 && rep.LastCheckpoint < boundary {
+		broken(boundary, "the signed checkpoint for record %d is missing", boundary)
 	}
 	if firstBadCheckpoint != 0 && (rep.BrokenAt == 0 || firstBadCheckpoint < rep.BrokenAt) {
 		rep.BrokenAt, rep.Problem = firstBadCheckpoint, badCheckpointWhy
