@@ -66,6 +66,8 @@ func run(args []string) error {
 		return cmdVerifyLog(rest)
 	case "rotate-key":
 		return cmdRotateKey(rest)
+	case "retention":
+		return cmdRetention(rest)
 	case "backup":
 		return cmdBackup(rest)
 	case "help", "-h", "--help":

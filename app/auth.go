@@ -42,7 +42,7 @@ var dummyHash, _ = crypto.HashPassword("nabij-timing-equaliser")
 // sign-in page alike.
 func (s *Server) authenticate(ctx context.Context, remote, username, password, code string) (*records.User, bool, error) {
 	now := s.cfg.Now()
-	if !s.logins.allow("addr:"+remote, now) || !s.logins.allow("user:"+strings.ToLower(username), now) {
+	if !s.loginsByAddr.allow(remote, now) || !s.logins.allow(strings.ToLower(username), now) {
 		s.metrics.logins.WithLabelValues("rate_limited").Inc()
 		return nil, false, fail(probRateLimited)
 	}
@@ -81,7 +81,7 @@ func (s *Server) authenticate(ctx context.Context, remote, username, password, c
 		if err != nil {
 			return nil, false, err
 		}
-		if !totp.Validate(strings.TrimSpace(code), secret) {
+		if !s.checkTOTP(u.ID, secret, code) {
 			if rerr := s.Store.RecordLogin(ctx, u.ID, false, lockAfter, lockFor); rerr != nil {
 				return nil, false, rerr
 			}
@@ -195,22 +195,37 @@ func (s *Server) requireAuth(c *fiber.Ctx) error {
 	if !ok || raw == "" {
 		return fail(probUnauthorized)
 	}
-	claims, err := s.parseAccess(raw)
+	claims, u, err := s.sessionUser(c.UserContext(), raw)
 	if err != nil {
-		return failDetail(probUnauthorized, "the access token is not valid or has expired")
+		return err
 	}
-	u, err := s.Store.UserByID(c.UserContext(), claims.Subject)
-	if err != nil || u.Disabled || string(u.Role) != claims.Role {
-		return failDetail(probUnauthorized, "this account can no longer sign in")
-	}
-	a := records.Actor{UserID: u.ID, Role: u.Role, ClientID: u.ClientID, Remote: utils.CopyString(c.IP())}
-	c.Locals(actorKey, a)
-	c.Locals(userKey, u)
+	setActor(c, u)
 	if claims.Pending && !strings.HasPrefix(c.Path(), "/api/v1/auth/totp") && c.Path() != "/api/v1/me" {
 		return failDetail(Problem{Type: problemBase + "totp-enrolment-required", Title: "Set up a second factor first",
 			Status: fiber.StatusForbidden}, "your role requires a second factor: POST /api/v1/auth/totp/enrol")
 	}
 	return c.Next()
+}
+
+// sessionUser checks an access token and that its account is still active:
+// not disabled, and still in the role the token names. Shared by requireAuth
+// (bearer header) and the web pages (access cookie).
+func (s *Server) sessionUser(ctx context.Context, raw string) (*accessClaims, *records.User, error) {
+	claims, err := s.parseAccess(raw)
+	if err != nil {
+		return nil, nil, failDetail(probUnauthorized, "the access token is not valid or has expired")
+	}
+	u, err := s.Store.UserByID(ctx, claims.Subject)
+	if err != nil || u.Disabled || string(u.Role) != claims.Role {
+		return nil, nil, failDetail(probUnauthorized, "this account can no longer sign in")
+	}
+	return claims, u, nil
+}
+
+// setActor puts the signed-in user and their Actor in the request context.
+func setActor(c *fiber.Ctx, u *records.User) {
+	c.Locals(actorKey, records.Actor{UserID: u.ID, Role: u.Role, ClientID: u.ClientID, Remote: utils.CopyString(c.IP())})
+	c.Locals(userKey, u)
 }
 
 type ctxKey int
@@ -309,7 +324,7 @@ func (s *Server) totpConfirm(c *fiber.Ctx) error {
 	if secret == "" {
 		return invalidField("code", "start enrolment first")
 	}
-	if !totp.Validate(strings.TrimSpace(in.Code), secret) {
+	if !s.checkTOTP(u.ID, secret, in.Code) {
 		return invalidField("code", "the code is wrong or expired")
 	}
 	if err := s.Store.SetTOTP(c.UserContext(), u.ID, secret, true); err != nil {

@@ -152,6 +152,9 @@ func Seed(ctx context.Context, st *records.Store, password string, now time.Time
 	if _, err := st.ClientFile(ctx, sam, records.PurposeCare, noorID); err != nil {
 		return err
 	}
+	if err := seedConsent(ctx, st, now); err != nil {
+		return err
+	}
 	return st.Checkpoint(ctx)
 }
 

@@ -41,7 +41,14 @@ func mergeOpenAPI(fsys fs.FS) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	sort.Strings(names) // core.json first: it holds openapi, info, servers, security
+	// core.json first (it holds openapi, info, servers, security), then the others by name.
+	sort.Slice(names, func(i, j int) bool {
+		ci, cj := names[i] == "openapi/core.json", names[j] == "openapi/core.json"
+		if ci != cj {
+			return ci
+		}
+		return names[i] < names[j]
+	})
 	var doc map[string]any
 	for _, name := range names {
 		raw, err := fs.ReadFile(fsys, name)

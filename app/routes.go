@@ -58,6 +58,7 @@ func (s *Server) routes() {
 	auth.Post("/caseload-assignments", adm, s.assign)
 	auth.Post("/caseload-assignments/:aid/end", adm, s.endAssignment)
 
+	s.consentRoutes(auth)
 	s.pageRoutes()
 	v1.Use(func(c *fiber.Ctx) error { return fail(probNotFoundRoute) })
 }

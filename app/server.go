@@ -25,9 +25,12 @@ type Server struct {
 	tokenKey ed25519.PrivateKey
 	App      *fiber.App
 	metrics  *metrics
-	logins   *loginLimiter
-	stop     chan struct{}
-	stopped  chan struct{}
+	logins   *loginLimiter // per account
+	// loginsByAddr is per address: higher, as a whole office may share one.
+	loginsByAddr *loginLimiter
+	totp         totpSteps
+	stop         chan struct{}
+	stopped      chan struct{}
 }
 
 // OpenStore opens the keyring and the store of a data dir (creating both when
@@ -71,7 +74,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{cfg: cfg, Store: st, Keyring: kr, tokenKey: tk, metrics: newMetrics(),
-		logins: newLoginLimiter(10, time.Minute), stop: make(chan struct{}), stopped: make(chan struct{})}
+		logins: newLoginLimiter(10, time.Minute), loginsByAddr: newLoginLimiter(60, time.Minute), stop: make(chan struct{}), stopped: make(chan struct{})}
 	s.App = fiber.New(fiber.Config{
 		AppName:                 "nabij",
 		BodyLimit:               cfg.BodyLimit,
@@ -95,6 +98,7 @@ func New(cfg Config) (*Server, error) {
 	}))
 	s.routes()
 	go s.checkpoints()
+	s.startRetentionSchedule()
 	return s, nil
 }
 

@@ -1,0 +1,141 @@
+package app
+
+import (
+	"bytes"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/nabij/nabij/records"
+)
+
+type retentionRules struct {
+	Rules []records.RetentionRule `json:"rules"`
+}
+
+func (s *Server) retentionRules(c *fiber.Ctx) error {
+	rules, err := s.consent().Rules(c.UserContext())
+	if err != nil {
+		return err
+	}
+	return send(c, fiber.StatusOK, retentionRules{rules})
+}
+
+type retentionRuleInput struct {
+	Kind    string `json:"kind"`
+	Basis   string `json:"basis"`
+	Years   int    `json:"years"`
+	Days    int    `json:"days"`
+	MaxDays *int   `json:"max_days,omitempty"`
+	Action  string `json:"action"`
+	Source  string `json:"source,omitempty"`
+}
+
+type retentionRulesInput struct {
+	Rules []retentionRuleInput `json:"rules"`
+}
+
+func (s *Server) setRetentionRules(c *fiber.Ctx) error {
+	var in retentionRulesInput
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	rules := make([]records.RetentionRule, len(in.Rules))
+	for i, r := range in.Rules {
+		rules[i] = records.RetentionRule{Kind: r.Kind, Basis: r.Basis, Years: r.Years, Days: r.Days, MaxDays: r.MaxDays, Action: r.Action, Source: r.Source}
+	}
+	out, err := s.consent().SetRules(c.UserContext(), actor(c), rules)
+	if err != nil {
+		return err
+	}
+	return send(c, fiber.StatusOK, retentionRules{out})
+}
+
+type retentionRunInput struct {
+	DryRun bool `json:"dry_run"`
+}
+
+// runRetention runs retention on demand (the data officer), with a dry run.
+func (s *Server) runRetention(c *fiber.Ctx) error {
+	var in retentionRunInput
+	if err := decodeOptional(c, &in); err != nil {
+		return err
+	}
+	rep, err := s.consent().Run(c.UserContext(), in.DryRun)
+	if err != nil {
+		return err
+	}
+	return send(c, fiber.StatusOK, rep)
+}
+
+type legalHoldInput struct {
+	ClientID     string `json:"client_id,omitempty"`
+	TrajectoryID string `json:"trajectory_id,omitempty"`
+	Reason       string `json:"reason"`
+}
+
+func (s *Server) placeLegalHold(c *fiber.Ctx) error {
+	var in legalHoldInput
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	h, err := s.Store.PlaceLegalHold(c.UserContext(), actor(c), in.ClientID, in.TrajectoryID, in.Reason)
+	if err != nil {
+		return err
+	}
+	return send(c, fiber.StatusCreated, h)
+}
+
+func (s *Server) legalHolds(c *fiber.Ctx) error {
+	list, err := s.Store.LegalHolds(c.UserContext(), actor(c))
+	if err != nil {
+		return err
+	}
+	return send(c, fiber.StatusOK, map[string]any{"legal_holds": list})
+}
+
+func (s *Server) releaseLegalHold(c *fiber.Ctx) error {
+	if err := s.Store.ReleaseLegalHold(c.UserContext(), actor(c), param(c, "hid")); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (s *Server) purgeReports(c *fiber.Ctx) error {
+	since, err := timeParam(c, "since")
+	if err != nil {
+		return err
+	}
+	list, err := s.Store.PurgeReports(c.UserContext(), actor(c), since)
+	if err != nil {
+		return err
+	}
+	return send(c, fiber.StatusOK, map[string]any{"purge_reports": list})
+}
+
+type closeResponse struct {
+	Trajectory *records.Trajectory  `json:"trajectory"`
+	Purge      *records.PurgeReport `json:"purge"`
+}
+
+// closeTrajectory closes a trajectory and at once runs retention for its
+// client, so personal working notes are destroyed when the trajectory closes.
+func (s *Server) closeTrajectory(c *fiber.Ctx) error {
+	t, err := s.Store.CloseTrajectory(c.UserContext(), actor(c), param(c, "tid"))
+	if err != nil {
+		return err
+	}
+	rep, err := s.consent().Run(c.UserContext(), false, t.ClientID)
+	if err != nil {
+		s.cfg.Logf("retention after close of %s: %v", t.ID, err)
+		return err
+	}
+	return send(c, fiber.StatusOK, closeResponse{Trajectory: t, Purge: rep})
+}
+
+// decodeOptional decodes a JSON body when there is one; an empty body leaves dst as is.
+func decodeOptional(c *fiber.Ctx, dst any) error {
+	if len(bytes.TrimSpace(c.Body())) == 0 {
+		return nil
+	}
+	return decode(c, dst)
+}

@@ -1,0 +1,53 @@
+package app
+
+import (
+	"context"
+	"time"
+)
+
+// RetentionEvery is how often the server runs retention by itself; the first
+// run comes RetentionFirstAfter the start.
+var (
+	RetentionEvery      = 24 * time.Hour
+	RetentionFirstAfter = time.Minute
+)
+
+// startRetentionSchedule runs retention daily inside the server (rule 5),
+// until Shutdown. Each run logs counts only, never content or ids.
+func (s *Server) startRetentionSchedule() {
+	go func() {
+		timer := time.NewTimer(RetentionFirstAfter)
+		defer timer.Stop()
+		for {
+			select {
+			case <-s.stop:
+				return
+			case <-timer.C:
+			}
+			s.retentionOnce()
+			timer.Reset(RetentionEvery)
+		}
+	}()
+}
+
+func (s *Server) retentionOnce() {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
+	defer cancel()
+	rep, err := s.consent().Run(ctx, false)
+	if err != nil {
+		s.cfg.Logf("retention run failed: %v", err)
+		return
+	}
+	destroyed, held := 0, 0
+	for _, it := range rep.Items {
+		if it.Action == "held" {
+			held += it.Count
+		} else {
+			destroyed += it.Count
+		}
+	}
+	if destroyed > 0 || held > 0 {
+		s.cfg.Logf("retention run %s: %d clients checked, %d records destroyed, %d held, %d keys destroyed",
+			rep.RunID, rep.ClientsChecked, destroyed, held, rep.KeysDestroyed)
+	}
+}

@@ -1,0 +1,87 @@
+package app
+
+import (
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/utils"
+
+	"github.com/nabij/nabij/consent"
+)
+
+// myExport sends everything kept about the client: JSON, or with ?format=fhir a
+// FHIR R4 Bundle. Recorded as an export.
+func (s *Server) myExport(c *fiber.Ctx) error {
+	format := utils.CopyString(c.Query("format", "json"))
+	if format != "json" && format != "fhir" {
+		return invalidField("format", "format must be json or fhir")
+	}
+	a := actor(c)
+	ex, err := s.consent().Export(c.UserContext(), a, a.ClientID)
+	if err != nil {
+		return err
+	}
+	if format == "fhir" {
+		b, err := jsonMarshal(consent.FHIRBundle(ex))
+		if err != nil {
+			return err
+		}
+		c.Set(fiber.HeaderCacheControl, "no-store")
+		c.Set(fiber.HeaderContentType, "application/fhir+json")
+		c.Set(fiber.HeaderContentDisposition, `attachment; filename="nabij-export-fhir.json"`)
+		return c.Status(fiber.StatusOK).Send(b)
+	}
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="nabij-export.json"`)
+	return send(c, fiber.StatusOK, ex)
+}
+
+func (s *Server) requestErasure(c *fiber.Ctx) error {
+	var in struct{}
+	if err := decodeOptional(c, &in); err != nil {
+		return err
+	}
+	a := actor(c)
+	r, err := s.Store.RequestErasure(c.UserContext(), a, a.ClientID)
+	if err != nil {
+		return err
+	}
+	return send(c, fiber.StatusCreated, r)
+}
+
+func (s *Server) myErasureRequests(c *fiber.Ctx) error {
+	a := actor(c)
+	list, err := s.Store.ErasureRequests(c.UserContext(), a, a.ClientID)
+	if err != nil {
+		return err
+	}
+	return send(c, fiber.StatusOK, map[string]any{"erasure_requests": list})
+}
+
+func (s *Server) erasureRequests(c *fiber.Ctx) error {
+	list, err := s.Store.ErasureRequests(c.UserContext(), actor(c), utils.CopyString(c.Query("client_id")))
+	if err != nil {
+		return err
+	}
+	return send(c, fiber.StatusOK, map[string]any{"erasure_requests": list})
+}
+
+type erasureDecision struct {
+	Reason string `json:"reason"`
+}
+
+func (s *Server) approveErasure(c *fiber.Ctx) error { return s.decideErasure(c, true) }
+func (s *Server) refuseErasure(c *fiber.Ctx) error  { return s.decideErasure(c, false) }
+
+func (s *Server) decideErasure(c *fiber.Ctx, approve bool) error {
+	var in erasureDecision
+	if approve {
+		if err := decodeOptional(c, &in); err != nil {
+			return err
+		}
+	} else if err := decode(c, &in); err != nil {
+		return err
+	}
+	r, rep, err := s.Store.DecideErasure(c.UserContext(), actor(c), param(c, "rid"), approve, in.Reason)
+	if err != nil {
+		return err
+	}
+	return send(c, fiber.StatusOK, map[string]any{"erasure_request": r, "purge": rep})
+}

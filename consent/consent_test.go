@@ -1,0 +1,352 @@
+package consent_test
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nabij/nabij/consent"
+	"github.com/nabij/nabij/crypto"
+	"github.com/nabij/nabij/records"
+)
+
+func TestConsentValidate(t *testing.T) {
+	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	past, future := now.Add(-time.Hour), now.Add(time.Hour)
+	cases := []struct {
+		name  string
+		role  records.Role
+		in    consent.Input
+		field string // "" when valid
+	}{
+		{"OK/Channel", records.RoleProfessional, consent.Input{Purpose: "contact_channel", Channel: "chat", Evidence: "verbal"}, ""},
+		{"OK/Disclosure", records.RoleProfessional, consent.Input{Purpose: "disclosure", Recipient: "OCMW Gent", Reason: "budget counselling", Evidence: "written", ExpiresAt: &future}, ""},
+		{"OK/ClientOnlineByDefault", records.RoleClient, consent.Input{Purpose: "statistics"}, ""},
+		{"ErrPurposeRequired", records.RoleProfessional, consent.Input{Evidence: "verbal"}, "purpose"},
+		{"ErrPurposeUnknown", records.RoleProfessional, consent.Input{Purpose: "marketing", Evidence: "verbal"}, "purpose"},
+		{"ErrChannelFaceToFace", records.RoleProfessional, consent.Input{Purpose: "contact_channel", Channel: "office", Evidence: "verbal"}, "channel"},
+		{"ErrChannelUnknown", records.RoleProfessional, consent.Input{Purpose: "contact_channel", Channel: "pigeon", Evidence: "verbal"}, "channel"},
+		{"ErrChannelMissing", records.RoleProfessional, consent.Input{Purpose: "contact_channel", Evidence: "verbal"}, "channel"},
+		{"ErrRecipientMissing", records.RoleProfessional, consent.Input{Purpose: "disclosure", Reason: "x", Evidence: "verbal"}, "recipient"},
+		{"ErrReasonMissing", records.RoleProfessional, consent.Input{Purpose: "disclosure", Recipient: "OCMW", Evidence: "verbal"}, "reason"},
+		{"ErrStatisticsWithChannel", records.RoleProfessional, consent.Input{Purpose: "statistics", Channel: "chat", Evidence: "verbal"}, "purpose"},
+		{"ErrEvidenceMissing", records.RoleProfessional, consent.Input{Purpose: "statistics"}, "evidence"},
+		{"ErrProfessionalOnline", records.RoleProfessional, consent.Input{Purpose: "statistics", Evidence: "online"}, "evidence"},
+		{"ErrClientVerbal", records.RoleClient, consent.Input{Purpose: "statistics", Evidence: "verbal"}, "evidence"},
+		{"ErrExpiresInPast", records.RoleProfessional, consent.Input{Purpose: "statistics", Evidence: "written", ExpiresAt: &past}, "expires_at"},
+		{"ErrRecipientTooLong", records.RoleProfessional, consent.Input{Purpose: "disclosure", Recipient: strings.Repeat("x", 201), Reason: "r", Evidence: "verbal"}, "recipient"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := consent.Validate(tc.in, tc.role, now)
+			if got := records.ErrorField(err); got != tc.field || (tc.field != "" && records.ErrorCode(err) != records.EINVALID) {
+				t.Errorf("err = %v (field %q), want field %q", err, got, tc.field)
+			}
+		})
+	}
+}
+
+func TestConsentValidAtAndStatus(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	at := func(h int) *time.Time { x := t0.Add(time.Duration(h) * time.Hour); return &x }
+	cases := []struct {
+		name              string
+		expires, withdraw *time.Time
+		t                 time.Time
+		valid             bool
+		status            string
+	}{
+		{"BeforeGrant", nil, nil, t0.Add(-time.Millisecond), false, "pending"},
+		{"AtGrant", nil, nil, t0, true, "active"},
+		{"BeforeExpiry", at(2), nil, *at(1), true, "active"},
+		{"AtExpiry", at(2), nil, *at(2), false, "expired"},
+		{"BeforeWithdrawal", nil, at(3), *at(2), true, "active"},
+		{"AtWithdrawal", nil, at(3), *at(3), false, "withdrawn"},
+		{"WithdrawnBeforeExpiry", at(5), at(3), *at(6), false, "withdrawn"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c := records.Consent{GrantedAt: t0, ExpiresAt: tc.expires, WithdrawnAt: tc.withdraw}
+			if got := consent.ValidAt(c, tc.t); got != tc.valid {
+				t.Errorf("ValidAt = %v, want %v", got, tc.valid)
+			}
+			if got := consent.Status(c, tc.t); got != tc.status {
+				t.Errorf("Status = %q, want %q", got, tc.status)
+			}
+		})
+	}
+}
+
+func TestRetentionDueAt(t *testing.T) {
+	created := time.Date(2026, 1, 10, 0, 0, 0, 0, time.UTC)
+	closed := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	ninety := 90
+	cases := []struct {
+		name   string
+		rule   records.RetentionRule
+		closed *time.Time
+		want   *time.Time
+	}{
+		{"AfterCloseOpen", records.RetentionRule{Basis: records.BasisAfterClose, Years: 15}, nil, nil},
+		{"AfterClose", records.RetentionRule{Basis: records.BasisAfterClose, Years: 15}, &closed, tp(closed.AddDate(15, 0, 0))},
+		{"AfterCreation", records.RetentionRule{Basis: records.BasisAfterCreation, Years: 1, Days: 2}, nil, tp(created.AddDate(1, 0, 2))},
+		{"PersonalCapWhileOpen", records.RetentionRule{Basis: records.BasisAfterClose, MaxDays: &ninety}, nil, tp(created.AddDate(0, 0, 90))},
+		{"PersonalAtClose", records.RetentionRule{Basis: records.BasisAfterClose, MaxDays: &ninety}, &closed, tp(closed)},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got := consent.DueAt(tc.rule, created, tc.closed)
+			if (got == nil) != (tc.want == nil) || got != nil && !got.Equal(*tc.want) {
+				t.Errorf("DueAt = %v, want %v", got, tc.want)
+			}
+		})
+	}
+	for _, r := range consent.DefaultRules() {
+		if err := consent.ValidateRule(r); err != nil {
+			t.Errorf("default rule %s: %v", r.Kind, err)
+		}
+		if r.Source == "" {
+			t.Errorf("default rule %s has no source", r.Kind)
+		}
+	}
+	bad := []records.RetentionRule{
+		{Kind: "photos", Basis: records.BasisAfterClose, Action: "destroy"},
+		{Kind: records.KindNoteShared, Basis: "whenever", Action: "destroy"},
+		{Kind: records.KindNoteShared, Basis: records.BasisAfterClose, Action: "anonymise"},
+		{Kind: records.KindAccessRecord, Basis: records.BasisAfterClose, Action: "destroy"},
+		{Kind: records.KindNotePersonal, Basis: records.BasisAfterClose, Action: "destroy"},
+		{Kind: records.KindContact, Basis: records.BasisAfterClose, Years: -1, Action: "destroy"},
+	}
+	for _, r := range bad {
+		if err := consent.ValidateRule(r); records.ErrorCode(err) != records.EINVALID {
+			t.Errorf("rule %+v accepted", r)
+		}
+	}
+}
+
+func tp(t time.Time) *time.Time { return &t }
+
+func TestStatisticsSuppressBoundary(t *testing.T) {
+	for _, n := range []int{0, 1, 4, 5, 6} {
+		d := &records.StatisticsData{ConsentingClients: n, ChannelMonths: []records.ChannelMonthCount{{Channel: "chat", Month: "2026-10", Contacts: 3 * n, Clients: n}}}
+		for i := 0; i < n; i++ {
+			d.Trajectories = append(d.Trajectories, records.TrajectoryMix{ClientID: string(rune('a' + i)), TrajectoryID: "t", Online: 1})
+		}
+		st := consent.Suppress(d)
+		c := st.ChannelMonths[0]
+		if want := n < 5; c.Suppressed != want || (c.Clients == nil) != want || (c.Contacts == nil) != want {
+			t.Errorf("n=%d: cell %+v, suppressed want %v", n, c, want)
+		}
+		for _, b := range st.OnlineShare {
+			if b.Band == "online_only" && b.Suppressed != (n < 5) {
+				t.Errorf("n=%d: band %+v", n, b)
+			}
+		}
+		if (st.ConsentingClients == nil) != (n < 5) || consent.K != 5 {
+			t.Errorf("n=%d: consenting clients shown %v", n, st.ConsentingClients)
+		}
+		b, _ := json.Marshal(st)
+		if n < 5 && strings.Contains(string(b), `"clients":`) {
+			t.Errorf("n=%d: JSON shows client counts: %s", n, b)
+		}
+	}
+}
+
+func TestFHIREncounterClass(t *testing.T) {
+	want := map[records.Channel]string{"office": "AMB", "outreach": "AMB", "home_visit": "HH", "video": "VR", "phone": "VR",
+		"chat": "VR", "email": "VR", "messaging": "VR", "ehealth_module": "VR"}
+	for _, ch := range records.Channels {
+		if got, _ := consent.EncounterClass(ch); got != want[ch] {
+			t.Errorf("%s: %s, want %s", ch, got, want[ch])
+		}
+	}
+}
+
+// fhirStore is a store with one client whose file has every kind of record.
+func fhirStore(t *testing.T) (*records.Store, records.Actor, string) {
+	t.Helper()
+	dir := t.TempDir()
+	kr, err := crypto.OpenKeyring(filepath.Join(dir, "keys"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer, err := kr.SigningKey("checkpoints")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := records.Open(filepath.Join(dir, "nabij.db"), records.Options{Keyring: kr, Signer: signer})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	ctx := context.Background()
+	user := func(name string, role records.Role, clientID string) records.Actor {
+		u, err := st.CreateUser(ctx, records.System, records.NewUser{Username: name, Role: role, DisplayName: name, PasswordHash: "$argon2id$x", ClientID: clientID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return records.Actor{UserID: u.ID, Role: role, ClientID: clientID, Remote: "127.0.0.1"}
+	}
+	sam := user("sam", records.RoleProfessional, "")
+	c, err := st.CreateClient(ctx, sam, records.NewClient{Name: "Noor El Amrani", BirthDate: "1994-03-12", Contact: "+32 470 10 20 30"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	self := user("noor", records.RoleClient, c.ID)
+	tr, err := st.CreateTrajectory(ctx, sam, c.ID, records.NewTrajectory{Goal: "Find stable housing"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := consent.New(st, nil)
+	if _, err := svc.Record(ctx, sam, c.ID, consent.Input{Purpose: "contact_channel", Channel: "chat", Evidence: "verbal"}); err != nil {
+		t.Fatal(err)
+	}
+	v, err := svc.Record(ctx, self, c.ID, consent.Input{Purpose: "disclosure", Recipient: "OCMW Gent", Reason: "budget counselling"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var prev string
+	for i, ch := range []records.Channel{records.ChannelOffice, records.ChannelChat, records.ChannelHomeVisit, records.ChannelVideo, records.ChannelOutreach} {
+		k, err := st.CreateContact(ctx, sam, c.ID, records.NewContact{TrajectoryID: tr.ID, Channel: ch, OccurredAt: time.Now().Add(time.Duration(i-10) * time.Hour),
+			DurationMinutes: 30, FollowUpOf: prev})
+		if err != nil {
+			t.Fatal(err)
+		}
+		prev = k.ID
+	}
+	n, err := st.CreateNote(ctx, sam, c.ID, records.NewNote{ContactID: prev, Body: "We walked to the housing office together.", Visibility: records.VisibilityShared})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.CorrectNote(ctx, sam, n.ID, records.Correction{Body: "We walked to the housing office together; form filed.", Visibility: records.VisibilityShared}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.CreateNote(ctx, sam, c.ID, records.NewNote{TrajectoryID: tr.ID, Body: "Neighbour's report", Visibility: records.VisibilityRestricted, RestrictedReason: "third-party information"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.CreateNote(ctx, sam, c.ID, records.NewNote{TrajectoryID: tr.ID, Body: "SECRET personal working note", Visibility: records.VisibilityPersonal}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.CreateEntry(ctx, self, c.ID, "Please call me in the afternoon."); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Withdraw(ctx, self, v.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.CloseTrajectory(ctx, sam, tr.ID); err != nil {
+		t.Fatal(err)
+	}
+	return st, self, c.ID
+}
+
+// TestFHIRBundleValidates maps a client's export to FHIR R4 and validates it
+// with the npm fhir package (installed by scripts/install-test-tools).
+func TestFHIRBundleValidates(t *testing.T) {
+	st, self, clientID := fhirStore(t)
+	ex, err := consent.New(st, nil).Export(context.Background(), self, clientID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bundle := consent.FHIRBundle(ex)
+	b, err := json.Marshal(bundle)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(b), "SECRET") || strings.Contains(string(b), "TmVpZ2hib3VyJ3MgcmVwb3J0") {
+		t.Error("the bundle holds a personal or restricted note's content")
+	}
+	counts := map[string]int{}
+	classes := map[string]bool{}
+	for _, e := range bundle["entry"].([]any) {
+		r := e.(map[string]any)["resource"].(map[string]any)
+		counts[r["resourceType"].(string)]++
+		if r["resourceType"] == "Encounter" {
+			classes[r["class"].(map[string]any)["code"].(string)] = true
+		}
+	}
+	for typ, n := range map[string]int{"Patient": 1, "EpisodeOfCare": 1, "Encounter": 5, "Consent": 2, "DocumentReference": 4} {
+		if counts[typ] != n {
+			t.Errorf("%d %s, want %d (all: %v)", counts[typ], typ, n, counts)
+		}
+	}
+	if counts["AuditEvent"] == 0 || !classes["VR"] || !classes["AMB"] || !classes["HH"] {
+		t.Errorf("audit events %d, classes %v", counts["AuditEvent"], classes)
+	}
+	ValidateFHIRForTest(t, b)
+	// The validator must catch a broken bundle, or the check above proves nothing.
+	broken := strings.Replace(string(b), `"resourceType":"Encounter"`, `"resourceType":"Encounter","colour":"blue"`, 1)
+	if ok, msgs := validateFHIR(t, []byte(broken)); ok {
+		t.Errorf("the validator accepted a bundle with an unknown property: %s", msgs)
+	}
+}
+
+// ValidateFHIRForTest fails t when the FHIR R4 validator rejects the bundle.
+func ValidateFHIRForTest(t *testing.T, bundle []byte) {
+	t.Helper()
+	if ok, msgs := validateFHIR(t, bundle); !ok {
+		t.Fatalf("FHIR R4 validation failed: %s", msgs)
+	}
+}
+
+const fhirScript = `
+const {Fhir} = require('fhir');
+const input = require('fs').readFileSync(0, 'utf8');
+const res = new Fhir().validate(JSON.parse(input), {errorOnUnexpected: true});
+const errors = res.messages.filter(m => m.severity === 'error');
+console.log(JSON.stringify({valid: res.valid && errors.length === 0, errors}));
+`
+
+// validateFHIR runs the npm fhir validator; it skips the test when node or the
+// package is missing, unless NABIJ_REQUIRE_BROWSER=1.
+func validateFHIR(t *testing.T, bundle []byte) (bool, string) {
+	t.Helper()
+	node, err := exec.LookPath("node")
+	modules := filepath.Join(repoRoot(t), ".tools", "node_modules")
+	_, statErr := os.Stat(filepath.Join(modules, "fhir", "package.json"))
+	if err != nil || statErr != nil {
+		msg := "FHIR validation needs node and the npm fhir package: run scripts/install-test-tools"
+		if os.Getenv("NABIJ_REQUIRE_BROWSER") == "1" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	cmd := exec.Command(node, "-e", fhirScript)
+	cmd.Env = append(os.Environ(), "NODE_PATH="+modules)
+	cmd.Stdin = strings.NewReader(string(bundle))
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("node: %v: %s", err, out)
+	}
+	var res struct {
+		Valid  bool              `json:"valid"`
+		Errors []json.RawMessage `json:"errors"`
+	}
+	if err := json.Unmarshal(out, &res); err != nil {
+		t.Fatalf("validator output %q: %v", out, err)
+	}
+	msgs := make([]string, len(res.Errors))
+	for i, m := range res.Errors {
+		msgs[i] = string(m)
+	}
+	return res.Valid, strings.Join(msgs, "\n")
+}
+
+func repoRoot(t *testing.T) string {
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			return d
+		}
+		if filepath.Dir(d) == d {
+			return dir
+		}
+	}
+}

@@ -1,0 +1,153 @@
+package consent
+
+import (
+	"context"
+	"sort"
+	"time"
+
+	"github.com/nabij/nabij/records"
+)
+
+// PersonalNoteMaxDays is the default cap on a personal working note's life: it
+// is destroyed when its trajectory closes, or after at most this many days.
+const PersonalNoteMaxDays = 90
+
+// Sources of the default retention periods. Defaults are settings, not law:
+// the data officer sets them for the organisation (GET|PUT /retention-rules).
+const (
+	SourceSocialSupport = "Dutch Wmo 2015 social support: no statutory term; 15 years after care ends is the common municipal practice. " +
+		"Longer terms elsewhere: Dutch Jeugdwet art. 7.3.10 and WGBO (art. 7:454 BW) 20 years after care ends; Flemish integrale jeugdhulp until the young person turns 35."
+	SourcePersonalNotes = "Personal working notes (persoonlijke werkaantekeningen) are not part of the file: a temporary memory aid, destroyed when the care ends " +
+		"(Dutch professional codes for social workers and WGBO practice); the cap in days is an organisation setting."
+	SourceAccessLog = "NEN 7513 access logging: kept with the file; the log is append-only and hash-chained, so records are never deleted — " +
+		"they hold ids and codes only and become anonymous when the client's data key is destroyed."
+)
+
+// DefaultRules are the organisation's starting rules, one per kind, with sources.
+func DefaultRules() []records.RetentionRule {
+	maxDays := PersonalNoteMaxDays
+	file := func(kind string) records.RetentionRule {
+		return records.RetentionRule{Kind: kind, Basis: records.BasisAfterClose, Years: 15, Action: records.ActionDestroyRows, Source: SourceSocialSupport}
+	}
+	return []records.RetentionRule{
+		file(records.KindNoteShared),
+		file(records.KindNoteRestricted),
+		{Kind: records.KindNotePersonal, Basis: records.BasisAfterClose, MaxDays: &maxDays, Action: records.ActionDestroyRows, Source: SourcePersonalNotes},
+		file(records.KindContact),
+		file(records.KindTrajectory),
+		file(records.KindEntry),
+		file(records.KindDisclosure),
+		{Kind: records.KindAccessRecord, Basis: records.BasisAfterClose, Years: 15, Action: records.ActionAnonymise, Source: SourceAccessLog},
+	}
+}
+
+// ValidateRule checks one rule. EINVALID names the field.
+func ValidateRule(r records.RetentionRule) error {
+	known := false
+	for _, k := range records.RetentionKinds {
+		known = known || k == r.Kind
+	}
+	switch {
+	case !known:
+		return invalid("kind", "unknown kind "+r.Kind+"; one of note_shared, note_restricted, note_personal, contact, trajectory, entry, disclosure, access_record")
+	case r.Basis != records.BasisAfterClose && r.Basis != records.BasisAfterCreation:
+		return invalid("basis", "basis must be after_close or after_creation")
+	case r.Years < 0 || r.Years > 120:
+		return invalid("years", "years must be between 0 and 120")
+	case r.Days < 0 || r.Days > 36500:
+		return invalid("days", "days must be between 0 and 36500")
+	case r.MaxDays != nil && (*r.MaxDays < 0 || *r.MaxDays > 36500):
+		return invalid("max_days", "max_days must be between 0 and 36500")
+	case r.Action != records.ActionDestroyRows && r.Action != records.ActionAnonymise:
+		return invalid("action", "action must be destroy or anonymise")
+	case r.Action == records.ActionAnonymise && r.Kind != records.KindContact && r.Kind != records.KindAccessRecord:
+		return invalid("action", "only contacts can be anonymised (kept as channel, month and duration); other kinds are destroyed")
+	case r.Kind == records.KindAccessRecord && r.Action != records.ActionAnonymise:
+		return invalid("action", "access records are never destroyed (append-only log); they are anonymised by destroying the client's key")
+	case r.Kind == records.KindNotePersonal && r.MaxDays == nil:
+		return invalid("max_days", "personal working notes need a maximum number of days")
+	case len(r.Source) > 1000:
+		return invalid("source", "source is longer than 1000 characters")
+	}
+	return nil
+}
+
+// DueAt is when a record under rule r is due: its creation plus the period
+// (after_creation), or its trajectory's close plus the period (after_close; never
+// while open), and in any case no later than creation plus MaxDays.
+func DueAt(r records.RetentionRule, created time.Time, closed *time.Time) *time.Time {
+	var due *time.Time
+	switch r.Basis {
+	case records.BasisAfterCreation:
+		t := created.AddDate(r.Years, 0, r.Days)
+		due = &t
+	case records.BasisAfterClose:
+		if closed != nil {
+			t := closed.AddDate(r.Years, 0, r.Days)
+			due = &t
+		}
+	}
+	if r.MaxDays != nil {
+		t := created.AddDate(0, 0, *r.MaxDays)
+		if due == nil || t.Before(*due) {
+			due = &t
+		}
+	}
+	return due
+}
+
+// Rules returns the organisation's rules: the stored ones over the defaults,
+// in the order of records.RetentionKinds.
+func (s *Service) Rules(ctx context.Context) ([]records.RetentionRule, error) {
+	stored, err := s.Store.StoredRetentionRules(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := DefaultRules()
+	for i, r := range out {
+		if st, ok := stored[r.Kind]; ok {
+			if st.Source == "" {
+				st.Source = r.Source
+			}
+			out[i] = st
+		}
+	}
+	order := map[string]int{}
+	for i, k := range records.RetentionKinds {
+		order[k] = i
+	}
+	sort.SliceStable(out, func(i, j int) bool { return order[out[i].Kind] < order[out[j].Kind] })
+	return out, nil
+}
+
+// SetRules validates and stores rules (one or more kinds) for the data officer,
+// and returns the resulting rule set.
+func (s *Service) SetRules(ctx context.Context, a records.Actor, rules []records.RetentionRule) ([]records.RetentionRule, error) {
+	if len(rules) == 0 {
+		return nil, invalid("rules", "give at least one rule")
+	}
+	seen := map[string]bool{}
+	for _, r := range rules {
+		if err := ValidateRule(r); err != nil {
+			return nil, err
+		}
+		if seen[r.Kind] {
+			return nil, invalid("kind", "kind "+r.Kind+" is given twice")
+		}
+		seen[r.Kind] = true
+	}
+	if err := s.Store.SetRetentionRules(ctx, a, rules); err != nil {
+		return nil, err
+	}
+	return s.Rules(ctx)
+}
+
+// Run runs retention now (the store's clock) with the organisation's rules:
+// over all clients, or only the ones given (e.g. right after a trajectory closes).
+func (s *Service) Run(ctx context.Context, dryRun bool, clientIDs ...string) (*records.PurgeReport, error) {
+	rules, err := s.Rules(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.Store.RunRetention(ctx, records.RetentionRun{Rules: rules, DueAt: DueAt, DryRun: dryRun, ClientIDs: clientIDs})
+}

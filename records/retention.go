@@ -1,0 +1,801 @@
+package records
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Retention kinds: what a retention rule applies to.
+const (
+	KindNoteShared     = "note_shared"
+	KindNoteRestricted = "note_restricted"
+	KindNotePersonal   = "note_personal"
+	KindContact        = "contact"
+	KindTrajectory     = "trajectory"
+	KindEntry          = "entry"
+	KindDisclosure     = "disclosure"
+	// KindAccessRecord: access records are the append-only, hash-chained log
+	// (rule 7). They hold ids and codes only; retention never deletes them, and
+	// they become anonymous when the client's key is destroyed.
+	KindAccessRecord = "access_record"
+)
+
+// RetentionKinds lists every kind a rule can name, in display order.
+var RetentionKinds = []string{KindNoteShared, KindNoteRestricted, KindNotePersonal, KindContact, KindTrajectory,
+	KindEntry, KindDisclosure, KindAccessRecord}
+
+// Retention bases and actions.
+const (
+	BasisAfterClose    = "after_close"    // the period runs from the trajectory's close (client-level kinds: the last close)
+	BasisAfterCreation = "after_creation" // the period runs from the record's creation
+	ActionDestroyRows  = "destroy"
+	ActionAnonymise    = "anonymise" // contacts only: kept as channel, month and duration without the client
+)
+
+// RetentionRule says how long records of a kind are kept and what happens then.
+// MaxDays, when set, caps the time after creation whatever the basis (personal
+// working notes: at the trajectory's close, or after at most MaxDays).
+type RetentionRule struct {
+	Kind      string     `json:"kind"`
+	Basis     string     `json:"basis"`
+	Years     int        `json:"years"`
+	Days      int        `json:"days"`
+	MaxDays   *int       `json:"max_days,omitempty"`
+	Action    string     `json:"action"`
+	Source    string     `json:"source,omitempty"`
+	UpdatedBy string     `json:"updated_by,omitempty"`
+	UpdatedAt *time.Time `json:"updated_at,omitempty"`
+}
+
+// String describes the rule for a purge report (no content, only the rule).
+func (r RetentionRule) String() string {
+	s := fmt.Sprintf("%s: %dy%dd %s", r.Kind, r.Years, r.Days, strings.ReplaceAll(r.Basis, "_", " "))
+	if r.MaxDays != nil {
+		s += fmt.Sprintf(", at most %dd after creation", *r.MaxDays)
+	}
+	return s + ", " + r.Action
+}
+
+// StoredRetentionRules returns the rules the data officer set (kinds without a
+// stored rule are absent: package consent fills in its defaults). Not client data.
+func (s *Store) StoredRetentionRules(ctx context.Context) (map[string]RetentionRule, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT kind, basis, years, days, max_days, action, source, updated_by, updated_at FROM retention_rules`)
+	if err != nil {
+		return nil, internal("retention rules", err)
+	}
+	defer rows.Close()
+	out := map[string]RetentionRule{}
+	for rows.Next() {
+		var r RetentionRule
+		var maxDays sql.NullInt64
+		var at int64
+		if err := rows.Scan(&r.Kind, &r.Basis, &r.Years, &r.Days, &maxDays, &r.Action, &r.Source, &r.UpdatedBy, &at); err != nil {
+			return nil, internal("retention rules", err)
+		}
+		if maxDays.Valid {
+			v := int(maxDays.Int64)
+			r.MaxDays = &v
+		}
+		t := fromMS(at)
+		r.UpdatedAt = &t
+		out[r.Kind] = r
+	}
+	return out, rows.Err()
+}
+
+// SetRetentionRules stores rules (validated by package consent), replacing the
+// stored rule of each kind given. Only the data officer. The change is recorded.
+func (s *Store) SetRetentionRules(ctx context.Context, a Actor, rules []RetentionRule) error {
+	return s.write(ctx, func(w *wtx) error {
+		if a.Role != RoleDataOfficer && a != System {
+			return w.deny(entry{actor: a, kind: "retention_rule", action: ActionCorrect, purpose: PurposeAudit},
+				"only the data officer sets retention rules")
+		}
+		kinds := make([]string, 0, len(rules))
+		for _, r := range rules {
+			if _, err := w.exec(`INSERT INTO retention_rules (kind, basis, years, days, max_days, action, source, updated_by, updated_at)
+				VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(kind) DO UPDATE SET basis = excluded.basis, years = excluded.years,
+				days = excluded.days, max_days = excluded.max_days, action = excluded.action, source = excluded.source,
+				updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
+				r.Kind, r.Basis, r.Years, r.Days, r.MaxDays, r.Action, r.Source, a.UserID, ms(w.now)); err != nil {
+				return internal("set retention rule", err)
+			}
+			kinds = append(kinds, r.Kind)
+		}
+		rule := RuleAudit
+		if a == System {
+			rule = RuleSystem
+		}
+		return w.record(entry{actor: a, kind: "retention_rule", ids: kinds, action: ActionCorrect, purpose: PurposeRetention,
+			rule: rule, outcome: OutcomeOK})
+	})
+}
+
+// LegalHold pauses retention for a client, or for one trajectory of a client.
+type LegalHold struct {
+	ID           string     `json:"id"`
+	ClientID     string     `json:"client_id"`
+	TrajectoryID string     `json:"trajectory_id,omitempty"`
+	Reason       string     `json:"reason"`
+	PlacedBy     string     `json:"placed_by"`
+	PlacedAt     time.Time  `json:"placed_at"`
+	ReleasedBy   string     `json:"released_by,omitempty"`
+	ReleasedAt   *time.Time `json:"released_at,omitempty"`
+}
+
+// officer lets only the data officer (and nabij itself) through, writing a
+// denied record otherwise, and checks that the client exists.
+func (w *wtx) officer(a Actor, clientID, kind string, action Action, purpose Purpose) (grant, error) {
+	if a.Role != RoleDataOfficer && a != System {
+		return grant{}, w.deny(entry{actor: a, clientID: clientID, kind: kind, action: action, purpose: purposeFor(a)},
+			"only the data officer does this")
+	}
+	if clientID != "" && !w.clientExists(clientID) {
+		return grant{}, notFound("client")
+	}
+	rule := RuleAudit
+	if a == System {
+		rule = RuleSystem
+	}
+	return grant{actor: a, clientID: clientID, rule: rule, purpose: purpose}, nil
+}
+
+// PlaceLegalHold puts a hold on a client (trajectoryID "") or on one trajectory
+// (clientID may then be ""); the reason is sealed with the client's key. Only the
+// data officer. EINVALID for bad input, ENOTFOUND for an unknown client or
+// trajectory, EFORBIDDEN (with a denied record) for other roles.
+func (s *Store) PlaceLegalHold(ctx context.Context, a Actor, clientID, trajectoryID, reason string) (*LegalHold, error) {
+	reason = strings.TrimSpace(reason)
+	if (clientID == "") == (trajectoryID == "") {
+		return nil, invalid("client_id", "give either client_id or trajectory_id")
+	}
+	if len([]rune(reason)) < 5 {
+		return nil, invalid("reason", "state the reason for the hold")
+	}
+	if err := checkText("reason", reason, 500); err != nil {
+		return nil, err
+	}
+	h := &LegalHold{ID: newID(), ClientID: clientID, TrajectoryID: trajectoryID, Reason: reason, PlacedBy: a.UserID}
+	err := s.write(ctx, func(w *wtx) error {
+		if h.TrajectoryID != "" && (a.Role == RoleDataOfficer || a == System) {
+			err := w.queryRow(`SELECT client_id FROM trajectories WHERE id = ?`, h.TrajectoryID).Scan(&h.ClientID)
+			if errors.Is(err, sql.ErrNoRows) {
+				return notFound("trajectory")
+			} else if err != nil {
+				return internal("legal hold", err)
+			}
+		}
+		g, err := w.officer(a, h.ClientID, "legal_hold", ActionCreate, PurposeRetention)
+		if err != nil {
+			return err
+		}
+		sl, err := w.sealerFor(h.ClientID)
+		if err != nil {
+			return err
+		}
+		h.PlacedAt = fromMS(ms(w.now))
+		if _, err := w.exec(`INSERT INTO legal_holds (id, client_id, trajectory_id, reason_sealed, placed_by, placed_at) VALUES (?,?,?,?,?,?)`,
+			h.ID, h.ClientID, nullString(h.TrajectoryID), sl.seal("legal_holds", "reason", h.ID, h.Reason), h.PlacedBy, ms(h.PlacedAt)); err != nil {
+			return internal("legal hold", err)
+		}
+		return w.record(g.entry("legal_hold", []string{h.ID}, ActionCreate))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return h, nil
+}
+
+// ReleaseLegalHold ends a hold; the row stays with its release time. Only the
+// data officer. ENOTFOUND for an unknown hold, ECONFLICT when released already.
+func (s *Store) ReleaseLegalHold(ctx context.Context, a Actor, id string) error {
+	return s.write(ctx, func(w *wtx) error {
+		var clientID string
+		var released sql.NullInt64
+		err := w.queryRow(`SELECT client_id, released_at FROM legal_holds WHERE id = ?`, id).Scan(&clientID, &released)
+		if errors.Is(err, sql.ErrNoRows) {
+			if a.Role != RoleDataOfficer {
+				return w.deny(entry{actor: a, kind: "legal_hold", ids: []string{id}, action: ActionCorrect, purpose: purposeFor(a)},
+					"only the data officer does this")
+			}
+			return notFound("legal hold")
+		} else if err != nil {
+			return internal("release hold", err)
+		}
+		g, err := w.officer(a, clientID, "legal_hold", ActionCorrect, PurposeRetention)
+		if err != nil {
+			return err
+		}
+		if released.Valid {
+			return conflict("this hold was released already")
+		}
+		if _, err := w.exec(`UPDATE legal_holds SET released_at = ?, released_by = ? WHERE id = ?`, ms(w.now), a.UserID, id); err != nil {
+			return internal("release hold", err)
+		}
+		return w.record(g.entry("legal_hold", []string{id}, ActionCorrect))
+	})
+}
+
+// LegalHolds lists the holds (active first, then released), with their reasons.
+// Only the data officer; one access record per client listed.
+func (s *Store) LegalHolds(ctx context.Context, a Actor) ([]LegalHold, error) {
+	out := []LegalHold{}
+	var sealed [][]byte
+	sealers := map[string]sealer{}
+	err := s.write(ctx, func(w *wtx) error {
+		out, sealed = out[:0], sealed[:0]
+		if _, err := w.officer(a, "", "legal_hold", ActionRead, PurposeRetention); err != nil {
+			return err
+		}
+		rows, err := w.query(`SELECT id, client_id, COALESCE(trajectory_id, ''), reason_sealed, placed_by, placed_at,
+			COALESCE(released_by, ''), released_at FROM legal_holds ORDER BY released_at IS NOT NULL, placed_at DESC`)
+		if err != nil {
+			return internal("legal holds", err)
+		}
+		for rows.Next() {
+			var h LegalHold
+			var reason []byte
+			var at int64
+			var rel sql.NullInt64
+			if err := rows.Scan(&h.ID, &h.ClientID, &h.TrajectoryID, &reason, &h.PlacedBy, &at, &h.ReleasedBy, &rel); err != nil {
+				rows.Close()
+				return internal("legal holds", err)
+			}
+			h.PlacedAt, h.ReleasedAt = fromMS(at), fromNullMS(rel)
+			out = append(out, h)
+			sealed = append(sealed, reason)
+		}
+		rows.Close()
+		byClient := map[string][]string{}
+		var order []string
+		for _, h := range out {
+			if _, ok := byClient[h.ClientID]; !ok {
+				order = append(order, h.ClientID)
+			}
+			byClient[h.ClientID] = append(byClient[h.ClientID], h.ID)
+		}
+		for _, id := range order {
+			if sl, err := w.sealerFor(id); err == nil {
+				sealers[id] = sl
+			}
+			g := grant{actor: a, clientID: id, rule: RuleAudit, purpose: PurposeRetention}
+			if err := w.record(g.entry("legal_hold", byClient[id], ActionRead)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		if sl, ok := sealers[out[i].ClientID]; ok {
+			if out[i].Reason, err = sl.open("legal_holds", "reason", out[i].ID, sealed[i]); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return out, nil
+}
+
+// CloseTrajectory closes a trajectory now: this starts most retention clocks
+// (and personal working notes are due at once). A professional who may reach
+// the client. ECONFLICT when closed already; EFORBIDDEN (with a denied record)
+// for an unknown trajectory or when no rule allows it.
+func (s *Store) CloseTrajectory(ctx context.Context, a Actor, trajectoryID string) (*Trajectory, error) {
+	t := &Trajectory{ID: trajectoryID}
+	err := s.write(ctx, func(w *wtx) error {
+		var opened int64
+		var closed sql.NullInt64
+		err := w.queryRow(`SELECT client_id, COALESCE(lead_id, ''), opened_at, closed_at FROM trajectories WHERE id = ?`, trajectoryID).
+			Scan(&t.ClientID, &t.LeadID, &opened, &closed)
+		if errors.Is(err, sql.ErrNoRows) {
+			return w.deny(entry{actor: a, kind: "trajectory", ids: []string{trajectoryID}, action: ActionCorrect, purpose: purposeFor(a)},
+				"no such trajectory for you")
+		} else if err != nil {
+			return internal("close trajectory", err)
+		}
+		if a.Role != RoleProfessional && a != System {
+			return w.deny(entry{actor: a, clientID: t.ClientID, kind: "trajectory", ids: []string{trajectoryID}, action: ActionCorrect, purpose: PurposeCare},
+				"only professionals close trajectories")
+		}
+		g, err := w.authorize(a, t.ClientID, PurposeCare, "trajectory", ActionCorrect)
+		if err != nil {
+			return err
+		}
+		if closed.Valid {
+			return conflict("this trajectory was closed already")
+		}
+		now := fromMS(ms(w.now))
+		if _, err := w.exec(`UPDATE trajectories SET closed_at = ? WHERE id = ?`, ms(now), trajectoryID); err != nil {
+			return internal("close trajectory", err)
+		}
+		t.OpenedAt, t.ClosedAt = fromMS(opened), &now
+		return w.record(g.entry("trajectory", []string{trajectoryID}, ActionCorrect))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// PurgeItem is one line of a purge report: what was destroyed (or found due but
+// held) of one client — kind, count, ids, the rule — never content.
+type PurgeItem struct {
+	ClientID  string   `json:"client_id"`
+	Kind      string   `json:"kind"`
+	Action    string   `json:"action"` // destroy, anonymise, held
+	Count     int      `json:"count"`
+	RecordIDs []string `json:"record_ids"`
+	Rule      string   `json:"rule"`
+}
+
+// PurgeReport is the outcome of one retention run or one approved erasure.
+type PurgeReport struct {
+	RunID          string      `json:"run_id"`
+	Trigger        string      `json:"trigger"` // retention or erasure
+	At             time.Time   `json:"at"`
+	DryRun         bool        `json:"dry_run"`
+	ClientsChecked int         `json:"clients_checked"`
+	KeysDestroyed  int         `json:"keys_destroyed"`
+	WALTruncated   bool        `json:"wal_truncated"`
+	Items          []PurgeItem `json:"items"`
+}
+
+// RetentionRun is the input to RunRetention. Rules and DueAt come from package
+// consent (the policy); records applies them.
+type RetentionRun struct {
+	Rules []RetentionRule
+	// DueAt is when a record is due: from its creation and, for after_close,
+	// the close of its trajectory (nil while open). nil means never.
+	DueAt  func(r RetentionRule, created time.Time, closed *time.Time) *time.Time
+	DryRun bool
+	// ClientIDs limits the run to these clients; empty means all.
+	ClientIDs []string
+}
+
+// RunRetention destroys what is due at the store's clock (Options.Now), one
+// transaction per client, unless a legal hold applies; when a client has
+// nothing left, their data key is destroyed (crypto-shredding). Every
+// destruction writes a destroy access record and a purge report line in the
+// same transaction. A dry run changes nothing (it records that it looked) and
+// reports what would go. Afterwards the WAL is truncated.
+func (s *Store) RunRetention(ctx context.Context, run RetentionRun) (*PurgeReport, error) {
+	if run.DueAt == nil {
+		return nil, invalid("rules", "a retention run needs the due-date rule")
+	}
+	rules := map[string]RetentionRule{}
+	for _, r := range run.Rules {
+		rules[r.Kind] = r
+	}
+	for _, k := range RetentionKinds {
+		if _, ok := rules[k]; !ok && k != KindAccessRecord {
+			return nil, invalid("rules", "no retention rule for %s", k)
+		}
+	}
+	rep := &PurgeReport{RunID: newID(), Trigger: "retention", At: fromMS(ms(s.now())), DryRun: run.DryRun, Items: []PurgeItem{}}
+	ids := run.ClientIDs
+	if len(ids) == 0 {
+		rows, err := s.r.QueryContext(ctx, `SELECT c.id FROM clients c JOIN client_keys k ON k.client_id = c.id ORDER BY c.created_at, c.id`)
+		if err != nil {
+			return nil, internal("retention: clients", err)
+		}
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, internal("retention: clients", err)
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+	}
+	destroyed := false
+	for _, id := range ids {
+		var items []PurgeItem
+		var shredded bool
+		err := s.write(ctx, func(w *wtx) error {
+			var err error
+			items, shredded, err = w.purgeClient(rep, id, rules, run.DueAt)
+			return err
+		})
+		if err != nil {
+			if ErrorCode(err) == EDESTROYED {
+				continue
+			}
+			return rep, err
+		}
+		rep.ClientsChecked++
+		rep.Items = append(rep.Items, items...)
+		if shredded {
+			rep.KeysDestroyed++
+		}
+		for _, it := range items {
+			if it.Action != "held" {
+				destroyed = true
+			}
+		}
+	}
+	if destroyed && !run.DryRun {
+		rep.WALTruncated = s.truncateWAL(ctx) == nil
+	}
+	return rep, nil
+}
+
+// retained is one row retention considers.
+type retained struct {
+	id, trajectoryID, contactID, kind string
+	created                           time.Time
+	// for contacts that are anonymised
+	channel     string
+	occurred    int64
+	sync        bool
+	durationMin int
+}
+
+// purgeClient applies the rules to one client inside one transaction.
+func (w *wtx) purgeClient(rep *PurgeReport, clientID string, rules map[string]RetentionRule,
+	dueAt func(RetentionRule, time.Time, *time.Time) *time.Time) ([]PurgeItem, bool, error) {
+	if _, err := w.dataKey(clientID); err != nil {
+		return nil, false, err
+	}
+	now := ms(w.now)
+	// Holds.
+	clientHeld := false
+	heldTraj := map[string]bool{}
+	rows, err := w.query(`SELECT COALESCE(trajectory_id, '') FROM legal_holds WHERE client_id = ? AND released_at IS NULL`, clientID)
+	if err != nil {
+		return nil, false, internal("retention: holds", err)
+	}
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			rows.Close()
+			return nil, false, internal("retention: holds", err)
+		}
+		if t == "" {
+			clientHeld = true
+		} else {
+			heldTraj[t] = true
+		}
+	}
+	rows.Close()
+	// Trajectories and the client's last close.
+	closedAt := map[string]*time.Time{}
+	var trajs []retained
+	var lastClose *time.Time
+	allClosed := true
+	rows, err = w.query(`SELECT id, created_at, closed_at FROM trajectories WHERE client_id = ?`, clientID)
+	if err != nil {
+		return nil, false, internal("retention: trajectories", err)
+	}
+	for rows.Next() {
+		var r retained
+		var created int64
+		var closed sql.NullInt64
+		if err := rows.Scan(&r.id, &created, &closed); err != nil {
+			rows.Close()
+			return nil, false, internal("retention: trajectories", err)
+		}
+		r.kind, r.trajectoryID, r.created = KindTrajectory, r.id, fromMS(created)
+		closedAt[r.id] = fromNullMS(closed)
+		if closed.Valid {
+			if lastClose == nil || fromMS(closed.Int64).After(*lastClose) {
+				lastClose = fromNullMS(closed)
+			}
+		} else {
+			allClosed = false
+		}
+		trajs = append(trajs, r)
+	}
+	rows.Close()
+	if !allClosed || len(trajs) == 0 {
+		lastClose = nil
+	}
+	scan := func(q, kind string) ([]retained, error) {
+		rows, err := w.query(q, clientID)
+		if err != nil {
+			return nil, internal("retention: "+kind, err)
+		}
+		defer rows.Close()
+		var out []retained
+		for rows.Next() {
+			var r retained
+			var created int64
+			var vis string
+			if err := rows.Scan(&r.id, &r.trajectoryID, &r.contactID, &created, &vis, &r.channel, &r.occurred, &r.sync, &r.durationMin); err != nil {
+				return nil, internal("retention: "+kind, err)
+			}
+			r.created, r.kind = fromMS(created), kind
+			if kind == "note" {
+				r.kind = "note_" + vis
+			}
+			out = append(out, r)
+		}
+		return out, rows.Err()
+	}
+	notes, err := scan(`SELECT n.id, n.trajectory_id, COALESCE(n.contact_id, ''), n.created_at,
+		(SELECT v.visibility FROM note_versions v WHERE v.note_id = n.id ORDER BY v.version DESC LIMIT 1), '', 0, 0, 0
+		FROM notes n WHERE n.client_id = ? ORDER BY n.created_at, n.id`, "note")
+	if err != nil {
+		return nil, false, err
+	}
+	contacts, err := scan(`SELECT id, trajectory_id, '', created_at, '', channel, occurred_at, synchronous, duration_minutes
+		FROM contacts WHERE client_id = ? ORDER BY occurred_at, id`, KindContact)
+	if err != nil {
+		return nil, false, err
+	}
+	entries, err := scan(`SELECT id, '', '', created_at, '', '', 0, 0, 0 FROM entries WHERE client_id = ? ORDER BY created_at, id`, KindEntry)
+	if err != nil {
+		return nil, false, err
+	}
+	discl, err := scan(`SELECT id, '', '', disclosed_at, '', '', 0, 0, 0 FROM disclosures WHERE client_id = ? ORDER BY disclosed_at, id`, KindDisclosure)
+	if err != nil {
+		return nil, false, err
+	}
+
+	type bucket struct {
+		ids []string
+		rs  []retained
+	}
+	due := map[string]*bucket{}  // kind -> due and not held
+	held := map[string]*bucket{} // kind -> due but held
+	gone := map[string]bool{}    // ids that go
+	kept := map[string]bool{}    // ids due but held
+	consider := func(r retained, closed *time.Time) {
+		rule := rules[r.kind]
+		d := dueAt(rule, r.created, closed)
+		if d == nil || ms(*d) > now {
+			return
+		}
+		isHeld := clientHeld || heldTraj[r.trajectoryID]
+		target := due
+		if isHeld {
+			target = held
+		}
+		b := target[r.kind]
+		if b == nil {
+			b = &bucket{}
+			target[r.kind] = b
+		}
+		b.ids = append(b.ids, r.id)
+		b.rs = append(b.rs, r)
+		if !isHeld {
+			gone[r.id] = true
+		} else {
+			kept[r.id] = true
+		}
+	}
+	for _, r := range notes {
+		consider(r, closedAt[r.trajectoryID])
+	}
+	// A contact goes only when its notes go; a trajectory only when its contacts
+	// and notes go. What a hold keeps is reported as held at each level.
+	keepContact := map[string]bool{}
+	keepTraj := map[string]bool{}
+	for _, n := range notes {
+		if !gone[n.id] && !kept[n.id] {
+			if n.contactID != "" {
+				keepContact[n.contactID] = true
+			}
+			keepTraj[n.trajectoryID] = true
+		}
+	}
+	for _, c := range contacts {
+		if !keepContact[c.id] {
+			consider(c, closedAt[c.trajectoryID])
+		}
+		if !gone[c.id] && !kept[c.id] {
+			keepTraj[c.trajectoryID] = true
+		}
+	}
+	for _, t := range trajs {
+		if !keepTraj[t.id] {
+			consider(t, closedAt[t.id])
+		}
+	}
+	for _, e := range entries {
+		consider(e, lastClose)
+	}
+	for _, d := range discl {
+		consider(d, lastClose)
+	}
+
+	var items []PurgeItem
+	order := []string{KindNotePersonal, KindNoteShared, KindNoteRestricted, KindContact, KindTrajectory, KindEntry, KindDisclosure}
+	for _, k := range order {
+		if b := held[k]; b != nil {
+			items = append(items, PurgeItem{ClientID: clientID, Kind: k, Action: "held", Count: len(b.ids), RecordIDs: b.ids, Rule: rules[k].String()})
+		}
+	}
+	destroyedAny := false
+	for _, k := range order {
+		b := due[k]
+		if b == nil {
+			continue
+		}
+		action := ActionDestroyRows
+		if k == KindContact && rules[k].Action == ActionAnonymise {
+			action = ActionAnonymise
+		}
+		items = append(items, PurgeItem{ClientID: clientID, Kind: k, Action: action, Count: len(b.ids), RecordIDs: b.ids, Rule: rules[k].String()})
+		destroyedAny = true
+		if rep.DryRun {
+			continue
+		}
+		if action == ActionAnonymise {
+			for _, r := range b.rs {
+				if _, err := w.exec(`INSERT INTO anonymous_contacts (id, channel, month, synchronous, duration_minutes, anonymised_at)
+					VALUES (?,?,?,?,?,?)`, newID(), r.channel, fromMS(r.occurred).Format("2006-01"), r.sync, r.durationMin, now); err != nil {
+					return nil, false, internal("retention: anonymise", err)
+				}
+			}
+		}
+		if err := w.deleteRows(k, b.ids); err != nil {
+			return nil, false, err
+		}
+	}
+	remaining := len(notes) + len(contacts) + len(trajs) + len(entries) + len(discl) - len(gone)
+	shred := destroyedAny && remaining == 0
+	if shred {
+		more, err := w.finalShredItems(clientID, rep.DryRun)
+		if err != nil {
+			return nil, false, err
+		}
+		items = append(items, more...)
+	}
+	if rep.DryRun {
+		if len(items) == 0 {
+			return nil, false, nil
+		}
+		return items, shred, w.record(entry{actor: System, clientID: clientID, kind: "retention", action: ActionRead,
+			purpose: PurposeRetention, rule: RuleSystem, outcome: OutcomeOK})
+	}
+	// A client whose due records are all held leaves no stored report line (the
+	// run's own report and GET /legal-holds show the hold); daily runs would
+	// otherwise repeat it every day.
+	if destroyedAny {
+		if err := w.report(rep, items, PurposeRetention); err != nil {
+			return nil, false, err
+		}
+	}
+	return items, shred, nil
+}
+
+// deleteRows deletes the rows of one retention kind. Note versions go with their
+// notes; secure_delete overwrites the freed pages.
+func (w *wtx) deleteRows(kind string, ids []string) error {
+	table := map[string]string{KindNoteShared: "notes", KindNoteRestricted: "notes", KindNotePersonal: "notes",
+		KindContact: "contacts", KindTrajectory: "trajectories", KindEntry: "entries", KindDisclosure: "disclosures"}[kind]
+	if table == "" {
+		return internal("retention", fmt.Errorf("unknown kind %q", kind))
+	}
+	for _, id := range ids {
+		if _, err := w.exec(`DELETE FROM `+table+` WHERE id = ?`, id); err != nil {
+			return internal("retention: delete "+kind, err)
+		}
+	}
+	return nil
+}
+
+// finalShredItems destroys what is left of a client who has no file left:
+// consents, emergency grants, released holds, the sealed identity, and the data
+// key. In a dry run it only counts.
+func (w *wtx) finalShredItems(clientID string, dry bool) ([]PurgeItem, error) {
+	var items []PurgeItem
+	for _, t := range []struct{ kind, table, col string }{
+		{"consent", "consents", "id"}, {"break_glass", "break_glass", "id"}, {"legal_hold", "legal_holds", "id"},
+	} {
+		rows, err := w.query(`SELECT `+t.col+` FROM `+t.table+` WHERE client_id = ?`, clientID)
+		if err != nil {
+			return nil, internal("shred: "+t.kind, err)
+		}
+		var ids []string
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, internal("shred: "+t.kind, err)
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+		if len(ids) == 0 {
+			continue
+		}
+		items = append(items, PurgeItem{ClientID: clientID, Kind: t.kind, Action: ActionDestroyRows, Count: len(ids), RecordIDs: ids,
+			Rule: "nothing of the client is left: " + t.kind + " destroyed with the key"})
+		if !dry {
+			if _, err := w.exec(`DELETE FROM `+t.table+` WHERE client_id = ?`, clientID); err != nil {
+				return nil, internal("shred: "+t.kind, err)
+			}
+		}
+	}
+	items = append(items, PurgeItem{ClientID: clientID, Kind: "client_key", Action: ActionDestroyRows, Count: 1,
+		RecordIDs: []string{clientID}, Rule: "nothing of the client is left: data key destroyed (crypto-shredding)"})
+	if dry {
+		return items, nil
+	}
+	if _, err := w.exec(`UPDATE clients SET name_sealed = x'', birth_date_sealed = NULL, contact_sealed = NULL WHERE id = ?`, clientID); err != nil {
+		return nil, internal("shred: identity", err)
+	}
+	if _, err := w.exec(`UPDATE erasure_requests SET decision_reason_sealed = NULL WHERE client_id = ?`, clientID); err != nil {
+		return nil, internal("shred: requests", err)
+	}
+	if err := w.shredKey(clientID); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+// report writes a destroy access record and a purge report line per item.
+func (w *wtx) report(rep *PurgeReport, items []PurgeItem, purpose Purpose) error {
+	for _, it := range items {
+		if it.Action != "held" {
+			kind := it.Kind
+			if err := w.record(entry{actor: System, clientID: it.ClientID, kind: kind, ids: it.RecordIDs, action: ActionDestroy,
+				purpose: purpose, rule: RuleSystem, outcome: OutcomeOK}); err != nil {
+				return err
+			}
+		}
+		if _, err := w.exec(`INSERT INTO purge_reports (id, run_id, trigger, client_id, kind, action, count, record_ids, rule, at)
+			VALUES (?,?,?,?,?,?,?,?,?,?)`, newID(), rep.RunID, rep.Trigger, it.ClientID, it.Kind, it.Action, it.Count,
+			strings.Join(it.RecordIDs, ","), it.Rule, ms(rep.At)); err != nil {
+			return internal("purge report", err)
+		}
+	}
+	return nil
+}
+
+// PurgeReports returns the stored purge reports (retention runs and erasures),
+// newest first, since a time. They hold kinds, counts, ids, rules and times,
+// never content. Only the data officer; the look is recorded.
+func (s *Store) PurgeReports(ctx context.Context, a Actor, since time.Time) ([]PurgeReport, error) {
+	var out []PurgeReport
+	err := s.write(ctx, func(w *wtx) error {
+		out = out[:0]
+		g, err := w.officer(a, "", "purge_report", ActionRead, PurposeAudit)
+		if err != nil {
+			return err
+		}
+		rows, err := w.query(`SELECT run_id, trigger, client_id, kind, action, count, record_ids, rule, at FROM purge_reports
+			WHERE at >= ? ORDER BY at DESC, run_id, client_id, rowid LIMIT 10000`, ms(since))
+		if err != nil {
+			return internal("purge reports", err)
+		}
+		idx := map[string]int{}
+		for rows.Next() {
+			var it PurgeItem
+			var run, trig, ids string
+			var at int64
+			if err := rows.Scan(&run, &trig, &it.ClientID, &it.Kind, &it.Action, &it.Count, &ids, &it.Rule, &at); err != nil {
+				rows.Close()
+				return internal("purge reports", err)
+			}
+			it.RecordIDs = splitIDs(ids)
+			if it.RecordIDs == nil {
+				it.RecordIDs = []string{}
+			}
+			i, ok := idx[run]
+			if !ok {
+				i = len(out)
+				idx[run] = i
+				out = append(out, PurgeReport{RunID: run, Trigger: trig, At: fromMS(at), Items: []PurgeItem{}})
+			}
+			out[i].Items = append(out[i].Items, it)
+			if it.Kind == "client_key" {
+				out[i].KeysDestroyed++
+			}
+		}
+		rows.Close()
+		return w.record(g.entry("purge_report", nil, ActionRead))
+	})
+	if out == nil {
+		out = []PurgeReport{}
+	}
+	return out, err
+}
