@@ -70,6 +70,8 @@ func run(args []string) error {
 		return cmdRetention(rest)
 	case "backup":
 		return cmdBackup(rest)
+	case "bench-seed": // hidden: load-test data for bench/load (see benchseed.go)
+		return cmdBenchSeed(rest)
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		return nil

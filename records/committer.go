@@ -32,6 +32,10 @@ type wtx struct {
 	keep bool
 	// after runs once the batch is committed (e.g. evicting a shredded key).
 	after []func()
+	// stmts are the batch's prepared statements, by query text: a statement that
+	// every job of a busy batch runs (authorize, the access record) is prepared
+	// once per batch instead of once per job. They close with the transaction.
+	stmts map[string]*sql.Stmt
 }
 
 var errClosed = errors.New("records: store is closed")
@@ -141,22 +145,24 @@ func (s *Store) commitBatch(batch []*job) {
 	}
 	startSeq := seq
 	now := s.now()
+	stmts := make(map[string]*sql.Stmt)
+	bw := &wtx{s: s, tx: tx, ctx: ctx, stmts: stmts}
 	for i, j := range batch {
-		if _, err := tx.Exec("SAVEPOINT job"); err != nil {
+		if _, err := bw.exec("SAVEPOINT job"); err != nil {
 			results[i] = internal("savepoint", err)
 			continue
 		}
-		w := &wtx{s: s, tx: tx, ctx: ctx, now: now, seq: seq, head: head}
+		w := &wtx{s: s, tx: tx, ctx: ctx, now: now, seq: seq, head: head, stmts: stmts}
 		err := runJob(j, w)
 		if err != nil && !w.keep {
-			if _, rbErr := tx.Exec("ROLLBACK TO job"); rbErr != nil {
+			if _, rbErr := bw.exec("ROLLBACK TO job"); rbErr != nil {
 				tx.Rollback()
 				results[i] = err
 				fail(internal("rollback to savepoint", rbErr))
 				return
 			}
 		}
-		if _, relErr := tx.Exec("RELEASE job"); relErr != nil {
+		if _, relErr := bw.exec("RELEASE job"); relErr != nil {
 			tx.Rollback()
 			results[i] = err
 			fail(internal("release savepoint", relErr))
@@ -204,14 +210,41 @@ func runJob(j *job, w *wtx) (err error) {
 	return j.fn(w)
 }
 
+// stmt returns the batch's prepared statement for query, preparing it on first
+// use; nil when it cannot be prepared (the unprepared call then reports why).
+// Only exec and queryRow use it: both finish with the statement before returning
+// (a Row is read by its Scan).
+func (w *wtx) stmt(query string) *sql.Stmt {
+	if w.stmts == nil {
+		return nil
+	}
+	st, ok := w.stmts[query]
+	if !ok {
+		var err error
+		if st, err = w.tx.PrepareContext(w.ctx, query); err != nil {
+			return nil
+		}
+		w.stmts[query] = st
+	}
+	return st
+}
+
 func (w *wtx) exec(query string, args ...any) (sql.Result, error) {
+	if st := w.stmt(query); st != nil {
+		return st.ExecContext(w.ctx, args...)
+	}
 	return w.tx.ExecContext(w.ctx, query, args...)
 }
 
+// query is not prepared per batch: a job may run the same multi-row query again
+// while it still iterates the first one, and a shared statement would reset it.
 func (w *wtx) query(query string, args ...any) (*sql.Rows, error) {
 	return w.tx.QueryContext(w.ctx, query, args...)
 }
 
 func (w *wtx) queryRow(query string, args ...any) *sql.Row {
+	if st := w.stmt(query); st != nil {
+		return st.QueryRowContext(w.ctx, args...)
+	}
 	return w.tx.QueryRowContext(w.ctx, query, args...)
 }
