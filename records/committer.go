@@ -109,6 +109,7 @@ func (s *Store) commitLoop() {
 			outside, batch = batch[0], batch[:0]
 		}
 		if len(batch) > 0 {
+			s.prepareQueued()
 			s.commitBatch(batch)
 		}
 		if outside != nil {
@@ -210,23 +211,49 @@ func runJob(j *job, w *wtx) (err error) {
 	return j.fn(w)
 }
 
-// stmt returns the batch's prepared statement for query, preparing it on first
-// use; nil when it cannot be prepared (the unprepared call then reports why).
-// Only exec and queryRow use it: both finish with the statement before returning
-// (a Row is read by its Scan).
+// maxPrepared bounds the statements kept prepared across batches: queries built
+// at run time (search filters) must not grow the cache without end.
+const maxPrepared = 256
+
+// stmt returns a prepared statement for query, bound to the batch transaction:
+// from the store's statements prepared once on the writer connection (between
+// batches, when the connection is free), else prepared in this transaction and
+// queued to be prepared for good before the next batch. nil when it cannot be
+// prepared (the unprepared call then reports why). A job must not run the same
+// multi-row query again while it still iterates it: the statement is shared.
 func (w *wtx) stmt(query string) *sql.Stmt {
 	if w.stmts == nil {
 		return nil
 	}
-	st, ok := w.stmts[query]
-	if !ok {
+	if st, ok := w.stmts[query]; ok {
+		return st
+	}
+	var st *sql.Stmt
+	if p, ok := w.s.prepared[query]; ok {
+		st = w.tx.StmtContext(w.ctx, p)
+	} else {
 		var err error
 		if st, err = w.tx.PrepareContext(w.ctx, query); err != nil {
 			return nil
 		}
-		w.stmts[query] = st
+		if len(w.s.prepared)+len(w.s.toPrepare) < maxPrepared {
+			w.s.toPrepare[query] = true
+		}
 	}
+	w.stmts[query] = st
 	return st
+}
+
+// prepareQueued prepares, on the writer connection and outside any
+// transaction, the statements the last batches queued. Only the committer
+// goroutine calls it, so the maps need no lock.
+func (s *Store) prepareQueued() {
+	for q := range s.toPrepare {
+		if st, err := s.w.Prepare(q); err == nil {
+			s.prepared[q] = st
+		}
+		delete(s.toPrepare, q)
+	}
 }
 
 func (w *wtx) exec(query string, args ...any) (sql.Result, error) {
@@ -236,9 +263,10 @@ func (w *wtx) exec(query string, args ...any) (sql.Result, error) {
 	return w.tx.ExecContext(w.ctx, query, args...)
 }
 
-// query is not prepared per batch: a job may run the same multi-row query again
-// while it still iterates the first one, and a shared statement would reset it.
 func (w *wtx) query(query string, args ...any) (*sql.Rows, error) {
+	if st := w.stmt(query); st != nil {
+		return st.QueryContext(w.ctx, args...)
+	}
 	return w.tx.QueryContext(w.ctx, query, args...)
 }
 

@@ -55,6 +55,11 @@ type Store struct {
 	opts   Options
 	keys   *keyCache
 
+	// prepared are statements prepared once on the writer connection, by query
+	// text; toPrepare are queued for it. Only the committer goroutine uses them.
+	prepared  map[string]*sql.Stmt
+	toPrepare map[string]bool
+
 	jobs     chan *job
 	quit     chan struct{}
 	loopDone chan struct{}
@@ -112,10 +117,12 @@ func Open(path string, opts Options) (*Store, error) {
 	r.SetMaxIdleConns(8)
 	s := &Store{
 		path: path, w: w, r: r, kr: opts.Keyring, signer: opts.Signer, opts: opts,
-		keys:     newKeyCache(opts.KeyCacheTTL, 4096),
-		jobs:     make(chan *job, 1024),
-		quit:     make(chan struct{}),
-		loopDone: make(chan struct{}),
+		keys:      newKeyCache(opts.KeyCacheTTL, 4096),
+		prepared:  map[string]*sql.Stmt{},
+		toPrepare: map[string]bool{},
+		jobs:      make(chan *job, 1024),
+		quit:      make(chan struct{}),
+		loopDone:  make(chan struct{}),
 	}
 	if err := s.loadSettings(); err != nil {
 		s.w.Close()
@@ -169,6 +176,9 @@ func (s *Store) Close() error {
 	s.closeMu.Unlock()
 	<-s.loopDone
 	s.keys.clear()
+	for _, st := range s.prepared {
+		st.Close()
+	}
 	err1 := s.r.Close()
 	// Fold the WAL back into the main file so a copied data dir is one file.
 	_, _ = s.w.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
