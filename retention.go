@@ -72,14 +72,7 @@ func printPurgeReport(rep *records.PurgeReport) {
 		mode = "DRY RUN — nothing destroyed; this is what is due"
 	}
 	fmt.Printf("retention run %s at %s (%s)\n", rep.RunID, rep.At.Format(time.RFC3339), mode)
-	destroyed, held := 0, 0
-	for _, it := range rep.Items {
-		if it.Action == "held" {
-			held += it.Count
-		} else {
-			destroyed += it.Count
-		}
-	}
+	destroyed, held := rep.Totals()
 	verb := "destroyed"
 	if rep.DryRun {
 		verb = "due"

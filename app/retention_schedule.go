@@ -38,14 +38,7 @@ func (s *Server) retentionOnce() {
 		s.cfg.Logf("retention run failed: %v", err)
 		return
 	}
-	destroyed, held := 0, 0
-	for _, it := range rep.Items {
-		if it.Action == "held" {
-			held += it.Count
-		} else {
-			destroyed += it.Count
-		}
-	}
+	destroyed, held := rep.Totals()
 	if destroyed > 0 || held > 0 {
 		s.cfg.Logf("retention run %s: %d clients checked, %d records destroyed, %d held, %d keys destroyed",
 			rep.RunID, rep.ClientsChecked, destroyed, held, rep.KeysDestroyed)

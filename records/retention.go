@@ -346,6 +346,19 @@ type PurgeReport struct {
 	Items          []PurgeItem `json:"items"`
 }
 
+// Totals counts the records the report destroyed (or, in a dry run, found due)
+// and those a legal hold kept.
+func (r *PurgeReport) Totals() (destroyed, held int) {
+	for _, it := range r.Items {
+		if it.Action == "held" {
+			held += it.Count
+		} else {
+			destroyed += it.Count
+		}
+	}
+	return destroyed, held
+}
+
 // RetentionRun is the input to RunRetention. Rules and DueAt come from package
 // consent (the policy); records applies them.
 type RetentionRun struct {
