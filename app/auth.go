@@ -42,7 +42,7 @@ var dummyHash, _ = crypto.HashPassword("nabij-timing-equaliser")
 // sign-in page alike.
 func (s *Server) authenticate(ctx context.Context, remote, username, password, code string) (*records.User, bool, error) {
 	now := s.cfg.Now()
-	if !s.loginsByAddr.allow(remote, now) || !s.logins.allow(strings.ToLower(username), now) {
+	if !s.loginsByAddr.allow(remote, now) || !s.logins.allow(strings.ToLower(strings.TrimSpace(username)), now) {
 		s.metrics.logins.WithLabelValues("rate_limited").Inc()
 		return nil, false, fail(probRateLimited)
 	}

@@ -154,6 +154,12 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{method: "POST", path: "/api/v1/notes/" + note.ID + "/corrections", body: map[string]any{"body": "Corrected", "visibility": "shared"},
 			want: statuses(201, pro, 403), client: e.noorID},
 
+		// A client account is a key to the file: only the client's professional makes it.
+		{method: "POST", path: "/api/v1/clients/" + other.ID + "/account", body: map[string]any{"username": "matrix-client", "password": "a long enough password"},
+			want: statuses(201, pro, 403), client: other.ID},
+		{method: "POST", path: "/api/v1/users", body: map[string]any{"username": "matrix-shadow", "role": "client", "client_id": e.noorID, "password": "a long enough password"},
+			want: statuses(403, nil, 403), client: e.noorID},
+
 		{method: "GET", path: "/api/v1/me/file", want: statuses(200, []string{noor}, 403), client: e.noorID, read: true},
 		{method: "GET", path: "/api/v1/me/access-log", want: statuses(200, []string{noor}, 403), client: e.noorID, read: true},
 		{method: "POST", path: "/api/v1/me/entries", body: map[string]any{"body": "My entry"}, want: statuses(201, []string{noor}, 403), client: e.noorID},

@@ -379,13 +379,16 @@ func TestRetentionAPIHoldAndPurge(t *testing.T) {
 		t.Fatalf("dry run: %+v", dry)
 	}
 	h.call("lena", "GET", "/api/v1/clients/"+milan+"/file", nil).want(200) // the dry run destroyed nothing
+	milanToken := h.token("milan") // signed in before the purge
 	var run records.PurgeReport
 	h.json(h.call("dpo", "POST", "/api/v1/retention-runs", nil).want(200), &run)
 	if run.DryRun || run.KeysDestroyed < 1 || byClient(run, milan, "destroy")["client_key"] != 1 || len(byClient(run, noor, "destroy")) != 0 {
 		t.Fatalf("run: %+v", run)
 	}
-	h.call("lena", "GET", "/api/v1/clients/"+milan+"/file", nil).want(410)
-	h.call("milan", "GET", "/api/v1/me/file", nil).want(410)
+	// Nothing of milan is left: his caseload ended (lena is refused) and his
+	// account is disabled (his token no longer works).
+	h.call("lena", "GET", "/api/v1/clients/"+milan+"/file", nil).want(403)
+	h.raw(milanToken, "GET", "/api/v1/me/file", nil).want(401)
 	h.call("noor", "GET", "/api/v1/me/file", nil).want(200)
 	var reps struct {
 		PurgeReports []records.PurgeReport `json:"purge_reports"`

@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/utils"
 
+	"github.com/nabij/nabij/crypto"
 	"github.com/nabij/nabij/records"
 )
 
@@ -156,4 +157,32 @@ func (s *Server) breakGlass(c *fiber.Ctx) error {
 		return err
 	}
 	return send(c, fiber.StatusCreated, g)
+}
+
+type clientAccountRequest struct {
+	Username string `json:"username"`
+	Password string `json:"password"`
+}
+
+// createClientAccount gives a client on the professional's caseload a login to
+// their own file. Only the professional who follows the client does this (the
+// account is a key to the file); the store records it.
+func (s *Server) createClientAccount(c *fiber.Ctx) error {
+	var in clientAccountRequest
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	if err := CheckPassword(in.Password); err != nil {
+		return err
+	}
+	h, err := crypto.HashPassword(in.Password)
+	if err != nil {
+		return err
+	}
+	u, err := s.Store.CreateUser(c.UserContext(), actor(c), records.NewUser{Username: in.Username, Role: records.RoleClient,
+		PasswordHash: h, ClientID: param(c, "id")})
+	if err != nil {
+		return err
+	}
+	return send(c, fiber.StatusCreated, u)
 }

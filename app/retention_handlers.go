@@ -115,6 +115,9 @@ func (s *Server) purgeReports(c *fiber.Ctx) error {
 type closeResponse struct {
 	Trajectory *records.Trajectory  `json:"trajectory"`
 	Purge      *records.PurgeReport `json:"purge"`
+	// Warning says the close happened but the immediate retention run did not;
+	// the daily run will destroy what is due.
+	Warning string `json:"warning,omitempty"`
 }
 
 // closeTrajectory closes a trajectory and at once runs retention for its
@@ -126,8 +129,10 @@ func (s *Server) closeTrajectory(c *fiber.Ctx) error {
 	}
 	rep, err := s.consent().Run(c.UserContext(), false, t.ClientID)
 	if err != nil {
+		// The close is committed: say so, not 500, and leave the rest to the daily run.
 		s.cfg.Logf("retention after close of %s: %v", t.ID, err)
-		return err
+		return send(c, fiber.StatusOK, closeResponse{Trajectory: t,
+			Warning: "the trajectory is closed; destroying its personal working notes failed and will be retried by the daily retention run"})
 	}
 	return send(c, fiber.StatusOK, closeResponse{Trajectory: t, Purge: rep})
 }

@@ -35,6 +35,7 @@ func (s *Server) routes() {
 	auth.Post("/clients/:id/notes", pro, s.createNote)
 	auth.Post("/notes/:nid/corrections", pro, s.correctNote)
 	auth.Post("/clients/:id/break-glass", pro, s.breakGlass)
+	auth.Post("/clients/:id/account", pro, s.createClientAccount)
 
 	cl := s.allow(records.RoleClient)
 	auth.Get("/me/file", cl, s.myFile)

@@ -15,6 +15,10 @@ type AccessView struct {
 	AccessRecord
 	ActorUsername string `json:"actor_username"`
 	ActorName     string `json:"actor_name,omitempty"`
+	// For emergency access (rule break_glass), the reason the professional gave
+	// and when the grant ends; shown to the client whose file it is.
+	BreakGlassReason  string     `json:"break_glass_reason,omitempty"`
+	BreakGlassExpires *time.Time `json:"break_glass_expires_at,omitempty"`
 }
 
 // AccessFilter narrows an access-log search. Zero fields do not filter.
@@ -67,6 +71,7 @@ func (s *Store) ClientAccessLog(ctx context.Context, a Actor, clientID string, b
 		limit = 100
 	}
 	var out []AccessView
+	var grants sealedGrants
 	err := s.write(ctx, func(w *wtx) error {
 		if a.Role != RoleClient {
 			return w.deny(entry{actor: a, clientID: clientID, kind: "access_log", action: ActionRead, purpose: PurposeOwnFile},
@@ -79,12 +84,89 @@ func (s *Store) ClientAccessLog(ctx context.Context, a Actor, clientID string, b
 		if out, err = w.searchAccessLog(AccessFilter{ClientID: clientID, BeforeSeq: beforeSeq, Limit: limit}); err != nil {
 			return err
 		}
+		if grants, err = w.grantReasons(clientID, out); err != nil {
+			return err
+		}
 		return w.record(g.entry("access_log", nil, ActionRead))
 	})
 	if err != nil {
 		return nil, err // fail closed: no rows when the read could not be recorded
 	}
+	if err := grants.fill(out); err != nil {
+		return nil, err
+	}
 	return out, nil
+}
+
+// sealedGrants are break-the-glass grants read inside a job, opened after it.
+type sealedGrants struct {
+	sl      sealer
+	reasons map[string][]byte
+	expires map[string]time.Time
+}
+
+// grantReasons reads the grants that the views' records name, with the client's
+// sealer; nothing when none of them is a break-the-glass access.
+func (w *wtx) grantReasons(clientID string, views []AccessView) (sealedGrants, error) {
+	g := sealedGrants{reasons: map[string][]byte{}, expires: map[string]time.Time{}}
+	for _, v := range views {
+		if v.GrantID != "" {
+			g.reasons[v.GrantID] = nil
+		}
+	}
+	if len(g.reasons) == 0 {
+		return g, nil
+	}
+	sl, err := w.sealerFor(clientID)
+	if err != nil {
+		if ErrorCode(err) == EDESTROYED {
+			return sealedGrants{}, nil // shredded: the reasons are gone with the key
+		}
+		return g, err
+	}
+	g.sl = sl
+	rows, err := w.query(`SELECT id, reason_sealed, expires_at FROM break_glass WHERE client_id = ?`, clientID)
+	if err != nil {
+		return g, internal("grants", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var reason []byte
+		var exp int64
+		if err := rows.Scan(&id, &reason, &exp); err != nil {
+			return g, internal("grants", err)
+		}
+		if _, wanted := g.reasons[id]; wanted {
+			g.reasons[id], g.expires[id] = reason, fromMS(exp)
+		}
+	}
+	return g, rows.Err()
+}
+
+// fill opens the reasons into the views (after the commit, like every decryption).
+func (g sealedGrants) fill(views []AccessView) error {
+	if g.sl.dk == nil {
+		return nil
+	}
+	opened := map[string]string{}
+	for id, sealed := range g.reasons {
+		if sealed == nil {
+			continue
+		}
+		r, err := g.sl.open("break_glass", "reason", id, sealed)
+		if err != nil {
+			return err // fail closed
+		}
+		opened[id] = r
+	}
+	for i := range views {
+		if r, ok := opened[views[i].GrantID]; ok {
+			exp := g.expires[views[i].GrantID]
+			views[i].BreakGlassReason, views[i].BreakGlassExpires = r, &exp
+		}
+	}
+	return nil
 }
 
 func validAction(a Action) bool {

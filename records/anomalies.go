@@ -18,6 +18,10 @@ type Anomaly struct {
 	Seq           int64     `json:"seq,omitempty"`   // the access record, when there is one
 	Count         int       `json:"count,omitempty"` // distinct clients, for bulk reads
 	Detail        string    `json:"detail,omitempty"`
+	// Reason and ExpiresAt are the break-the-glass grant's: why the professional
+	// needed emergency access, and until when. Opening the reason is recorded.
+	Reason    string     `json:"reason,omitempty"`
+	ExpiresAt *time.Time `json:"expires_at,omitempty"`
 }
 
 // BulkReadThreshold is how many distinct client files one actor may open within
@@ -33,8 +37,10 @@ func (s *Store) Anomalies(ctx context.Context, a Actor, since time.Time) ([]Anom
 		return nil, forbidden("only the data officer reads anomalies")
 	}
 	out := []Anomaly{}
+	var grants map[string]sealedGrants
 	err := s.write(ctx, func(w *wtx) error {
 		out = out[:0]
+		grants = map[string]sealedGrants{}
 		t := ms(since)
 		rows, err := w.query(`SELECT CASE WHEN l.outcome = 'denied' THEN 'denied' ELSE 'break_glass' END,
 			l.at, l.actor_id, COALESCE(u.username, ''), l.actor_role, l.client_id, l.record_ids, l.seq, l.action || ' ' || l.record_kind
@@ -97,10 +103,47 @@ func (s *Store) Anomalies(ctx context.Context, a Actor, since time.Time) ([]Anom
 			out = append(out, an)
 		}
 		rows.Close()
+		// The reasons of break-the-glass grants, per client: the data officer reads
+		// them to judge the emergency, and that read is recorded on the client.
+		byClient := map[string][]AccessView{}
+		for _, an := range out {
+			if an.Kind == "break_glass" && len(an.RecordIDs) == 1 {
+				byClient[an.ClientID] = append(byClient[an.ClientID], AccessView{AccessRecord: AccessRecord{GrantID: an.RecordIDs[0]}})
+			}
+		}
+		for clientID, views := range byClient {
+			g, err := w.grantReasons(clientID, views)
+			if err != nil {
+				return err
+			}
+			if g.sl.dk == nil {
+				continue
+			}
+			grants[clientID] = g
+			ids := make([]string, 0, len(views))
+			for _, v := range views {
+				ids = append(ids, v.GrantID)
+			}
+			if err := w.record(entry{actor: a, clientID: clientID, kind: "break_glass", ids: ids, action: ActionRead,
+				purpose: PurposeAudit, rule: RuleAudit, outcome: OutcomeOK}); err != nil {
+				return err
+			}
+		}
 		return w.record(entry{actor: a, kind: "anomalies", action: ActionRead, purpose: PurposeAudit, rule: RuleAudit, outcome: OutcomeOK})
 	})
 	if err != nil {
 		return nil, err
+	}
+	for i, an := range out {
+		g, ok := grants[an.ClientID]
+		if an.Kind != "break_glass" || !ok || len(an.RecordIDs) != 1 {
+			continue
+		}
+		v := []AccessView{{AccessRecord: AccessRecord{GrantID: an.RecordIDs[0]}}}
+		if err := g.fill(v); err != nil {
+			return nil, err // fail closed
+		}
+		out[i].Reason, out[i].ExpiresAt = v[0].BreakGlassReason, v[0].BreakGlassExpires
 	}
 	return out, nil
 }

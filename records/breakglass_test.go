@@ -120,10 +120,45 @@ func TestBreakGlassRules(t *testing.T) {
 			if r.ActorID == w.bram.UserID && r.BreakGlass() && r.GrantID == w.grant.ID {
 				grant = grant || r.RecordKind == "break_glass"
 				read = read || (r.RecordKind == "file" && r.Action == records.ActionRead)
+				// The client sees why, and until when.
+				if r.BreakGlassReason != w.grant.Reason || r.BreakGlassExpires == nil || !r.BreakGlassExpires.Equal(w.grant.ExpiresAt) {
+					t.Errorf("record %d shows reason %q until %v, want %q until %v", r.Seq, r.BreakGlassReason, r.BreakGlassExpires, w.grant.Reason, w.grant.ExpiresAt)
+				}
+			} else if r.BreakGlassReason != "" {
+				t.Errorf("record %d (rule %s) carries a break-glass reason", r.Seq, r.Rule)
 			}
 		}
 		if !grant || !read {
 			t.Errorf("client's log shows the grant %v and the read %v: %+v", grant, read, log)
+		}
+	})
+	t.Run("ReasonToDataOfficerRecorded", func(t *testing.T) {
+		db := w.raw(t)
+		before := maxSeq(t, db)
+		list, err := w.s.Anomalies(w.ctx, w.dpo, w.now().Add(-24*time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, an := range list {
+			if an.Kind == "break_glass" && an.ClientID == w.c.ID {
+				found = true
+				if an.Reason != w.grant.Reason || an.ExpiresAt == nil {
+					t.Errorf("anomaly %+v, want reason %q", an, w.grant.Reason)
+				}
+			}
+		}
+		if !found {
+			t.Fatal("no break-glass anomaly")
+		}
+		// Opening the reason is a read of the client's data by the data officer.
+		var audit bool
+		for _, r := range accessRowsAfter(t, db, before) {
+			audit = audit || (r.ClientID == w.c.ID && r.RecordKind == "break_glass" && r.ActorID == w.dpo.UserID &&
+				r.Rule == string(records.RuleAudit) && r.RecordIDs == w.grant.ID)
+		}
+		if !audit {
+			t.Error("no access record for the data officer reading the reason")
 		}
 	})
 }

@@ -274,9 +274,9 @@ func TestRetentionTimeTravel(t *testing.T) {
 		}, want: map[string]int{records.KindNotePersonal: 1}},
 		{name: "FourteenYearsKept", advance: 14 * 365 * day, want: map[string]int{}},
 		{name: "SixteenYearsDryRun", advance: 2 * 365 * day, dry: true, want: map[string]int{records.KindNoteShared: 1, records.KindNoteRestricted: 1,
-			records.KindContact: 1, records.KindTrajectory: 1, records.KindEntry: 1, records.KindDisclosure: 1, "consent": 1, "break_glass": 1, "client_key": 1}},
+			records.KindContact: 1, records.KindTrajectory: 1, records.KindEntry: 1, records.KindDisclosure: 1, "consent": 1, "break_glass": 1, "client_key": 1, "account": 1}},
 		{name: "SixteenYearsPurged", want: map[string]int{records.KindNoteShared: 1, records.KindNoteRestricted: 1,
-			records.KindContact: 1, records.KindTrajectory: 1, records.KindEntry: 1, records.KindDisclosure: 1, "consent": 1, "break_glass": 1, "client_key": 1}, keyGone: true},
+			records.KindContact: 1, records.KindTrajectory: 1, records.KindEntry: 1, records.KindDisclosure: 1, "consent": 1, "break_glass": 1, "client_key": 1, "account": 1}, keyGone: true},
 	}
 	for _, st := range steps {
 		t.Run(st.name, func(t *testing.T) {
@@ -304,11 +304,19 @@ func TestRetentionTimeTravel(t *testing.T) {
 			}
 			_, err = w.s.ClientFile(w.ctx, w.sam, records.PurposeCare, w.c.ID)
 			if st.keyGone {
-				if records.ErrorCode(err) != records.EDESTROYED || countRows(t, raw, "client_keys WHERE client_id = '"+w.c.ID+"'") != 0 {
+				// The caseload ends with the client: sam is refused, and the key is gone.
+				if records.ErrorCode(err) != records.EFORBIDDEN || countRows(t, raw, "client_keys WHERE client_id = '"+w.c.ID+"'") != 0 {
 					t.Errorf("after the purge: file err %v, key rows %d", err, countRows(t, raw, "client_keys WHERE client_id = '"+w.c.ID+"'"))
 				}
 				if len(after) != 0 {
 					t.Errorf("notes left: %v", after)
+				}
+				// The client's account went with the data: unlinked, renamed, disabled.
+				if n := countRows(t, raw, "users WHERE client_id = '"+w.c.ID+"' OR username = 'noor'"); !st.dry && n != 0 {
+					t.Errorf("the client's account is still linked or named: %d rows", n)
+				}
+				if n := countRows(t, raw, "users WHERE id = '"+w.self.UserID+"' AND disabled = 1"); !st.dry && n != 1 {
+					t.Errorf("the client's account is not disabled")
 				}
 			} else if err != nil {
 				t.Errorf("file unreadable before the purge: %v", err)
@@ -347,7 +355,7 @@ func TestRetentionHoldStopsPurge(t *testing.T) {
 		wantHeld      map[string]int
 	}{
 		{name: "NoHold", wantDestroyed: map[string]int{records.KindNoteShared: 1, records.KindNoteRestricted: 1, records.KindNotePersonal: 1,
-			records.KindContact: 1, records.KindTrajectory: 1, records.KindEntry: 1, records.KindDisclosure: 1, "consent": 1, "break_glass": 1, "client_key": 1},
+			records.KindContact: 1, records.KindTrajectory: 1, records.KindEntry: 1, records.KindDisclosure: 1, "consent": 1, "break_glass": 1, "client_key": 1, "account": 1},
 			wantHeld: map[string]int{}},
 		{name: "ClientHold", onClient: true, wantDestroyed: map[string]int{},
 			wantHeld: map[string]int{records.KindNoteShared: 1, records.KindNoteRestricted: 1, records.KindNotePersonal: 1,
@@ -632,8 +640,12 @@ func TestErasureApproveRefuseHold(t *testing.T) {
 	if got["client_key"] != 1 || got["note"] != 3 || got[records.KindEntry] != 1 || got[records.KindDisclosure] != 1 {
 		t.Errorf("erasure report %v", got)
 	}
-	if _, err := w.s.ClientFile(ctx, w.sam, records.PurposeCare, w.c.ID); records.ErrorCode(err) != records.EDESTROYED {
-		t.Errorf("file after erasure: %v", err)
+	// The caseload ends with the erasure; the client's own view of the file is gone.
+	if _, err := w.s.ClientFile(ctx, w.sam, records.PurposeCare, w.c.ID); records.ErrorCode(err) != records.EFORBIDDEN {
+		t.Errorf("sam's file after erasure: %v", err)
+	}
+	if _, err := w.s.ClientFile(ctx, w.self, records.PurposeOwnFile, w.c.ID); records.ErrorCode(err) != records.EDESTROYED {
+		t.Errorf("own file after erasure: %v", err)
 	}
 	mine, err = w.s.ErasureRequests(ctx, w.self, w.c.ID)
 	if err != nil || len(mine) != 2 || mine[0].Status != records.ErasureApproved {

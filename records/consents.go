@@ -149,6 +149,9 @@ func (s *Store) RecordConsent(ctx context.Context, a Actor, clientID string, in 
 		if err != nil {
 			return err
 		}
+		if err := w.noBreakGlass(g, "consent", nil, ActionCreate); err != nil {
+			return err
+		}
 		if (a.Role == RoleClient) != (c.Evidence == EvidenceOnline) {
 			return invalid("evidence", "the client gives consent online; a professional records verbal or written consent")
 		}
@@ -311,6 +314,9 @@ func (s *Store) WithdrawConsent(ctx context.Context, a Actor, consentID string) 
 		}
 		g, err := w.authorize(a, clientID, purpose, "consent", ActionCreate)
 		if err != nil {
+			return err
+		}
+		if err := w.noBreakGlass(g, "consent", []string{consentID}, ActionCreate); err != nil {
 			return err
 		}
 		list, sl2, err := w.consents(clientID, consentID)

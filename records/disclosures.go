@@ -96,9 +96,8 @@ func (s *Store) Disclose(ctx context.Context, a Actor, clientID string, in NewDi
 		if err != nil {
 			return err
 		}
-		if g.rule == RuleBreakGlass {
-			return w.deny(entry{actor: a, clientID: clientID, kind: "disclosure", ids: in.RecordIDs, action: ActionExport, purpose: PurposeDisclosure},
-				"emergency access does not allow disclosure")
+		if err := w.noBreakGlass(g, "disclosure", in.RecordIDs, ActionExport); err != nil {
+			return err
 		}
 		g.purpose = PurposeDisclosure
 		if sl, err = w.sealerFor(clientID); err != nil {
@@ -219,7 +218,9 @@ func (w *wtx) readDisclosed(p *DisclosurePackage, clientID string, ids []string,
 			return nil, internal("disclosure: note", err)
 		}
 		if Visibility(vis) != VisibilityShared {
-			return nil, invalid("record_ids", "note %s is %s: only shared notes can be disclosed", id, vis)
+			// Same answer as for an unknown id: whether a note one cannot see is
+			// personal or restricted is not told.
+			return nil, invalid("record_ids", "record %s is not a trajectory, contact or shared note of this client", id)
 		}
 		n.ClientID, n.CreatedAt, n.Visibility, n.VersionAt = clientID, fromMS(created), Visibility(vis), fromMS(vAt)
 		p.Notes = append(p.Notes, n)

@@ -42,6 +42,9 @@ func (s *Store) RequestErasure(ctx context.Context, a Actor, clientID string) (*
 		if err != nil {
 			return err
 		}
+		if _, err := w.dataKey(clientID); err != nil {
+			return err // EDESTROYED: there is nothing left to erase
+		}
 		var pending bool
 		if err := w.queryRow(`SELECT EXISTS(SELECT 1 FROM erasure_requests WHERE client_id = ? AND status = 'pending')`, clientID).Scan(&pending); err != nil {
 			return internal("erasure request", err)
@@ -193,6 +196,16 @@ func (s *Store) DecideErasure(ctx context.Context, a Actor, id string, approve b
 		}
 		now := fromMS(ms(w.now))
 		r.DecidedBy, r.DecidedAt = a.UserID, &now
+		if _, err := w.dataKey(r.ClientID); ErrorCode(err) == EDESTROYED {
+			// Retention destroyed everything meanwhile: the request is fulfilled,
+			// whichever way the data officer meant to decide.
+			r.Status = ErasureApproved
+			if _, err := w.exec(`UPDATE erasure_requests SET status = 'approved', decided_by = ?, decided_at = ? WHERE id = ?`,
+				a.UserID, ms(now), id); err != nil {
+				return internal("erasure decision", err)
+			}
+			return w.record(g.entry("erasure_request", []string{id}, ActionCorrect))
+		}
 		if !approve {
 			sl, err := w.sealerFor(r.ClientID)
 			if err != nil {
@@ -254,7 +267,7 @@ func (s *Store) DecideErasure(ctx context.Context, a Actor, id string, approve b
 				return internal("erasure", err)
 			}
 		}
-		more, err := w.finalShredItems(r.ClientID, false)
+		more, err := w.finalShredItems(r.ClientID, false, true)
 		if err != nil {
 			return err
 		}

@@ -150,8 +150,8 @@ func noteVersionID(noteID string, version int) string {
 // CorrectNote adds a new version to a note; the earlier versions stay. Only the
 // note's author corrects it. A note that was shared or restricted stays part of
 // the file: it cannot become a personal note again.
-// ENOTFOUND when there is no such note; EFORBIDDEN (with a denied record) when
-// the actor may not; EINVALID for bad input.
+// EFORBIDDEN (with a denied record) when there is no such note or the actor may
+// not; EINVALID for bad input.
 func (s *Store) CorrectNote(ctx context.Context, a Actor, noteID string, in Correction) (*Note, error) {
 	if err := validateNoteText(&in.Body, in.Visibility, &in.RestrictedReason); err != nil {
 		return nil, err
@@ -166,7 +166,9 @@ func (s *Store) CorrectNote(ctx context.Context, a Actor, noteID string, in Corr
 			FROM notes n JOIN note_versions v ON v.note_id = n.id WHERE n.id = ? ORDER BY v.version DESC LIMIT 1`, noteID).
 			Scan(&clientID, &author, &trajectoryID, &contactID, &created, &version, &vis)
 		if errors.Is(err, sql.ErrNoRows) {
-			return notFound("note")
+			// The same answer as for a note out of reach, so note ids cannot be probed.
+			return w.deny(entry{actor: a, kind: "note", ids: []string{noteID}, action: ActionCorrect, purpose: PurposeCare},
+				"you have no access to this note")
 		} else if err != nil {
 			return internal("correct note", err)
 		}

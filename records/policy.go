@@ -94,3 +94,15 @@ func (w *wtx) rule(a Actor, clientID string) (Rule, string, error) {
 	}
 	return RuleNone, "", nil
 }
+
+// noBreakGlass refuses, with a denied record, an action that emergency access
+// does not cover: break the glass is for reading and care in an emergency, not
+// for changing consents, closing trajectories (which destroys personal working
+// notes) or disclosing.
+func (w *wtx) noBreakGlass(g grant, kind string, ids []string, action Action) error {
+	if g.rule != RuleBreakGlass {
+		return nil
+	}
+	return w.deny(entry{actor: g.actor, clientID: g.clientID, kind: kind, ids: ids, action: action, purpose: g.purpose},
+		"emergency access does not allow this; ask a professional on the client's caseload")
+}

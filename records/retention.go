@@ -307,6 +307,9 @@ func (s *Store) CloseTrajectory(ctx context.Context, a Actor, trajectoryID strin
 		if err != nil {
 			return err
 		}
+		if err := w.noBreakGlass(g, "trajectory", []string{trajectoryID}, ActionCorrect); err != nil {
+			return err
+		}
 		if closed.Valid {
 			return conflict("this trajectory was closed already")
 		}
@@ -655,7 +658,7 @@ func (w *wtx) purgeClient(rep *PurgeReport, clientID string, rules map[string]Re
 	remaining := len(notes) + len(contacts) + len(trajs) + len(entries) + len(discl) - len(gone)
 	shred := destroyedAny && remaining == 0
 	if shred {
-		more, err := w.finalShredItems(clientID, rep.DryRun)
+		more, err := w.finalShredItems(clientID, rep.DryRun, false)
 		if err != nil {
 			return nil, false, err
 		}
@@ -698,7 +701,12 @@ func (w *wtx) deleteRows(kind string, ids []string) error {
 // finalShredItems destroys what is left of a client who has no file left:
 // consents, emergency grants, released holds, the sealed identity, and the data
 // key. In a dry run it only counts.
-func (w *wtx) finalShredItems(clientID string, dry bool) ([]PurgeItem, error) {
+//
+// The client's account goes too (disabled, unlinked, sessions revoked), except
+// after an approved erasure request (keepAccount): then the client must still be
+// able to sign in and see that outcome; it opens nothing else, as the key is gone.
+// Caseload assignments end either way.
+func (w *wtx) finalShredItems(clientID string, dry, keepAccount bool) ([]PurgeItem, error) {
 	var items []PurgeItem
 	for _, t := range []struct{ kind, table, col string }{
 		{"consent", "consents", "id"}, {"break_glass", "break_glass", "id"}, {"legal_hold", "legal_holds", "id"},
@@ -728,10 +736,45 @@ func (w *wtx) finalShredItems(clientID string, dry bool) ([]PurgeItem, error) {
 			}
 		}
 	}
+	// The client's account opened only this file: it is disabled, its sessions
+	// revoked and its link and username (which could name the client) dropped.
+	var accounts []string
+	accountsQuery := `SELECT id FROM users WHERE client_id = ?`
+	if keepAccount {
+		accountsQuery = `SELECT id FROM users WHERE 0 AND client_id = ?`
+	}
+	rows, err := w.query(accountsQuery, clientID)
+	if err != nil {
+		return nil, internal("shred: account", err)
+	}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, internal("shred: account", err)
+		}
+		accounts = append(accounts, id)
+	}
+	rows.Close()
+	if len(accounts) > 0 {
+		items = append(items, PurgeItem{ClientID: clientID, Kind: "account", Action: ActionDestroyRows, Count: len(accounts), RecordIDs: accounts,
+			Rule: "nothing of the client is left: the client's account is disabled and unlinked"})
+	}
 	items = append(items, PurgeItem{ClientID: clientID, Kind: "client_key", Action: ActionDestroyRows, Count: 1,
 		RecordIDs: []string{clientID}, Rule: "nothing of the client is left: data key destroyed (crypto-shredding)"})
 	if dry {
 		return items, nil
+	}
+	queries := []string{`UPDATE caseload SET to_at = ?1 WHERE client_id = ?2 AND to_at IS NULL`}
+	if !keepAccount {
+		queries = append(queries,
+			`UPDATE refresh_tokens SET revoked_at = ?1 WHERE revoked_at IS NULL AND user_id IN (SELECT id FROM users WHERE client_id = ?2)`,
+			`UPDATE users SET disabled = 1, username = 'erased-' || id, client_id = NULL, totp_sealed = NULL, totp_enabled = 0 WHERE client_id = ?2`)
+	}
+	for _, q := range queries {
+		if _, err := w.exec(q, ms(w.now), clientID); err != nil {
+			return nil, internal("shred: account", err)
+		}
 	}
 	if _, err := w.exec(`UPDATE clients SET name_sealed = x'', birth_date_sealed = NULL, contact_sealed = NULL WHERE id = ?`, clientID); err != nil {
 		return nil, internal("shred: identity", err)

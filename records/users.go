@@ -39,8 +39,10 @@ type NewUser struct {
 
 var usernameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{1,31}$`)
 
-// CreateUser adds an account. Only admins (and nabij itself) add accounts.
-// EINVALID for a bad username or role, ECONFLICT when the username is taken.
+// CreateUser adds an account. Admins add staff accounts; a client account is
+// added by a professional who follows the client (an access record says so), or
+// by nabij itself. EINVALID for a bad username or role, ECONFLICT when the
+// username is taken or the client has an account already, EFORBIDDEN otherwise.
 func (s *Store) CreateUser(ctx context.Context, a Actor, in NewUser) (*User, error) {
 	in.Username = strings.ToLower(strings.TrimSpace(in.Username))
 	in.DisplayName = strings.TrimSpace(in.DisplayName)
@@ -62,11 +64,32 @@ func (s *Store) CreateUser(ctx context.Context, a Actor, in NewUser) (*User, err
 	if in.PasswordHash == "" {
 		return nil, invalid("password", "a password is required")
 	}
-	if a.Role != RoleAdmin && a != System {
-		return nil, forbidden("only admins manage accounts")
+	// A client account opens the client's file to whoever holds it, so only
+	// someone who may read that file links it: the client's own professional
+	// (recorded like any access) or nabij itself. Staff accounts are the admin's.
+	switch {
+	case a == System:
+	case in.Role == RoleClient && a.Role != RoleProfessional:
+		// An attempt at a key to someone's file is recorded against that client.
+		return nil, s.write(ctx, func(w *wtx) error {
+			return w.deny(entry{actor: a, clientID: in.ClientID, kind: "account", action: ActionCreate, purpose: purposeFor(a)},
+				"a client account is made by a professional who follows the client")
+		})
+	case in.Role != RoleClient && a.Role != RoleAdmin:
+		return nil, forbidden("only admins manage staff accounts")
 	}
 	u := &User{ID: newID(), Username: in.Username, Role: in.Role, DisplayName: in.DisplayName, ClientID: in.ClientID, PasswordHash: in.PasswordHash}
 	err := s.write(ctx, func(w *wtx) error {
+		var g grant
+		if in.Role == RoleClient && a != System {
+			var err error
+			if g, err = w.authorize(a, in.ClientID, PurposeCare, "account", ActionCreate); err != nil {
+				return err
+			}
+			if err := w.noBreakGlass(g, "account", nil, ActionCreate); err != nil {
+				return err
+			}
+		}
 		var taken bool
 		if err := w.queryRow(`SELECT EXISTS(SELECT 1 FROM users WHERE username = ?)`, u.Username).Scan(&taken); err != nil {
 			return internal("create user", err)
@@ -74,14 +97,26 @@ func (s *Store) CreateUser(ctx context.Context, a Actor, in NewUser) (*User, err
 		if taken {
 			return conflict("username %s is taken", u.Username)
 		}
-		if u.ClientID != "" && !w.clientExists(u.ClientID) {
-			return invalid("client_id", "no such client")
+		if u.ClientID != "" {
+			if !w.clientExists(u.ClientID) {
+				return invalid("client_id", "no such client")
+			}
+			var has bool
+			if err := w.queryRow(`SELECT EXISTS(SELECT 1 FROM users WHERE client_id = ?)`, u.ClientID).Scan(&has); err != nil {
+				return internal("create user", err)
+			}
+			if has {
+				return conflict("this client has an account already")
+			}
 		}
 		u.CreatedAt = fromMS(ms(w.now))
 		_, err := w.exec(`INSERT INTO users (id, username, role, display_name, password_hash, client_id, created_at) VALUES (?,?,?,?,?,?,?)`,
 			u.ID, u.Username, string(u.Role), u.DisplayName, u.PasswordHash, nullString(u.ClientID), ms(w.now))
 		if err != nil {
 			return internal("create user", err)
+		}
+		if g.actor.UserID != "" {
+			return w.record(g.entry("account", []string{u.ID}, ActionCreate))
 		}
 		return nil
 	})
