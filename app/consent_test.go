@@ -379,7 +379,7 @@ func TestRetentionAPIHoldAndPurge(t *testing.T) {
 		t.Fatalf("dry run: %+v", dry)
 	}
 	h.call("lena", "GET", "/api/v1/clients/"+milan+"/file", nil).want(200) // the dry run destroyed nothing
-	milanToken := h.token("milan") // signed in before the purge
+	milanToken := h.token("milan")                                         // signed in before the purge
 	var run records.PurgeReport
 	h.json(h.call("dpo", "POST", "/api/v1/retention-runs", nil).want(200), &run)
 	if run.DryRun || run.KeysDestroyed < 1 || byClient(run, milan, "destroy")["client_key"] != 1 || len(byClient(run, noor, "destroy")) != 0 {

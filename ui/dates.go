@@ -56,3 +56,36 @@ func FormatISO(t time.Time) string {
 	}
 	return t.In(brussels).Format(time.RFC3339)
 }
+
+// localLayout is the value format of <input type="datetime-local">.
+const localLayout = "2006-01-02T15:04"
+
+// FormatLocalInput gives the value for an <input type="datetime-local">:
+// t in Brussels time, to the minute. The zero time gives "".
+func FormatLocalInput(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(brussels).Format(localLayout)
+}
+
+// ParseLocalInput reads the value of an <input type="datetime-local">
+// ("2026-11-25T14:05", seconds allowed) as Brussels time.
+func ParseLocalInput(s string) (time.Time, error) {
+	for _, layout := range []string{localLayout, localLayout + ":05"} {
+		if t, err := time.ParseInLocation(layout, s, brussels); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("ui: %q is not a date and time like 2026-11-25T14:05", s)
+}
+
+// ParseDateInput reads the value of an <input type="date"> ("2026-11-25") as
+// the start of that day in Brussels time.
+func ParseDateInput(s string) (time.Time, error) {
+	t, err := time.ParseInLocation("2006-01-02", s, brussels)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("ui: %q is not a date like 2026-11-25", s)
+	}
+	return t, nil
+}

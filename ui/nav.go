@@ -30,20 +30,26 @@ type NavItem struct {
 var navByRole = map[string][]NavItem{
 	RoleProfessional: {
 		{Path: "/caseload", Key: "nav.caseload"},
+		{Path: "/clients/new", Key: "nav.new_client"},
 	},
 	RoleClient: {
 		{Path: "/my/file", Key: "nav.my_file"},
 		{Path: "/my/access", Key: "nav.who_read"},
+		{Path: "/my/entries/new", Key: "nav.my_entry"},
 		{Path: "/my/consents", Key: "nav.my_consents"},
 		{Path: "/my/disclosures", Key: "nav.my_disclosures"},
+		{Path: "/my/export", Key: "nav.my_export"},
+		{Path: "/my/erasure", Key: "nav.my_erasure"},
 	},
 	RoleDataOfficer: {
 		{Path: "/dpo/access-log", Key: "nav.access_log"},
+		{Path: "/dpo/verify", Key: "nav.verify"},
 		{Path: "/dpo/anomalies", Key: "nav.anomalies"},
 		{Path: "/dpo/retention", Key: "nav.retention"},
 		{Path: "/dpo/legal-holds", Key: "nav.legal_holds"},
 		{Path: "/dpo/purge-reports", Key: "nav.purge_reports"},
 		{Path: "/dpo/erasure-requests", Key: "nav.erasure_requests"},
+		{Path: "/dpo/statistics", Key: "nav.statistics"},
 	},
 	RoleAdmin: {
 		{Path: "/admin/users", Key: "nav.users"},
@@ -75,8 +81,15 @@ func LangSwitchURL(to, currentPath string) string {
 // redirect target that came from the request, so the language switch (or a
 // login redirect) cannot be turned into an open redirect to another site.
 func SafeNext(p string) string {
-	if p == "" || p[0] != '/' || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") || strings.ContainsAny(p, "\r\n") {
+	if p == "" || p[0] != '/' || strings.HasPrefix(p, "//") || strings.ContainsRune(p, '\\') {
 		return "/"
+	}
+	// Browsers drop tabs and newlines from URLs, so "/\t/evil.example" would
+	// become "//evil.example": refuse every control character.
+	for _, r := range p {
+		if r < 0x20 || r == 0x7f {
+			return "/"
+		}
 	}
 	return p
 }

@@ -3,6 +3,7 @@ package ui
 import (
 	"bytes"
 	"embed"
+	"encoding/base64"
 	"fmt"
 	"html/template"
 	"io"
@@ -48,6 +49,11 @@ const FormError = "_form"
 type ErrorData struct {
 	Status  int    // HTTP status, shown as a small code for support
 	Message string // translation key of the explanation
+	// ActionURL and ActionKey offer one way on (a local path and the
+	// translation key of its link text), e.g. break the glass after a 403 on
+	// a client file. Both empty: only the link home.
+	ActionURL string
+	ActionKey string
 }
 
 // ErrorView fills v for the "error" page for an HTTP status: 400/422, 403
@@ -170,7 +176,34 @@ func (r *Renderer) funcs(lang string) template.FuncMap {
 		"errorlist":   errorList,
 		"channels":    func() []string { return Channels },
 		"channelkind": ChannelKind,
+		// {{tv "purpose." .Purpose}}: the message prefix+value when the
+		// catalogue has one, else the value itself (a code from a newer
+		// server, shown rather than hidden).
+		"tv": func(prefix string, value any) string {
+			id := prefix + fmt.Sprint(value)
+			if r.tr.Has(lang, id) {
+				return r.tr.T(lang, id, nil)
+			}
+			return fmt.Sprint(value)
+		},
+		"list":               func(s ...string) []string { return s },
+		"onlinechannels":     func() []string { return channelsOfKind(KindOnline) },
+		"facetofacechannels": func() []string { return channelsOfKind(KindFaceToFace) },
+		// {{formval . "name"}}: the submitted (or prefilled) value of a field.
+		"formval": func(v ViewData, name string) string { return v.Form[name] },
+		// {{formerr . "name"}}: the error key of a field, "" when none.
+		"formerr": func(v ViewData, name string) string { return v.Errors[name] },
 	}
+}
+
+func channelsOfKind(kind string) []string {
+	var out []string
+	for _, c := range Channels {
+		if ChannelKind(c) == kind {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 func navFor(v ViewData) []NavItem {
@@ -196,6 +229,13 @@ func pairsToMap(pairs []any) (map[string]any, error) {
 		m[k] = pairs[i+1]
 	}
 	return m, nil
+}
+
+// PNGDataURL makes a data: URL of a PNG for an <img src> (a QR code made on
+// the server, so the page needs no script and no request elsewhere). The
+// bytes are base64-encoded here, so nothing in them can break out of the URL.
+func PNGDataURL(png []byte) template.URL {
+	return template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(png))
 }
 
 var iconName = regexp.MustCompile(`^[a-z_]+$`)

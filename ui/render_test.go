@@ -94,9 +94,9 @@ func TestRenderLayoutPerRole(t *testing.T) {
 		want       []string
 		notWant    string
 	}{
-		{ui.RoleProfessional, "/caseload/42", []string{`href="/caseload" aria-current="page">Caseload`}, "/my/file"},
-		{ui.RoleClient, "/my/consents", []string{`>Mijn dossier<`, `>Wie las mijn dossier<`, `href="/my/consents" aria-current="page">Mijn toestemmingen`, `>Wat werd gedeeld<`}, "/caseload"},
-		{ui.RoleDataOfficer, "/", []string{`>Toegangslogboek<`, `>Afwijkingen<`, `>Bewaartermijnen<`, `>Juridische blokkeringen<`, `>Vernietigingsrapporten<`, `>Verzoeken tot wissen<`}, "/my/file"},
+		{ui.RoleProfessional, "/caseload/42", []string{`href="/caseload" aria-current="page">Caseload`, `href="/clients/new">Nieuwe cliënt<`}, "/my/file"},
+		{ui.RoleClient, "/my/access", []string{`>Mijn dossier<`, `href="/my/access" aria-current="page">Wie las mijn dossier`, `>Schrijf in mijn dossier<`}, "/caseload"},
+		{ui.RoleDataOfficer, "/", []string{`>Toegangslogboek<`, `>Controle logboek<`, `>Afwijkingen<`}, "/my/file"},
 		{ui.RoleAdmin, "/", []string{`>Gebruikers<`, `>Teams<`, `>Caseloads<`}, "/dpo/"},
 	} {
 		t.Run(tt.role, func(t *testing.T) {
@@ -154,7 +154,11 @@ func TestRenderErrors(t *testing.T) {
 		mustContain(t, html, "This form has expired", "Error code 403")
 	})
 	t.Run("Pages", func(t *testing.T) {
-		if got := strings.Join(r.Pages(), ","); got != "error,login,styleguide" {
+		want := "admin_caseloads,admin_teams,admin_users,break_glass,caseload,client_account,client_file,client_new,consent_new,contact_new," +
+			"disclosure_done,disclosure_new,dpo_access_log,dpo_anomalies,dpo_erasure_requests,dpo_holds,dpo_purge_report," +
+			"dpo_purge_reports,dpo_retention,dpo_statistics,dpo_verify,error,login,my_access,my_consents,my_disclosures," +
+			"my_entry,my_erasure,my_export,my_file,note_correct,note_new,styleguide,totp,trajectory_close,trajectory_new"
+		if got := strings.Join(r.Pages(), ","); got != want {
 			t.Errorf("Pages() = %s", got)
 		}
 	})
@@ -194,6 +198,9 @@ func TestSafeNext(t *testing.T) {
 		"/\\evil.example":    "/",
 		"https://evil.test/": "/",
 		"/a\r\nSet-Cookie:":  "/",
+		"/\t/evil.example":   "/",
+		"/\x7f/evil.example": "/",
+		"/a\\b":              "/",
 	} {
 		if got := ui.SafeNext(in); got != want {
 			t.Errorf("SafeNext(%q) = %q, want %q", in, got, want)

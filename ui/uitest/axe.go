@@ -79,8 +79,15 @@ func axeScript(tb testing.TB) string {
 // only if the page or axe cannot run.
 func (b *Browser) Axe(tb testing.TB, url string) []Violation {
 	tb.Helper()
-	src := axeScript(tb)
 	b.Navigate(tb, url)
+	return b.AxeHere(tb)
+}
+
+// AxeHere runs axe-core on the page the tab shows now, without loading it
+// again: for a page that is the answer to a POST (a refused form).
+func (b *Browser) AxeHere(tb testing.TB) []Violation {
+	tb.Helper()
+	src := axeScript(tb)
 	b.Do(tb, chromedp.Evaluate[chromedp.Void](src))
 	tags := `['` + strings.Join(AxeTags, `','`) + `']`
 	// Map in the page so only plain JSON crosses the protocol; a target can

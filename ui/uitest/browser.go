@@ -126,9 +126,11 @@ func (b *Browser) Navigate(tb testing.TB, url string) {
 func (b *Browser) Fill(tb testing.TB, name, value string) {
 	tb.Helper()
 	sel := chromedp.CSS(fmt.Sprintf(`[name=%q]`, name))
-	// Clear, not SetValue(sel, ""): chromedp drops an empty string argument,
-	// so the field would read "undefined".
-	b.Do(tb, chromedp.Clear(sel), chromedp.SendKeys(sel, value))
+	// Emptied by script, not by SetValue(sel, "") (chromedp drops an empty
+	// string argument, so the field would read "undefined") nor by Clear
+	// (which fails on an empty <textarea>: it has no text node to clear).
+	clear := fmt.Sprintf(`document.querySelector(%q).value = ""`, fmt.Sprintf(`[name=%q]`, name))
+	b.Do(tb, chromedp.WaitReady(sel), chromedp.Evaluate[chromedp.Void](clear), chromedp.SendKeys(sel, value))
 }
 
 // Click clicks the first element matching the CSS selector. It does not
@@ -207,6 +209,31 @@ func (b *Browser) Screenshot(tb testing.TB, url, name string, width int) string 
 		tb.Fatalf("uitest: screenshot name %q must not contain a path separator", name)
 	}
 	b.Do(tb, chromedp.EmulateViewport(int64(width), 800), chromedp.Navigate(url))
+	return b.saveScreenshot(tb, name, width)
+}
+
+// ScreenshotHere saves the page the tab shows now, laid out width pixels
+// wide, without loading it again (for the answer to a POST). The viewport
+// keeps that width afterwards.
+func (b *Browser) ScreenshotHere(tb testing.TB, name string, width int) string {
+	tb.Helper()
+	if strings.ContainsAny(name, `/\`) {
+		tb.Fatalf("uitest: screenshot name %q must not contain a path separator", name)
+	}
+	b.Do(tb, chromedp.EmulateViewport(int64(width), 800))
+	return b.saveScreenshot(tb, name, width)
+}
+
+// OverflowsHere reports whether the page the tab shows now scrolls sideways
+// at the given viewport width.
+func (b *Browser) OverflowsHere(tb testing.TB, width int) bool {
+	tb.Helper()
+	b.Do(tb, chromedp.EmulateViewport(int64(width), 640))
+	return Eval[bool](tb, b, `document.documentElement.scrollWidth > document.documentElement.clientWidth`)
+}
+
+func (b *Browser) saveScreenshot(tb testing.TB, name string, width int) string {
+	tb.Helper()
 	png := run(tb, b, chromedp.FullScreenshot(100)) // quality 100 means PNG
 	dir := filepath.Join(RepoRoot(tb), "artifacts", "screenshots")
 	if err := os.MkdirAll(dir, 0o755); err != nil {

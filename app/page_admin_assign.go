@@ -1,0 +1,45 @@
+package app
+
+import (
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/nabij/nabij/records"
+)
+
+// pageAdminAssign puts a client (by id) on the caseload of a professional or
+// a team.
+func (s *Server) pageAdminAssign(c *fiber.Ctx) error {
+	in := formValues(c, "client_id", "target")
+	in["client_id"] = strings.TrimSpace(in["client_id"])
+	refuse := func(errs map[string]string) error {
+		return s.renderAdminCaseloads(c, fiber.StatusUnprocessableEntity, errs, in)
+	}
+	if in["client_id"] == "" {
+		return refuse(map[string]string{"client_id": "invalid.client_id_required"})
+	}
+	var userID, teamID string
+	kind, id, _ := strings.Cut(in["target"], ":")
+	switch kind {
+	case "user":
+		userID = id
+	case "team":
+		teamID = id
+	default:
+		return refuse(map[string]string{"target": "invalid.target"})
+	}
+	if _, err := s.Store.Assign(c.UserContext(), actor(c), in["client_id"], userID, teamID); err != nil {
+		if records.ErrorCode(err) == records.ENOTFOUND {
+			return refuse(map[string]string{"client_id": "invalid.client_id_unknown"})
+		}
+		errs, ok := formErrors(err, []string{"client_id", "target"},
+			map[string]string{"user_id": "target", "team_id": "target"},
+			map[string]string{"client_id": "invalid.client_id_unknown"})
+		if !ok {
+			return err
+		}
+		return refuse(errs)
+	}
+	return s.redirect(c, "/admin/caseloads", "flash.assigned")
+}

@@ -1,0 +1,72 @@
+package app
+
+import (
+	"net/url"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/nabij/nabij/records"
+	"github.com/nabij/nabij/ui"
+)
+
+var accessLogFilters = []string{"client_id", "actor", "action", "from", "to"}
+
+// pageDPOAccessLog searches the access log: client id, user, action (or
+// denied), from, to; newest first, 50 a page. The search is recorded.
+func (s *Server) pageDPOAccessLog(c *fiber.Ctx) error {
+	q := url.Values{}
+	form := map[string]string{}
+	for _, f := range accessLogFilters {
+		val := strings.TrimSpace(formQuery(c, f))
+		form[f] = val
+		if val != "" {
+			q.Set(f, val)
+		}
+	}
+	before, err := pageBefore(c)
+	if err != nil {
+		return err
+	}
+	filter := records.AccessFilter{ClientID: form["client_id"], Actor: form["actor"], BeforeSeq: before, Limit: accessPageSize}
+	errs := map[string]string{}
+	switch act := form["action"]; act {
+	case "":
+	case "denied": // an outcome in the log; offered among the actions
+		filter.Outcome = records.OutcomeDenied
+	case "read", "create", "correct", "export", "destroy":
+		filter.Action = records.Action(act)
+	default:
+		errs["action"] = "invalid.other"
+	}
+	if d := form["from"]; d != "" {
+		if filter.From, err = ui.ParseDateInput(d); err != nil {
+			errs["from"] = "invalid.date"
+		}
+	}
+	if d := form["to"]; d != "" {
+		if filter.To, err = ui.ParseDateInput(d); err != nil {
+			errs["to"] = "invalid.date"
+		}
+	}
+	v := s.view(c, "dpo_log.title")
+	v.Form = form
+	if len(errs) > 0 {
+		v.Errors = errs
+		v.Data = accessView{}
+		return s.render(c, fiber.StatusUnprocessableEntity, "dpo_access_log", v)
+	}
+	list, err := s.Store.AccessLog(c.UserContext(), actor(c), filter)
+	if err != nil {
+		errs, ok := formErrors(err, accessLogFilters, nil, nil)
+		if !ok {
+			return err
+		}
+		v.Errors = errs
+		v.Data = accessView{}
+		return s.render(c, fiber.StatusUnprocessableEntity, "dpo_access_log", v)
+	}
+	rows := accessRows(list, actor(c), "")
+	v.Data = accessView{Rows: rows, Older: olderURL("/dpo/access-log", q, rows)}
+	return s.render(c, fiber.StatusOK, "dpo_access_log", v)
+}

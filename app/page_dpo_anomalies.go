@@ -1,0 +1,52 @@
+package app
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/nabij/nabij/ui"
+)
+
+type anomalyRow struct {
+	Kind, ActorUsername, ClientID, LogURL string
+	At                                    time.Time
+	Seq                                   int64
+	Count                                 int
+	Reason                                string
+	Expires                               *time.Time
+}
+
+// pageDPOAnomalies lists break-the-glass uses, denied attempts, bulk reads
+// and online contacts without consent since a date (30 days by default).
+func (s *Server) pageDPOAnomalies(c *fiber.Ctx) error {
+	v := s.view(c, "dpo_anomalies.title")
+	since := s.cfg.Now().AddDate(0, 0, -30)
+	if d := strings.TrimSpace(formQuery(c, "since")); d != "" {
+		v.Form = map[string]string{"since": d}
+		t, err := ui.ParseDateInput(d)
+		if err != nil {
+			v.Errors = map[string]string{"since": "invalid.date"}
+			v.Data = struct{ Rows []anomalyRow }{}
+			return s.render(c, fiber.StatusUnprocessableEntity, "dpo_anomalies", v)
+		}
+		since = t
+	}
+	list, err := s.Store.Anomalies(c.UserContext(), actor(c), since)
+	if err != nil {
+		return err
+	}
+	rows := make([]anomalyRow, 0, len(list))
+	for _, an := range list {
+		r := anomalyRow{Kind: an.Kind, ActorUsername: an.ActorUsername, ClientID: an.ClientID, At: an.At, Seq: an.Seq, Count: an.Count,
+			Reason: an.Reason, Expires: an.ExpiresAt}
+		if an.Seq > 0 {
+			r.LogURL = "/dpo/access-log?before=" + strconv.FormatInt(an.Seq+1, 10)
+		}
+		rows = append(rows, r)
+	}
+	v.Data = struct{ Rows []anomalyRow }{rows}
+	return s.render(c, fiber.StatusOK, "dpo_anomalies", v)
+}

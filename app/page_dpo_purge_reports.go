@@ -1,0 +1,46 @@
+package app
+
+import (
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/nabij/nabij/records"
+)
+
+type purgeReportRow struct {
+	records.PurgeReport
+	Destroyed, Anonymised, Held int // records, summed over the items
+}
+
+func purgeRow(r records.PurgeReport) purgeReportRow {
+	row := purgeReportRow{PurgeReport: r}
+	for _, it := range r.Items {
+		switch it.Action {
+		case records.ActionAnonymise:
+			row.Anonymised += it.Count
+		case "held":
+			row.Held += it.Count
+		default:
+			row.Destroyed += it.Count
+		}
+	}
+	return row
+}
+
+// pageDPOPurgeReports lists the purge reports, newest first: what retention
+// runs and approved erasures destroyed — kinds, counts, ids, rule, time, never
+// content (GET /purge-reports; recorded).
+func (s *Server) pageDPOPurgeReports(c *fiber.Ctx) error {
+	list, err := s.Store.PurgeReports(c.UserContext(), actor(c), time.Time{})
+	if err != nil {
+		return err
+	}
+	rows := make([]purgeReportRow, len(list))
+	for i, r := range list {
+		rows[i] = purgeRow(r)
+	}
+	v := s.view(c, "dpo_purge.title")
+	v.Data = struct{ Reports []purgeReportRow }{rows}
+	return s.render(c, fiber.StatusOK, "dpo_purge_reports", v)
+}

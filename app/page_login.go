@@ -1,0 +1,93 @@
+package app
+
+import (
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/nabij/nabij/ui"
+)
+
+// pageLogin shows the sign-in form. The TOTP field is always there, marked
+// optional: whether an account uses a second factor is not told to someone
+// who has not signed in yet.
+func (s *Server) pageLogin(c *fiber.Ctx) error {
+	if u := currentUser(c); u != nil {
+		return c.Redirect(roleHome(u.Role), fiber.StatusSeeOther)
+	}
+	v := s.view(c, "login.title")
+	v.Form = map[string]string{"next": ui.SafeNext(c.Query("next"))}
+	if v.Form["next"] == "/" {
+		delete(v.Form, "next")
+	}
+	return s.render(c, fiber.StatusOK, "login", v)
+}
+
+// pageLoginPost signs in with s.authenticate, the same check as the API, and
+// starts a cookie session.
+func (s *Server) pageLoginPost(c *fiber.Ctx) error {
+	in := formValues(c, "username", "password", "totp", "next")
+	in["username"] = strings.TrimSpace(in["username"])
+	errs := map[string]string{}
+	if in["username"] == "" {
+		errs["username"] = "error.username_required"
+	}
+	if in["password"] == "" {
+		errs["password"] = "error.password_required"
+	}
+	status := fiber.StatusUnprocessableEntity
+	if len(errs) == 0 {
+		u, pending, err := s.authenticate(c.UserContext(), c.IP(), in["username"], in["password"], in["totp"])
+		if err == nil {
+			if err := s.startSession(c, u, pending); err != nil {
+				return err
+			}
+			to := roleHome(u.Role)
+			if pending {
+				to = "/totp"
+			} else if n := ui.SafeNext(in["next"]); n != "/" {
+				to = n
+			}
+			return c.Redirect(to, fiber.StatusSeeOther)
+		}
+		p := problemFor(err)
+		switch p.Type {
+		case probTOTPRequired.Type:
+			errs["totp"] = "error.totp_required"
+			if in["totp"] != "" {
+				errs["totp"] = "error.totp_invalid"
+			}
+		case probLocked.Type:
+			errs[ui.FormError] = "error.login_locked"
+		case probRateLimited.Type:
+			errs[ui.FormError] = "error.rate_limited"
+		case probBadLogin.Type:
+			errs[ui.FormError] = "error.login_failed"
+		default:
+			return err
+		}
+		status = p.Status
+	}
+	v := s.view(c, "login.title")
+	v.Errors = errs
+	delete(in, "password") // never sent back
+	in["totp"] = ""        // a used or wrong code is of no use
+	v.Form = in
+	return s.render(c, status, "login", v)
+}
+
+// pageLogout revokes the session's refresh-token family and clears the
+// cookies.
+func (s *Server) pageLogout(c *fiber.Ctx) error {
+	if rt := formValueCookie(c, cookieRefresh); rt != "" {
+		if err := s.Store.RevokeRefreshFamily(c.UserContext(), rt); err != nil {
+			return err
+		}
+	}
+	s.clearSession(c)
+	return s.redirect(c, "/login", "flash.signed_out")
+}
+
+func formValueCookie(c *fiber.Ctx, name string) string {
+	return strings.Clone(c.Cookies(name))
+}

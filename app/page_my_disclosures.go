@@ -1,0 +1,23 @@
+package app
+
+import (
+	"slices"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/nabij/nabij/records"
+)
+
+// pageMyDisclosures shows the client with whom their data was shared, why,
+// when and which records (as GET /me/disclosures; the read is recorded).
+func (s *Server) pageMyDisclosures(c *fiber.Ctx) error {
+	a := actor(c)
+	list, err := s.Store.Disclosures(c.UserContext(), a, a.ClientID)
+	if err != nil {
+		return err
+	}
+	slices.SortStableFunc(list, func(x, y records.Disclosure) int { return y.DisclosedAt.Compare(x.DisclosedAt) })
+	v := s.view(c, "my_disclosures.title")
+	v.Data = struct{ Disclosures []records.Disclosure }{list}
+	return s.render(c, fiber.StatusOK, "my_disclosures", v)
+}

@@ -1,0 +1,70 @@
+package app
+
+import (
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/nabij/nabij/records"
+)
+
+var correctionFields = []string{"body", "visibility", "restricted_reason"}
+
+type noteCorrectView struct {
+	ClientID string
+	Note     noteView
+}
+
+func (s *Server) pageNoteCorrect(c *fiber.Ctx) error {
+	return s.renderNoteCorrect(c, fiber.StatusOK, nil, nil)
+}
+
+// renderNoteCorrect shows the current version next to the form. The note
+// comes from the file as the professional may read it (a recorded read);
+// only its author corrects it, so anyone else gets "not found".
+func (s *Server) renderNoteCorrect(c *fiber.Ctx, status int, errs, form map[string]string) error {
+	a := actor(c)
+	f, err := s.Store.ClientFile(c.UserContext(), a, records.PurposeCare, param(c, "id"))
+	if err != nil {
+		return err
+	}
+	nid := param(c, "nid")
+	var note *records.Note
+	for i := range f.Notes {
+		if f.Notes[i].ID == nid && f.Notes[i].AuthorID == a.UserID {
+			note = &f.Notes[i]
+		}
+	}
+	if note == nil {
+		return fiber.ErrNotFound
+	}
+	if form == nil {
+		form = map[string]string{"body": note.Body, "visibility": string(note.Visibility), "restricted_reason": note.RestrictedReason}
+	}
+	nv := noteView{ID: note.ID, Visibility: string(note.Visibility), Body: note.Body, Reason: note.RestrictedReason,
+		At: note.VersionAt, Version: note.Version}
+	v := s.view(c, "note_correct.title")
+	v.Errors, v.Form = errs, form
+	v.Data = noteCorrectView{ClientID: f.Client.ID, Note: nv}
+	return s.render(c, status, "note_correct", v)
+}
+
+// pageNoteCorrectSave adds a new version; the earlier ones stay readable.
+func (s *Server) pageNoteCorrectSave(c *fiber.Ctx) error {
+	in := formValues(c, correctionFields...)
+	vis := records.Visibility(in["visibility"])
+	if !vis.Valid() {
+		return s.renderNoteCorrect(c, fiber.StatusUnprocessableEntity, map[string]string{"visibility": "invalid.visibility"}, in)
+	}
+	id, nid := param(c, "id"), param(c, "nid")
+	_, err := s.Store.CorrectNote(c.UserContext(), actor(c), nid, records.Correction{Body: strings.TrimSpace(in["body"]),
+		Visibility: vis, RestrictedReason: strings.TrimSpace(in["restricted_reason"])})
+	if err != nil {
+		errs, ok := formErrors(err, correctionFields, nil, noteKeys(in))
+		if !ok {
+			return err
+		}
+		return s.renderNoteCorrect(c, fiber.StatusUnprocessableEntity, errs, in)
+	}
+	return s.redirect(c, "/clients/"+id+"#note-"+nid, "flash.note_corrected")
+}

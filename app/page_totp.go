@@ -1,0 +1,89 @@
+package app
+
+import (
+	"bytes"
+	"image/png"
+	"net/url"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/pquerna/otp"
+	"github.com/pquerna/otp/totp"
+
+	"github.com/nabij/nabij/ui"
+)
+
+type totpView struct {
+	Secret string
+	QR     any // template.URL of a PNG, or nil
+}
+
+// pageTOTP is the enrolment page: the only page a session whose role requires
+// a second factor may see until it is set up.
+func (s *Server) pageTOTP(c *fiber.Ctx) error {
+	u := currentUser(c)
+	if u.TOTPEnabled {
+		return c.Redirect(roleHome(u.Role), fiber.StatusSeeOther)
+	}
+	return s.renderTOTP(c, fiber.StatusOK, nil)
+}
+
+func (s *Server) renderTOTP(c *fiber.Ctx, status int, errs map[string]string) error {
+	u := currentUser(c)
+	ctx := c.UserContext()
+	secret, err := s.Store.TOTPSecret(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	if secret == "" { // start enrolment: a secret, stored sealed, not yet enabled
+		key, err := totp.Generate(totp.GenerateOpts{Issuer: "nabij", AccountName: u.Username})
+		if err != nil {
+			return err
+		}
+		secret = key.Secret()
+		if err := s.Store.SetTOTP(ctx, u.ID, secret, false); err != nil {
+			return err
+		}
+	}
+	tv := totpView{Secret: secret}
+	q := url.Values{"secret": {secret}, "issuer": {"nabij"}}
+	if key, err := otp.NewKeyFromURL("otpauth://totp/nabij:" + url.PathEscape(u.Username) + "?" + q.Encode()); err == nil {
+		if img, err := key.Image(200, 200); err == nil {
+			var b bytes.Buffer
+			if png.Encode(&b, img) == nil {
+				tv.QR = ui.PNGDataURL(b.Bytes())
+			}
+		}
+	}
+	v := s.view(c, "totp.title")
+	v.Errors = errs
+	v.Data = tv
+	return s.render(c, status, "totp", v)
+}
+
+// pageTOTPConfirm turns the second factor on once a valid code is shown, and
+// gives the session a token that is no longer limited to enrolment.
+func (s *Server) pageTOTPConfirm(c *fiber.Ctx) error {
+	u := currentUser(c)
+	if u.TOTPEnabled {
+		return c.Redirect(roleHome(u.Role), fiber.StatusSeeOther)
+	}
+	ctx := c.UserContext()
+	secret, err := s.Store.TOTPSecret(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	// The same check as the API's sign-in: a code is accepted once (no replay).
+	if secret == "" || !s.checkTOTP(u.ID, secret, formValue(c, "code")) {
+		return s.renderTOTP(c, fiber.StatusUnprocessableEntity, map[string]string{"code": "invalid.code"})
+	}
+	if err := s.Store.SetTOTP(ctx, u.ID, secret, true); err != nil {
+		return err
+	}
+	u.TOTPEnabled = true
+	access, _, err := s.issueAccess(u, false)
+	if err != nil {
+		return err
+	}
+	s.setCookie(c, cookieAccess, access)
+	return s.redirect(c, roleHome(u.Role), "flash.totp_enabled")
+}
