@@ -18,7 +18,6 @@ type testEnv struct {
 	dir   string
 	kr    *crypto.Keyring
 	store *records.Store
-	now   time.Time
 }
 
 // mustOpen opens a fresh store; opts may adjust the options before Open.
