@@ -57,6 +57,11 @@ func cmdRetention(args []string) error {
 	if err != nil {
 		return err
 	}
+	// Sign the head now, so the destroy records of this run are vouched for
+	// before the server's next timer checkpoint.
+	if err := st.Checkpoint(context.Background()); err != nil {
+		return err
+	}
 	if *asJSON {
 		enc := json.NewEncoder(os.Stdout)
 		enc.SetIndent("", "  ")
