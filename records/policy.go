@@ -106,3 +106,20 @@ func (w *wtx) noBreakGlass(g grant, kind string, ids []string, action Action) er
 	return w.deny(entry{actor: g.actor, clientID: g.clientID, kind: kind, ids: ids, action: action, purpose: g.purpose},
 		"emergency access does not allow this; ask a professional on the client's caseload")
 }
+
+// officer lets only the data officer (and nabij itself) through, writing a
+// denied record otherwise, and checks that the client exists.
+func (w *wtx) officer(a Actor, clientID, kind string, action Action, purpose Purpose) (grant, error) {
+	if a.Role != RoleDataOfficer && a != System {
+		return grant{}, w.deny(entry{actor: a, clientID: clientID, kind: kind, action: action, purpose: purposeFor(a)},
+			"only the data officer does this")
+	}
+	if clientID != "" && !w.clientExists(clientID) {
+		return grant{}, notFound("client")
+	}
+	rule := RuleAudit
+	if a == System {
+		rule = RuleSystem
+	}
+	return grant{actor: a, clientID: clientID, rule: rule, purpose: purpose}, nil
+}

@@ -2,6 +2,8 @@ package records
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"strings"
 	"time"
 )
@@ -73,6 +75,50 @@ func (s *Store) CreateTrajectory(ctx context.Context, a Actor, clientID string, 
 			return internal("create trajectory", err)
 		}
 		return w.record(g.entry("trajectory", []string{t.ID}, ActionCreate))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// CloseTrajectory closes a trajectory now: this starts most retention clocks
+// (and personal working notes are due at once). A professional who may reach
+// the client. ECONFLICT when closed already; EFORBIDDEN (with a denied record)
+// for an unknown trajectory or when no rule allows it.
+func (s *Store) CloseTrajectory(ctx context.Context, a Actor, trajectoryID string) (*Trajectory, error) {
+	t := &Trajectory{ID: trajectoryID}
+	err := s.write(ctx, func(w *wtx) error {
+		var opened int64
+		var closed sql.NullInt64
+		err := w.queryRow(`SELECT client_id, COALESCE(lead_id, ''), opened_at, closed_at FROM trajectories WHERE id = ?`, trajectoryID).
+			Scan(&t.ClientID, &t.LeadID, &opened, &closed)
+		if errors.Is(err, sql.ErrNoRows) {
+			return w.deny(entry{actor: a, kind: "trajectory", ids: []string{trajectoryID}, action: ActionCorrect, purpose: purposeFor(a)},
+				"no such trajectory for you")
+		} else if err != nil {
+			return internal("close trajectory", err)
+		}
+		if a.Role != RoleProfessional && a != System {
+			return w.deny(entry{actor: a, clientID: t.ClientID, kind: "trajectory", ids: []string{trajectoryID}, action: ActionCorrect, purpose: PurposeCare},
+				"only professionals close trajectories")
+		}
+		g, err := w.authorize(a, t.ClientID, PurposeCare, "trajectory", ActionCorrect)
+		if err != nil {
+			return err
+		}
+		if err := w.noBreakGlass(g, "trajectory", []string{trajectoryID}, ActionCorrect); err != nil {
+			return err
+		}
+		if closed.Valid {
+			return conflict("this trajectory was closed already")
+		}
+		now := fromMS(ms(w.now))
+		if _, err := w.exec(`UPDATE trajectories SET closed_at = ? WHERE id = ?`, ms(now), trajectoryID); err != nil {
+			return internal("close trajectory", err)
+		}
+		t.OpenedAt, t.ClosedAt = fromMS(opened), &now
+		return w.record(g.entry("trajectory", []string{trajectoryID}, ActionCorrect))
 	})
 	if err != nil {
 		return nil, err
