@@ -1,0 +1,135 @@
+package app
+
+import (
+	"net/url"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/utils"
+
+	"github.com/nabij/nabij/records"
+	"github.com/nabij/nabij/ui"
+)
+
+// setCookie sets a session cookie (gone when the browser closes): HttpOnly,
+// SameSite=Strict, Path=/, Secure when served over TLS.
+func (s *Server) setCookie(c *fiber.Ctx, name, value string) {
+	c.Cookie(&fiber.Cookie{Name: name, Value: value, Path: "/", HTTPOnly: true,
+		Secure: s.cfg.SecureCookies, SameSite: fiber.CookieSameSiteStrictMode})
+}
+
+func (s *Server) clearCookie(c *fiber.Ctx, name string) {
+	c.Cookie(&fiber.Cookie{Name: name, Value: "", Path: "/", HTTPOnly: true, Expires: time.Unix(1, 0), MaxAge: -1,
+		Secure: s.cfg.SecureCookies, SameSite: fiber.CookieSameSiteStrictMode})
+}
+
+func (s *Server) clearSession(c *fiber.Ctx) {
+	s.clearCookie(c, cookieAccess)
+	s.clearCookie(c, cookieRefresh)
+}
+
+// startSession signs the user in on this browser: an access token and a new
+// refresh-token family with the idle lifetime.
+func (s *Server) startSession(c *fiber.Ctx, u *records.User, pending bool) error {
+	access, _, err := s.issueAccess(u, pending)
+	if err != nil {
+		return err
+	}
+	refresh, err := newRefreshToken()
+	if err != nil {
+		return err
+	}
+	if _, err := s.Store.StoreRefreshToken(c.UserContext(), u.ID, "", refresh, pageIdle); err != nil {
+		return err
+	}
+	s.setCookie(c, cookieAccess, access)
+	s.setCookie(c, cookieRefresh, refresh)
+	return nil
+}
+
+// pageSession picks the language, makes sure the browser has a CSRF seed, and
+// loads the signed-in user, if any, from the cookies. It never refuses: pages
+// that need a user add pageSignedIn.
+func (s *Server) pageSession(c *fiber.Ctx) error {
+	c.Locals(langKey, ui.MatchLanguage(c.Cookies(cookieLang), c.Get(fiber.HeaderAcceptLanguage)))
+	seed := utils.CopyString(c.Cookies(cookieCSRF))
+	if len(seed) != 43 { // 32 random bytes, base64url without padding
+		seed = randomToken()
+		s.setCookie(c, cookieCSRF, seed)
+	}
+	c.Locals(csrfSeedKey, seed)
+	if err := s.loadPageUser(c); err != nil {
+		return err
+	}
+	return c.Next()
+}
+
+// loadPageUser checks the access cookie as requireAuth checks the bearer
+// header; when it has expired, it rotates the refresh cookie.
+func (s *Server) loadPageUser(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	if raw := c.Cookies(cookieAccess); raw != "" {
+		if claims, u, err := s.sessionUser(ctx, utils.CopyString(raw)); err == nil {
+			setActor(c, u)
+			c.Locals(pendingKey, claims.Pending)
+			return nil
+		}
+	}
+	presented := utils.CopyString(c.Cookies(cookieRefresh))
+	if presented == "" {
+		if c.Cookies(cookieAccess) != "" {
+			s.clearSession(c)
+			c.Locals(expiredKey, true)
+		}
+		return nil
+	}
+	next, err := newRefreshToken()
+	if err != nil {
+		return err
+	}
+	t, err := s.Store.RotateRefreshToken(ctx, presented, next, pageIdle)
+	if err != nil {
+		switch records.ErrorCode(err) {
+		case records.ENOTFOUND, records.EFORBIDDEN: // expired, revoked, reused or disabled
+			s.clearSession(c)
+			c.Locals(expiredKey, true)
+			return nil
+		}
+		return err
+	}
+	u, err := s.Store.UserByID(ctx, t.UserID)
+	if err != nil || u.Disabled {
+		s.clearSession(c)
+		return nil
+	}
+	pending := !u.TOTPEnabled && s.cfg.RequireTOTP[u.Role]
+	access, _, err := s.issueAccess(u, pending)
+	if err != nil {
+		return err
+	}
+	s.setCookie(c, cookieAccess, access)
+	s.setCookie(c, cookieRefresh, next)
+	setActor(c, u)
+	c.Locals(pendingKey, pending)
+	return nil
+}
+
+// pageSignedIn sends a visitor without a session to the sign-in page (back
+// here afterwards), and a session that must still set up a second factor to
+// the enrolment page: it may see nothing else.
+func (s *Server) pageSignedIn(c *fiber.Ctx) error {
+	if currentUser(c) == nil {
+		if exp, _ := c.Locals(expiredKey).(bool); exp {
+			s.setFlash(c, "flash.session_expired")
+		}
+		target := "/login"
+		if c.Method() == fiber.MethodGet {
+			target += "?next=" + url.QueryEscape(ui.SafeNext(c.OriginalURL()))
+		}
+		return c.Redirect(target, fiber.StatusSeeOther)
+	}
+	if pending, _ := c.Locals(pendingKey).(bool); pending && c.Path() != "/totp" {
+		return c.Redirect("/totp", fiber.StatusSeeOther)
+	}
+	return c.Next()
+}
