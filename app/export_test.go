@@ -28,3 +28,6 @@ const (
 	TokenIssuer   = tokenIssuer
 	TokenAudience = tokenAudience
 )
+
+// RotationGraceForTest is how long a rotated page refresh token still yields its successor.
+const RotationGraceForTest = rotationGrace

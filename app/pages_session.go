@@ -83,21 +83,36 @@ func (s *Server) loadPageUser(c *fiber.Ctx) error {
 		}
 		return nil
 	}
-	next, err := newRefreshToken()
-	if err != nil {
-		return err
-	}
-	t, err := s.Store.RotateRefreshToken(ctx, presented, next, pageIdle)
-	if err != nil {
-		switch records.ErrorCode(err) {
-		case records.ENOTFOUND, records.EFORBIDDEN: // expired, revoked, reused or disabled
+	var next, userID string
+	rot, ok := s.rotations.recent(presented, s.cfg.Now())
+	if ok {
+		// Rotated a moment ago by a parallel page load: carry on with its result,
+		// unless the session was ended meanwhile (sign-out, disabled account).
+		if _, err := s.Store.ActiveRefreshToken(ctx, rot.next); err != nil {
 			s.clearSession(c)
 			c.Locals(expiredKey, true)
 			return nil
 		}
-		return err
+		next, userID = rot.next, rot.userID
+	} else {
+		var err error
+		if next, err = newRefreshToken(); err != nil {
+			return err
+		}
+		t, err := s.Store.RotateRefreshToken(ctx, presented, next, pageIdle)
+		if err != nil {
+			switch records.ErrorCode(err) {
+			case records.ENOTFOUND, records.EFORBIDDEN: // expired, revoked, reused or disabled
+				s.clearSession(c)
+				c.Locals(expiredKey, true)
+				return nil
+			}
+			return err
+		}
+		userID = t.UserID
+		s.rotations.remember(presented, rotation{next: next, userID: userID, at: s.cfg.Now()})
 	}
-	u, err := s.Store.UserByID(ctx, t.UserID)
+	u, err := s.Store.UserByID(ctx, userID)
 	if err != nil || u.Disabled {
 		s.clearSession(c)
 		return nil

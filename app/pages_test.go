@@ -492,3 +492,45 @@ func TestPageClientAccount(t *testing.T) {
 	adm.post("/admin/users", "/admin/users", url.Values{"username": {"shadow"}, "role": {"client"}, "password": {"a long enough password"}}).
 		want(t, http.StatusUnprocessableEntity, "Choose a staff role")
 }
+
+// clone is a second browser holding this one's cookies as they are now (as two
+// tabs share them).
+func (b *pageBrowser) clone() *pageBrowser {
+	u, _ := url.Parse(b.h.URL)
+	nb := b.h.browser(b.lang)
+	nb.c.Jar.SetCookies(u, b.c.Jar.Cookies(u))
+	return nb
+}
+
+// Two page loads that find the same expired access token both present the same
+// refresh token: the second, within seconds, carries on with the first one's
+// rotation instead of ending the session; later, the old token is reuse, and
+// after sign-out it opens nothing.
+func TestPageParallelRefresh(t *testing.T) {
+	h := newPageHarness(t, true)
+	a := h.browser("en")
+	a.login("sam")
+	h.clock.advance(20 * time.Minute) // the access token has expired
+	late := a.clone()                 // a tab that will present the old refresh token later
+	b := a.clone()
+	a.get("/caseload").want(t, http.StatusOK, "My caseload")
+	b.get("/caseload").want(t, http.StatusOK, "My caseload")
+
+	h.clock.advance(app.RotationGraceForTest + time.Second)
+	r := late.get("/caseload")
+	if r.StatusCode != http.StatusSeeOther || !strings.HasPrefix(r.Header.Get("Location"), "/login") {
+		t.Fatalf("old refresh token after the grace window: %d %q, want a redirect to sign in", r.StatusCode, r.Header.Get("Location"))
+	}
+
+	// Sign-out ends the session even for a tab inside the grace window.
+	c := h.browser("en")
+	c.login("lena")
+	h.clock.advance(20 * time.Minute)
+	other := c.clone()
+	c.get("/caseload").want(t, http.StatusOK)
+	c.post("/caseload", "/logout", url.Values{}).want(t, http.StatusSeeOther)
+	r = other.get("/caseload")
+	if r.StatusCode != http.StatusSeeOther || !strings.HasPrefix(r.Header.Get("Location"), "/login") {
+		t.Fatalf("a tab after sign-out: %d %q, want a redirect to sign in", r.StatusCode, r.Header.Get("Location"))
+	}
+}

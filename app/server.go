@@ -29,6 +29,7 @@ type Server struct {
 	// loginsByAddr is per address: higher, as a whole office may share one.
 	loginsByAddr *loginLimiter
 	totp         totpSteps
+	rotations    pageRotations
 	stop         chan struct{}
 	stopped      chan struct{}
 }

@@ -109,3 +109,18 @@ func (s *Store) RevokeRefreshFamily(ctx context.Context, presented string) error
 		return nil
 	})
 }
+
+// ActiveRefreshToken returns the user of a stored refresh token that is neither
+// expired nor revoked (it may have been used). ENOTFOUND otherwise.
+func (s *Store) ActiveRefreshToken(ctx context.Context, token string) (string, error) {
+	var userID string
+	err := s.r.QueryRowContext(ctx, `SELECT user_id FROM refresh_tokens
+		WHERE token_hash = ? AND revoked_at IS NULL AND expires_at > ?`, tokenHash(token), ms(s.now())).Scan(&userID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", notFound("refresh token")
+	}
+	if err != nil {
+		return "", internal("refresh token", err)
+	}
+	return userID, nil
+}
