@@ -25,12 +25,12 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/nabij/nabij/app"
+	"github.com/nabij/nabij/bench/corpus"
 	"github.com/nabij/nabij/crypto"
 	"github.com/nabij/nabij/records"
 )
@@ -198,7 +198,7 @@ func seedBenchClient(ctx context.Context, st *records.Store, pro records.Actor, 
 		out.ContactIDs = append(out.ContactIDs, k.ID)
 	}
 	for j := range n {
-		in := records.NewNote{Body: BenchNoteBody(rng), Visibility: records.VisibilityShared}
+		in := records.NewNote{Body: corpus.NoteBody(rng), Visibility: records.VisibilityShared}
 		switch {
 		case j%10 == 3:
 			in.Visibility, in.RestrictedReason = records.VisibilityRestricted, "third-party information"
@@ -216,30 +216,4 @@ func seedBenchClient(ctx context.Context, st *records.Store, pro records.Actor, 
 		writes++
 	}
 	return out, writes, nil
-}
-
-var benchSentences = []string{
-	"Home visit with the client and her sister; the flat was tidy and the heating works again.",
-	"Talked about the rent arrears: three months behind, the landlord agreed to a payment plan.",
-	"Client was tired and worried about the letter from the tax office; we read it together.",
-	"Video call went well, the client prefers this to coming to the office on Tuesdays.",
-	"Agreed next steps: call the debt counsellor, bring the bank statements next time.",
-	"The client said school is going better, fewer conflicts with the teacher this month.",
-	"Short chat follow-up after the home visit: the appointment with the GP is on Friday.",
-	"We made a budget plan for the coming weeks; groceries and transport are the tight spots.",
-	"Client asked who can read these notes; explained the file and the access log in the app.",
-	"Phone call with the client's mother, with consent, about the move to the new flat.",
-}
-
-// BenchNoteBody is a case note of 300 to 700 characters.
-func BenchNoteBody(rng *rand.Rand) string {
-	var b strings.Builder
-	want := 300 + rng.IntN(400)
-	for b.Len() < want {
-		if b.Len() > 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteString(benchSentences[rng.IntN(len(benchSentences))])
-	}
-	return b.String()
 }

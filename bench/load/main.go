@@ -43,6 +43,7 @@ import (
 	"time"
 
 	_ "github.com/mattn/go-sqlite3"
+	"github.com/nabij/nabij/bench/corpus"
 )
 
 type manifest struct {
@@ -172,7 +173,7 @@ func run() error {
 				p := pros[rng.IntN(len(pros))]
 				c := p.clients[rng.IntN(len(p.clients))]
 				body, _ := json.Marshal(map[string]string{"trajectory_id": c.TrajectoryID,
-					"body": noteBody(rng), "visibility": "shared"})
+					"body": corpus.NoteBody(rng), "visibility": "shared"})
 				return request{method: "POST", path: "/api/v1/clients/" + c.ID + "/notes", body: body, sess: p.sess, want: 201}
 			}, func(resp []byte) {
 				var n struct {
@@ -584,26 +585,6 @@ func do(hc *http.Client, r request, buf []byte) ([]byte, int, error) {
 		return b.Bytes(), resp.StatusCode, err
 	}
 	return b.Bytes(), resp.StatusCode, nil
-}
-
-var sentences = []string{
-	"Called the client after the home visit; the payment plan with the landlord is signed.",
-	"Client came to the office with the letters from the health insurer; we sorted them.",
-	"Chat follow-up: the client asks to move Thursday's appointment to a video call.",
-	"Discussed the school report with the client and his father; agreed to meet the tutor.",
-	"The client feels calmer since the budget plan; no new debts this month.",
-}
-
-func noteBody(rng *rand.Rand) string {
-	var b strings.Builder
-	want := 300 + rng.IntN(400)
-	for b.Len() < want {
-		if b.Len() > 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteString(sentences[rng.IntN(len(sentences))])
-	}
-	return b.String()
 }
 
 // checkNotes opens the database (the server has stopped) and counts the
