@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -52,13 +51,7 @@ func newConsentHarness(t *testing.T) *consentHarness {
 		t.Fatal(err)
 	}
 	app.SetLoginLimitForTest(srv, 1000, time.Minute)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Shutdown(5 * time.Second) })
-	h := &consentHarness{t: t, srv: srv, base: "http://" + ln.Addr().String(), clock: clk, tokens: map[string]string{}, ids: map[string]string{}}
+	h := &consentHarness{t: t, srv: srv, base: serveForTest(t, srv), clock: clk, tokens: map[string]string{}, ids: map[string]string{}}
 	for _, u := range []string{"noor", "milan"} {
 		var me struct {
 			ClientID string `json:"client_id"`

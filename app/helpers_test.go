@@ -133,34 +133,8 @@ func newEnv(tb testing.TB, opts ...envOption) *env {
 		srv.Shutdown(time.Second)
 		tb.Fatalf("seed: %v", err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ln) }()
-	tb.Cleanup(func() {
-		if err := srv.Shutdown(5 * time.Second); err != nil {
-			tb.Errorf("shutdown: %v", err)
-		}
-		if err := <-done; err != nil {
-			tb.Errorf("serve: %v", err)
-		}
-	})
-	// Wait until the server answers: a Shutdown that comes before Serve has
-	// taken the listener would leave Serve blocked on it for good.
-	for i := 0; ; i++ {
-		r, err := http.Get("http://" + ln.Addr().String() + "/healthz")
-		if err == nil {
-			r.Body.Close()
-			break
-		}
-		if i == 100 {
-			tb.Fatalf("server does not answer: %v", err)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	e := &env{tb: tb, srv: srv, base: "http://" + ln.Addr().String(), logs: logs,
+	base := serveForTest(tb, srv)
+	e := &env{tb: tb, srv: srv, base: base, logs: logs,
 		http:  &http.Client{Timeout: 30 * time.Second},
 		users: map[string]*records.User{}, tokens: map[string]string{}}
 	for _, d := range app.DemoLogins {
@@ -406,4 +380,25 @@ func (e *env) wantRecord(tb testing.TB, username string, seq int64, clientID str
 	}
 	tb.Errorf("no access record by %s (client %q, outcome %s, rule %q) after seq %d; have %+v", username, clientID, outcome, rule, seq, got)
 	return records.AccessView{}
+}
+
+// serveForTest serves srv on a free loopback port until the test ends and
+// returns its base URL. Every harness starts its server here.
+func serveForTest(tb testing.TB, srv *app.Server) string {
+	tb.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	tb.Cleanup(func() {
+		if err := srv.Shutdown(5 * time.Second); err != nil {
+			tb.Errorf("shutdown: %v", err)
+		}
+		if err := <-done; err != nil {
+			tb.Errorf("serve: %v", err)
+		}
+	})
+	return "http://" + ln.Addr().String()
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -71,32 +70,7 @@ func newPageHarness(tb testing.TB, seed bool, opts ...func(*app.Config)) *pageHa
 			tb.Fatalf("seed: %v", err)
 		}
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ln) }()
-	tb.Cleanup(func() {
-		if err := srv.Shutdown(5 * time.Second); err != nil {
-			tb.Errorf("shutdown: %v", err)
-		}
-		<-done
-	})
-	base := "http://" + ln.Addr().String()
-	// Wait until the server answers: a Shutdown before Serve has started is
-	// lost, and Serve would then never return (a test skipped at once).
-	for deadline := time.Now().Add(10 * time.Second); ; {
-		res, err := http.Get(base + "/healthz")
-		if err == nil {
-			res.Body.Close()
-			break
-		}
-		if time.Now().After(deadline) {
-			tb.Fatalf("server did not start: %v", err)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	base := serveForTest(tb, srv)
 	return &pageHarness{tb: tb, srv: srv, URL: base, clock: clock}
 }
 

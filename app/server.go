@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -29,9 +30,13 @@ type Server struct {
 	// loginsByAddr is per address: higher, as a whole office may share one.
 	loginsByAddr *loginLimiter
 	totp         totpSteps
-	rotations    pageRotations
-	stop         chan struct{}
-	stopped      chan struct{}
+	// lnMu guards ln and shutDown: Serve and Shutdown may race.
+	lnMu      sync.Mutex
+	ln        net.Listener
+	shutDown  bool
+	rotations pageRotations
+	stop      chan struct{}
+	stopped   chan struct{}
 }
 
 // OpenStore opens the keyring and the store of a data dir (creating both when
@@ -129,7 +134,20 @@ func (s *Server) checkpoints() {
 }
 
 // Serve answers on ln until Shutdown.
-func (s *Server) Serve(ln net.Listener) error { return s.App.Listener(ln) }
+// A Shutdown that comes before Serve has taken the listener (Fiber would lose
+// it, and Serve would then never return) closes the listener instead, so Serve
+// returns at once, with nil as after any Shutdown.
+func (s *Server) Serve(ln net.Listener) error {
+	s.lnMu.Lock()
+	if s.shutDown {
+		s.lnMu.Unlock()
+		ln.Close()
+		return nil // as after a Shutdown while serving
+	}
+	s.ln = ln
+	s.lnMu.Unlock()
+	return s.App.Listener(ln)
+}
 
 // Listen answers on the configured address until Shutdown.
 func (s *Server) Listen() error {
@@ -144,6 +162,12 @@ func (s *Server) Listen() error {
 // signs a last checkpoint and closes the store.
 func (s *Server) Shutdown(timeout time.Duration) error {
 	err := s.App.ShutdownWithTimeout(timeout)
+	s.lnMu.Lock()
+	s.shutDown = true
+	if s.ln != nil {
+		s.ln.Close() // already closed when Serve had started; ends a Serve that had not
+	}
+	s.lnMu.Unlock()
 	close(s.stop)
 	<-s.stopped
 	if cpErr := s.Store.Checkpoint(context.Background()); cpErr != nil {
