@@ -7,9 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -22,6 +19,7 @@ import (
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 
 	"github.com/nabij/nabij/app"
+	"github.com/nabij/nabij/consent/fhirtest"
 	"github.com/nabij/nabij/records"
 )
 
@@ -433,7 +431,7 @@ func TestExportAPIFHIR(t *testing.T) {
 	if strings.Contains(string(r.body), "Working note") {
 		t.Error("the FHIR export holds a personal note")
 	}
-	consentValidateFHIR(t, r.body)
+	fhirtest.Validate(t, r.body)
 	h.call("noor", "GET", "/api/v1/me/export?format=pdf", nil).want(422)
 	h.call("sam", "GET", "/api/v1/me/export", nil).want(403)
 	// The export is in the client's access log as an export.
@@ -556,47 +554,4 @@ func TestStatisticsAPI(t *testing.T) {
 	}
 	h.call("sam", "GET", "/api/v1/statistics", nil).want(403)
 	h.call("noor", "GET", "/api/v1/statistics", nil).want(403)
-}
-
-const consentFHIRScript = `
-const {Fhir} = require('fhir');
-const input = require('fs').readFileSync(0, 'utf8');
-const res = new Fhir().validate(JSON.parse(input), {errorOnUnexpected: true});
-const errors = res.messages.filter(m => m.severity === 'error');
-console.log(JSON.stringify({valid: res.valid && errors.length === 0, errors}));
-`
-
-// consentValidateFHIR validates a FHIR R4 resource with the npm fhir package
-// in .tools/ (scripts/install-test-tools); it skips when node or the package is
-// missing, unless NABIJ_REQUIRE_BROWSER=1.
-func consentValidateFHIR(t *testing.T, doc []byte) {
-	t.Helper()
-	wd, _ := os.Getwd()
-	modules := filepath.Join(filepath.Dir(wd), ".tools", "node_modules")
-	node, err := exec.LookPath("node")
-	_, statErr := os.Stat(filepath.Join(modules, "fhir", "package.json"))
-	if err != nil || statErr != nil {
-		msg := "FHIR validation needs node and the npm fhir package: run scripts/install-test-tools"
-		if os.Getenv("NABIJ_REQUIRE_BROWSER") == "1" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	cmd := exec.Command(node, "-e", consentFHIRScript)
-	cmd.Env = append(os.Environ(), "NODE_PATH="+modules)
-	cmd.Stdin = bytes.NewReader(doc)
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("node: %v: %s", err, out)
-	}
-	var res struct {
-		Valid  bool              `json:"valid"`
-		Errors []json.RawMessage `json:"errors"`
-	}
-	if err := json.Unmarshal(out, &res); err != nil {
-		t.Fatalf("validator: %v: %s", err, out)
-	}
-	if !res.Valid {
-		t.Fatalf("FHIR R4 validation failed: %s", out)
-	}
 }

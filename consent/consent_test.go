@@ -3,14 +3,13 @@ package consent_test
 import (
 	"context"
 	"encoding/json"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/nabij/nabij/consent"
+	"github.com/nabij/nabij/consent/fhirtest"
 	"github.com/nabij/nabij/crypto"
 	"github.com/nabij/nabij/records"
 )
@@ -277,76 +276,10 @@ func TestFHIRBundleValidates(t *testing.T) {
 	if counts["AuditEvent"] == 0 || !classes["VR"] || !classes["AMB"] || !classes["HH"] {
 		t.Errorf("audit events %d, classes %v", counts["AuditEvent"], classes)
 	}
-	ValidateFHIRForTest(t, b)
+	fhirtest.Validate(t, b)
 	// The validator must catch a broken bundle, or the check above proves nothing.
 	broken := strings.Replace(string(b), `"resourceType":"Encounter"`, `"resourceType":"Encounter","colour":"blue"`, 1)
-	if ok, msgs := validateFHIR(t, []byte(broken)); ok {
+	if ok, msgs := fhirtest.Check(t, []byte(broken)); ok {
 		t.Errorf("the validator accepted a bundle with an unknown property: %s", msgs)
-	}
-}
-
-// ValidateFHIRForTest fails t when the FHIR R4 validator rejects the bundle.
-func ValidateFHIRForTest(t *testing.T, bundle []byte) {
-	t.Helper()
-	if ok, msgs := validateFHIR(t, bundle); !ok {
-		t.Fatalf("FHIR R4 validation failed: %s", msgs)
-	}
-}
-
-const fhirScript = `
-const {Fhir} = require('fhir');
-const input = require('fs').readFileSync(0, 'utf8');
-const res = new Fhir().validate(JSON.parse(input), {errorOnUnexpected: true});
-const errors = res.messages.filter(m => m.severity === 'error');
-console.log(JSON.stringify({valid: res.valid && errors.length === 0, errors}));
-`
-
-// validateFHIR runs the npm fhir validator; it skips the test when node or the
-// package is missing, unless NABIJ_REQUIRE_BROWSER=1.
-func validateFHIR(t *testing.T, bundle []byte) (bool, string) {
-	t.Helper()
-	node, err := exec.LookPath("node")
-	modules := filepath.Join(repoRoot(t), ".tools", "node_modules")
-	_, statErr := os.Stat(filepath.Join(modules, "fhir", "package.json"))
-	if err != nil || statErr != nil {
-		msg := "FHIR validation needs node and the npm fhir package: run scripts/install-test-tools"
-		if os.Getenv("NABIJ_REQUIRE_BROWSER") == "1" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	cmd := exec.Command(node, "-e", fhirScript)
-	cmd.Env = append(os.Environ(), "NODE_PATH="+modules)
-	cmd.Stdin = strings.NewReader(string(bundle))
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("node: %v: %s", err, out)
-	}
-	var res struct {
-		Valid  bool              `json:"valid"`
-		Errors []json.RawMessage `json:"errors"`
-	}
-	if err := json.Unmarshal(out, &res); err != nil {
-		t.Fatalf("validator output %q: %v", out, err)
-	}
-	msgs := make([]string, len(res.Errors))
-	for i, m := range res.Errors {
-		msgs[i] = string(m)
-	}
-	return res.Valid, strings.Join(msgs, "\n")
-}
-
-func repoRoot(t *testing.T) string {
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for d := dir; ; d = filepath.Dir(d) {
-		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			return d
-		}
-		if filepath.Dir(d) == d {
-			return dir
-		}
 	}
 }
