@@ -276,3 +276,21 @@ func (w *wtx) queryRow(query string, args ...any) *sql.Row {
 	}
 	return w.tx.QueryRowContext(w.ctx, query, args...)
 }
+
+// scanIDs reads a one-column result of ids, closing the rows; it takes a query's
+// two results directly: scanIDs(w.query(...)).
+func scanIDs(rows *sql.Rows, err error) ([]string, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}

@@ -245,20 +245,10 @@ func (s *Store) DecideErasure(ctx context.Context, a Actor, id string, approve b
 			{KindEntry, `SELECT id FROM entries WHERE client_id = ?`, "entries"},
 			{KindDisclosure, `SELECT id FROM disclosures WHERE client_id = ?`, "disclosures"},
 		} {
-			rows, err := w.query(t.q, r.ClientID)
+			ids, err := scanIDs(w.query(t.q, r.ClientID))
 			if err != nil {
 				return internal("erasure", err)
 			}
-			var ids []string
-			for rows.Next() {
-				var x string
-				if err := rows.Scan(&x); err != nil {
-					rows.Close()
-					return internal("erasure", err)
-				}
-				ids = append(ids, x)
-			}
-			rows.Close()
 			if len(ids) == 0 {
 				continue
 			}

@@ -78,19 +78,11 @@ func (s *Store) RunRetention(ctx context.Context, run RetentionRun) (*PurgeRepor
 	rep := &PurgeReport{RunID: newID(), Trigger: "retention", At: fromMS(ms(s.now())), DryRun: run.DryRun, Items: []PurgeItem{}}
 	ids := run.ClientIDs
 	if len(ids) == 0 {
-		rows, err := s.r.QueryContext(ctx, `SELECT c.id FROM clients c JOIN client_keys k ON k.client_id = c.id ORDER BY c.created_at, c.id`)
+		var err error
+		ids, err = scanIDs(s.r.QueryContext(ctx, `SELECT c.id FROM clients c JOIN client_keys k ON k.client_id = c.id ORDER BY c.created_at, c.id`))
 		if err != nil {
 			return nil, internal("retention: clients", err)
 		}
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return nil, internal("retention: clients", err)
-			}
-			ids = append(ids, id)
-		}
-		rows.Close()
 	}
 	destroyed := false
 	for _, id := range ids {
@@ -393,20 +385,10 @@ func (w *wtx) finalShredItems(clientID string, dry, keepAccount bool) ([]PurgeIt
 	for _, t := range []struct{ kind, table, col string }{
 		{"consent", "consents", "id"}, {"break_glass", "break_glass", "id"}, {"legal_hold", "legal_holds", "id"},
 	} {
-		rows, err := w.query(`SELECT `+t.col+` FROM `+t.table+` WHERE client_id = ?`, clientID)
+		ids, err := scanIDs(w.query(`SELECT `+t.col+` FROM `+t.table+` WHERE client_id = ?`, clientID))
 		if err != nil {
 			return nil, internal("shred: "+t.kind, err)
 		}
-		var ids []string
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return nil, internal("shred: "+t.kind, err)
-			}
-			ids = append(ids, id)
-		}
-		rows.Close()
 		if len(ids) == 0 {
 			continue
 		}
@@ -421,23 +403,12 @@ func (w *wtx) finalShredItems(clientID string, dry, keepAccount bool) ([]PurgeIt
 	// The client's account opened only this file: it is disabled, its sessions
 	// revoked and its link and username (which could name the client) dropped.
 	var accounts []string
-	accountsQuery := `SELECT id FROM users WHERE client_id = ?`
-	if keepAccount {
-		accountsQuery = `SELECT id FROM users WHERE 0 AND client_id = ?`
-	}
-	rows, err := w.query(accountsQuery, clientID)
-	if err != nil {
-		return nil, internal("shred: account", err)
-	}
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
+	if !keepAccount {
+		var err error
+		if accounts, err = scanIDs(w.query(`SELECT id FROM users WHERE client_id = ?`, clientID)); err != nil {
 			return nil, internal("shred: account", err)
 		}
-		accounts = append(accounts, id)
 	}
-	rows.Close()
 	if len(accounts) > 0 {
 		items = append(items, PurgeItem{ClientID: clientID, Kind: "account", Action: ActionDestroyRows, Count: len(accounts), RecordIDs: accounts,
 			Rule: "nothing of the client is left: the client's account is disabled and unlinked"})

@@ -90,20 +90,10 @@ func (s *Store) StatisticsData(ctx context.Context, a Actor) (*StatisticsData, e
 			out.Trajectories = append(out.Trajectories, m)
 		}
 		rows.Close()
-		rows, err = w.query(`SELECT id FROM temp.stat_clients ORDER BY id`)
+		ids, err := scanIDs(w.query(`SELECT id FROM temp.stat_clients ORDER BY id`))
 		if err != nil {
 			return internal("statistics", err)
 		}
-		var ids []string
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return internal("statistics", err)
-			}
-			ids = append(ids, id)
-		}
-		rows.Close()
 		out.ConsentingClients = len(ids)
 		for _, id := range ids {
 			if err := w.record(entry{actor: a, clientID: id, kind: "statistics", action: ActionRead, purpose: PurposeStatistics,
