@@ -26,11 +26,21 @@ const MasterKeyFile = "master.key"
 type Keyring struct {
 	dir string
 
+	// existing is set by LoadKeyring: the keyring belongs to data that exists
+	// already, so a missing signing key is an error, never a new key.
+	existing bool
+
 	mu      sync.RWMutex
 	active  int
 	keys    map[int]*masterKey
 	signing map[string][]byte // name -> Ed25519 seed, cache
 }
+
+// ErrKeyMissing is returned by LoadKeyring, and by SigningKey on a keyring it
+// loaded, when a key file is absent. A new key beside existing data would
+// leave that data unreadable and its signed checkpoints unverifiable, so the
+// caller must stop and say which file is missing instead of making one.
+var ErrKeyMissing = errors.New("crypto: key file missing")
 
 type masterKey struct {
 	version int
@@ -95,6 +105,29 @@ func OpenKeyring(dir string) (*Keyring, error) {
 		// Someone else created it at the same time: load theirs.
 		k.keys, k.active = nil, 0
 	}
+}
+
+// LoadKeyring loads the keyring in dir as OpenKeyring does, but creates
+// nothing: not the directory, not master.key, and (through SigningKey) no
+// signing key. It is for data that exists already. A missing file gives an
+// error wrapping ErrKeyMissing that names the file.
+func LoadKeyring(dir string) (*Keyring, error) {
+	if dir == "" {
+		return nil, errors.New("crypto: empty keyring directory")
+	}
+	k := &Keyring{dir: dir, existing: true, signing: map[string][]byte{}}
+	path := k.masterPath()
+	b, err := readKeyFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("%w: %s", ErrKeyMissing, path)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := k.parse(b); err != nil {
+		return nil, fmt.Errorf("crypto: %s: %w", path, err)
+	}
+	return k, nil
 }
 
 func newMasterKey(version int) (*masterKey, error) {

@@ -471,3 +471,84 @@ func TestRetireRefused(t *testing.T) {
 		})
 	}
 }
+
+// LoadKeyring is for data that exists: it opens what is there and makes
+// nothing, so a missing key stops the caller instead of orphaning the data.
+func TestLoadKeyringCreatesNothing(t *testing.T) {
+	cases := []struct {
+		name    string
+		prepare func(t *testing.T, dir string) // a keyring dir in some state
+		signing string                         // signing key to ask for; "" for none
+		wantErr error
+	}{
+		{"no directory", func(t *testing.T, dir string) {}, "", crypto.ErrKeyMissing},
+		{"empty directory", func(t *testing.T, dir string) {
+			if err := os.MkdirAll(dir, 0o700); err != nil {
+				t.Fatal(err)
+			}
+		}, "", crypto.ErrKeyMissing},
+		{"master key only, signing key asked", func(t *testing.T, dir string) { openRing(t, dir) }, "checkpoints", crypto.ErrKeyMissing},
+		{"both present", func(t *testing.T, dir string) {
+			if _, err := openRing(t, dir).SigningKey("checkpoints"); err != nil {
+				t.Fatal(err)
+			}
+		}, "checkpoints", nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "keys")
+			tc.prepare(t, dir)
+			before := listDir(t, dir)
+			k, err := crypto.LoadKeyring(dir)
+			if err == nil && tc.signing != "" {
+				_, err = k.SigningKey(tc.signing)
+			}
+			if !errors.Is(err, tc.wantErr) && !(err == nil && tc.wantErr == nil) {
+				t.Fatalf("err = %v, want %v", err, tc.wantErr)
+			}
+			if err != nil && !strings.Contains(err.Error(), dir) {
+				t.Errorf("error %q does not name the missing file", err)
+			}
+			if after := listDir(t, dir); !slices.Equal(before, after) {
+				t.Errorf("LoadKeyring changed the directory: %v -> %v", before, after)
+			}
+		})
+	}
+}
+
+// TestLoadKeyringSameKey: a loaded keyring opens what the creating one wrapped.
+func TestLoadKeyringSameKey(t *testing.T) {
+	dir := t.TempDir()
+	dk, err := crypto.NewDataKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	wrapped, v, err := openRing(t, dir).Wrap("client-1", dk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, err := crypto.LoadKeyring(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := k.Unwrap("client-1", wrapped, v); err != nil {
+		t.Fatalf("Unwrap with the loaded keyring: %v", err)
+	}
+}
+
+// listDir names the files in dir, or nil when dir does not exist.
+func listDir(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	return names
+}

@@ -26,7 +26,8 @@ func (k *Keyring) signingPath(name string) string {
 
 // SigningKey returns the Ed25519 signing key called name (for example
 // "tokens" or "accesslog"), loading it from <dir>/signing-<name>.key, or
-// creating and storing it on first use. The seed is stored wrapped by the
+// creating and storing it on first use (never on a keyring from LoadKeyring:
+// there a missing file is ErrKeyMissing). The seed is stored wrapped by the
 // active master key; the file must be mode 0600 like master.key. Names are
 // 1–64 characters of [a-z0-9_-], starting with a letter or digit.
 func (k *Keyring) SigningKey(name string) (ed25519.PrivateKey, error) {
@@ -54,6 +55,9 @@ func (k *Keyring) SigningKey(name string) (ed25519.PrivateKey, error) {
 		}
 		if !errors.Is(err, os.ErrNotExist) || attempt > 0 {
 			return nil, err
+		}
+		if k.existing {
+			return nil, fmt.Errorf("%w: %s", ErrKeyMissing, path)
 		}
 		seed = make([]byte, ed25519.SeedSize)
 		if _, err := rand.Read(seed); err != nil {
