@@ -20,6 +20,7 @@ import (
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 
 	"github.com/nabij/nabij/app"
+	"github.com/nabij/nabij/app/demo"
 	"github.com/nabij/nabij/records"
 )
 
@@ -129,7 +130,7 @@ func newEnv(tb testing.TB, opts ...envOption) *env {
 		app.SetLoginLimitForTest(srv, 10_000, time.Minute)
 	}
 	ctx := context.Background()
-	if err := app.Seed(ctx, srv.Store, demoPassword, time.Now()); err != nil {
+	if err := demo.Seed(ctx, srv.Store, demoPassword, time.Now()); err != nil {
 		srv.Shutdown(time.Second)
 		tb.Fatalf("seed: %v", err)
 	}
@@ -137,7 +138,7 @@ func newEnv(tb testing.TB, opts ...envOption) *env {
 	e := &env{tb: tb, srv: srv, base: base, logs: logs,
 		http:  &http.Client{Timeout: 30 * time.Second},
 		users: map[string]*records.User{}, tokens: map[string]string{}}
-	for _, d := range app.DemoLogins {
+	for _, d := range demo.DemoLogins {
 		u, err := srv.Store.UserByUsername(ctx, d.Username)
 		if err != nil {
 			tb.Fatalf("demo user %s: %v", d.Username, err)

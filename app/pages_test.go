@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/nabij/nabij/app"
+	"github.com/nabij/nabij/app/demo"
 	"github.com/nabij/nabij/records"
 )
 
@@ -65,7 +66,7 @@ func newPageHarness(tb testing.TB, seed bool, opts ...func(*app.Config)) *pageHa
 		tb.Fatalf("app.New: %v", err)
 	}
 	if seed {
-		if err := app.Seed(context.Background(), srv.Store, pagePassword, time.Now()); err != nil {
+		if err := demo.Seed(context.Background(), srv.Store, pagePassword, time.Now()); err != nil {
 			srv.Shutdown(time.Second)
 			tb.Fatalf("seed: %v", err)
 		}

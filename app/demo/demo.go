@@ -1,4 +1,7 @@
-package app
+// Package demo fills an empty store with a fictional caseload for trying nabij
+// out: the demo accounts (DemoLogins, one shared password), clients,
+// trajectories, contacts, notes, consents and a little access history.
+package demo
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package app
+package demo
 
 import (
 	"context"
@@ -10,7 +10,7 @@ import (
 )
 
 // seedConsent adds consents, a disclosure, closed trajectories with due data
-// and a legal hold to the demo (issue 4). It runs at the end of Seed.
+// and a legal hold to the demo. It runs at the end of Seed.
 func seedConsent(ctx context.Context, st *records.Store, now time.Time) error {
 	actorOf := func(username string) (records.Actor, error) {
 		u, err := st.UserByUsername(ctx, username)
