@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2/utils"
 	"github.com/pquerna/otp/totp"
 
+	"github.com/nabij/nabij/app/edge"
 	"github.com/nabij/nabij/crypto"
 	"github.com/nabij/nabij/records"
 )
@@ -44,38 +45,38 @@ func (s *Server) authenticate(ctx context.Context, remote, username, password, c
 	now := s.cfg.Now()
 	if !s.loginsByAddr.allow(remote, now) || !s.logins.allow(strings.ToLower(strings.TrimSpace(username)), now) {
 		s.metrics.logins.WithLabelValues("rate_limited").Inc()
-		return nil, false, fail(probRateLimited)
+		return nil, false, edge.Fail(edge.ProbRateLimited)
 	}
 	u, err := s.Store.UserByUsername(ctx, username)
 	if err != nil {
 		if records.ErrorCode(err) == records.ENOTFOUND {
 			_, _, _ = crypto.VerifyPassword(dummyHash, password)
 			s.metrics.logins.WithLabelValues("bad_credentials").Inc()
-			return nil, false, fail(probBadLogin)
+			return nil, false, edge.Fail(edge.ProbBadLogin)
 		}
 		return nil, false, err
 	}
 	if u.LockedUntil != nil && u.LockedUntil.After(now) {
 		s.metrics.logins.WithLabelValues("locked").Inc()
-		return nil, false, failDetail(probLocked, "try again after "+u.LockedUntil.Format(time.RFC3339))
+		return nil, false, edge.FailDetail(edge.ProbLocked, "try again after "+u.LockedUntil.Format(time.RFC3339))
 	}
 	ok, rehash, err := crypto.VerifyPassword(u.PasswordHash, password)
 	if err != nil || !ok || u.Disabled {
 		if u.Disabled && ok {
 			s.metrics.logins.WithLabelValues("disabled").Inc()
-			return nil, false, failDetail(probBadLogin, "this account is disabled")
+			return nil, false, edge.FailDetail(edge.ProbBadLogin, "this account is disabled")
 		}
 		if rerr := s.Store.RecordLogin(ctx, u.ID, false, lockAfter, lockFor); rerr != nil {
 			return nil, false, rerr
 		}
 		s.metrics.logins.WithLabelValues("bad_credentials").Inc()
-		return nil, false, fail(probBadLogin)
+		return nil, false, edge.Fail(edge.ProbBadLogin)
 	}
 	pending := false
 	switch {
 	case u.TOTPEnabled:
 		if code == "" {
-			return nil, false, fail(probTOTPRequired)
+			return nil, false, edge.Fail(edge.ProbTOTPRequired)
 		}
 		secret, err := s.Store.TOTPSecret(ctx, u.ID)
 		if err != nil {
@@ -86,7 +87,7 @@ func (s *Server) authenticate(ctx context.Context, remote, username, password, c
 				return nil, false, rerr
 			}
 			s.metrics.logins.WithLabelValues("bad_totp").Inc()
-			return nil, false, failDetail(probTOTPRequired, "the code is wrong or expired")
+			return nil, false, edge.FailDetail(edge.ProbTOTPRequired, "the code is wrong or expired")
 		}
 	case s.cfg.RequireTOTP[u.Role]:
 		pending = true // may only enrol a second factor
@@ -105,14 +106,14 @@ func (s *Server) authenticate(ctx context.Context, remote, username, password, c
 
 func (s *Server) login(c *fiber.Ctx) error {
 	var in loginRequest
-	if err := decode(c, &in); err != nil {
+	if err := edge.Decode(c, &in); err != nil {
 		return err
 	}
 	if in.Username == "" {
-		return invalidField("username", "username is required")
+		return edge.InvalidField("username", "username is required")
 	}
 	if in.Password == "" {
-		return invalidField("password", "password is required")
+		return edge.InvalidField("password", "password is required")
 	}
 	u, pending, err := s.authenticate(c.UserContext(), c.IP(), in.Username, in.Password, in.TOTP)
 	if err != nil {
@@ -133,7 +134,7 @@ func (s *Server) sendTokens(c *fiber.Ctx, u *records.User, pending bool, family 
 	if _, err := s.Store.StoreRefreshToken(c.UserContext(), u.ID, family, refresh, s.cfg.RefreshTTL); err != nil {
 		return err
 	}
-	return send(c, fiber.StatusOK, tokenResponse{AccessToken: access, RefreshToken: refresh, TokenType: "Bearer",
+	return edge.Send(c, fiber.StatusOK, tokenResponse{AccessToken: access, RefreshToken: refresh, TokenType: "Bearer",
 		ExpiresIn: int(ttl.Seconds()), Role: string(u.Role), TOTPPending: pending})
 }
 
@@ -143,11 +144,11 @@ type refreshRequest struct {
 
 func (s *Server) refresh(c *fiber.Ctx) error {
 	var in refreshRequest
-	if err := decode(c, &in); err != nil {
+	if err := edge.Decode(c, &in); err != nil {
 		return err
 	}
 	if in.RefreshToken == "" {
-		return invalidField("refresh_token", "refresh_token is required")
+		return edge.InvalidField("refresh_token", "refresh_token is required")
 	}
 	next, err := newRefreshToken()
 	if err != nil {
@@ -156,7 +157,7 @@ func (s *Server) refresh(c *fiber.Ctx) error {
 	t, err := s.Store.RotateRefreshToken(c.UserContext(), in.RefreshToken, next, s.cfg.RefreshTTL)
 	if err != nil {
 		if records.ErrorCode(err) == records.ENOTFOUND || err == records.ErrTokenReused {
-			return failDetail(probUnauthorized, "the refresh token is not valid; sign in again")
+			return edge.FailDetail(edge.ProbUnauthorized, "the refresh token is not valid; sign in again")
 		}
 		return err
 	}
@@ -169,13 +170,13 @@ func (s *Server) refresh(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return send(c, fiber.StatusOK, tokenResponse{AccessToken: access, RefreshToken: next, TokenType: "Bearer",
+	return edge.Send(c, fiber.StatusOK, tokenResponse{AccessToken: access, RefreshToken: next, TokenType: "Bearer",
 		ExpiresIn: int(ttl.Seconds()), Role: string(u.Role), TOTPPending: pending})
 }
 
 func (s *Server) logout(c *fiber.Ctx) error {
 	var in refreshRequest
-	if err := decode(c, &in); err != nil {
+	if err := edge.Decode(c, &in); err != nil {
 		return err
 	}
 	if in.RefreshToken != "" {
@@ -193,15 +194,15 @@ func (s *Server) requireAuth(c *fiber.Ctx) error {
 	h := c.Get(fiber.HeaderAuthorization)
 	raw, ok := strings.CutPrefix(h, "Bearer ")
 	if !ok || raw == "" {
-		return fail(probUnauthorized)
+		return edge.Fail(edge.ProbUnauthorized)
 	}
 	claims, u, err := s.sessionUser(c.UserContext(), raw)
 	if err != nil {
 		return err
 	}
-	setActor(c, u)
+	edge.SetActor(c, u)
 	if claims.Pending && !strings.HasPrefix(c.Path(), "/api/v1/auth/totp") && c.Path() != "/api/v1/me" {
-		return failDetail(Problem{Type: problemBase + "totp-enrolment-required", Title: "Set up a second factor first",
+		return edge.FailDetail(edge.Problem{Type: edge.ProblemBase + "totp-enrolment-required", Title: "Set up a second factor first",
 			Status: fiber.StatusForbidden}, "your role requires a second factor: POST /api/v1/auth/totp/enrol")
 	}
 	return c.Next()
@@ -213,43 +214,20 @@ func (s *Server) requireAuth(c *fiber.Ctx) error {
 func (s *Server) sessionUser(ctx context.Context, raw string) (*accessClaims, *records.User, error) {
 	claims, err := s.parseAccess(raw)
 	if err != nil {
-		return nil, nil, failDetail(probUnauthorized, "the access token is not valid or has expired")
+		return nil, nil, edge.FailDetail(edge.ProbUnauthorized, "the access token is not valid or has expired")
 	}
 	u, err := s.Store.UserByID(ctx, claims.Subject)
 	if err != nil || u.Disabled || string(u.Role) != claims.Role {
-		return nil, nil, failDetail(probUnauthorized, "this account can no longer sign in")
+		return nil, nil, edge.FailDetail(edge.ProbUnauthorized, "this account can no longer sign in")
 	}
 	return claims, u, nil
-}
-
-// setActor puts the signed-in user and their Actor in the request context.
-func setActor(c *fiber.Ctx, u *records.User) {
-	c.Locals(actorKey, records.Actor{UserID: u.ID, Role: u.Role, ClientID: u.ClientID, Remote: utils.CopyString(c.IP())})
-	c.Locals(userKey, u)
-}
-
-type ctxKey int
-
-const (
-	actorKey ctxKey = iota
-	userKey
-)
-
-func actor(c *fiber.Ctx) records.Actor {
-	a, _ := c.Locals(actorKey).(records.Actor)
-	return a
-}
-
-func currentUser(c *fiber.Ctx) *records.User {
-	u, _ := c.Locals(userKey).(*records.User)
-	return u
 }
 
 // allow lets only the given roles through. A refused request writes a denied
 // access record (naming the client when the route has one), then gets 403.
 func (s *Server) allow(roles ...records.Role) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		a := actor(c)
+		a := edge.Actor(c)
 		for _, r := range roles {
 			if a.Role == r {
 				return c.Next()
@@ -258,8 +236,7 @@ func (s *Server) allow(roles ...records.Role) fiber.Handler {
 		if err := s.Store.RecordDenied(c.UserContext(), a, utils.CopyString(c.Params("id")), routeKind(c), records.Action(actionOf(c))); err != nil {
 			return err
 		}
-		return failDetail(Problem{Type: problemBase + "forbidden", Title: problemKinds[records.EFORBIDDEN].title,
-			Status: fiber.StatusForbidden}, "your role does not do this")
+		return edge.FailDetail(edge.ProbForbidden, "your role does not do this")
 	}
 }
 
@@ -292,9 +269,9 @@ type totpEnrolResponse struct {
 
 // totpEnrol starts enrolment: a new secret, stored sealed, not yet enabled.
 func (s *Server) totpEnrol(c *fiber.Ctx) error {
-	u := currentUser(c)
+	u := edge.CurrentUser(c)
 	if u.TOTPEnabled {
-		return fail(Problem{Type: problemBase + "conflict", Title: "A second factor is set up already", Status: fiber.StatusConflict})
+		return edge.Fail(edge.Problem{Type: edge.ProblemBase + "conflict", Title: "A second factor is set up already", Status: fiber.StatusConflict})
 	}
 	key, err := totp.Generate(totp.GenerateOpts{Issuer: "nabij", AccountName: u.Username})
 	if err != nil {
@@ -303,7 +280,7 @@ func (s *Server) totpEnrol(c *fiber.Ctx) error {
 	if err := s.Store.SetTOTP(c.UserContext(), u.ID, key.Secret(), false); err != nil {
 		return err
 	}
-	return send(c, fiber.StatusOK, totpEnrolResponse{Secret: key.Secret(), OTPAuthURL: key.URL()})
+	return edge.Send(c, fiber.StatusOK, totpEnrolResponse{Secret: key.Secret(), OTPAuthURL: key.URL()})
 }
 
 type totpConfirmRequest struct {
@@ -313,19 +290,19 @@ type totpConfirmRequest struct {
 // totpConfirm enables the second factor once the user shows a valid code.
 func (s *Server) totpConfirm(c *fiber.Ctx) error {
 	var in totpConfirmRequest
-	if err := decode(c, &in); err != nil {
+	if err := edge.Decode(c, &in); err != nil {
 		return err
 	}
-	u := currentUser(c)
+	u := edge.CurrentUser(c)
 	secret, err := s.Store.TOTPSecret(c.UserContext(), u.ID)
 	if err != nil {
 		return err
 	}
 	if secret == "" {
-		return invalidField("code", "start enrolment first")
+		return edge.InvalidField("code", "start enrolment first")
 	}
 	if !s.checkTOTP(u.ID, secret, in.Code) {
-		return invalidField("code", "the code is wrong or expired")
+		return edge.InvalidField("code", "the code is wrong or expired")
 	}
 	if err := s.Store.SetTOTP(c.UserContext(), u.ID, secret, true); err != nil {
 		return err

@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/utils"
 
+	"github.com/nabij/nabij/app/edge"
 	"github.com/nabij/nabij/consent"
 	"github.com/nabij/nabij/records"
 )
@@ -55,55 +56,55 @@ type consentList struct {
 }
 
 func (s *Server) listConsents(c *fiber.Ctx) error {
-	list, err := s.consent().List(c.UserContext(), actor(c), param(c, "id"))
+	list, err := s.consent().List(c.UserContext(), edge.Actor(c), edge.Param(c, "id"))
 	if err != nil {
 		return err
 	}
-	return send(c, fiber.StatusOK, consentList{list})
+	return edge.Send(c, fiber.StatusOK, consentList{list})
 }
 
 func (s *Server) recordConsent(c *fiber.Ctx) error {
 	var in consent.Input
-	if err := decode(c, &in); err != nil {
+	if err := edge.Decode(c, &in); err != nil {
 		return err
 	}
-	v, err := s.consent().Record(c.UserContext(), actor(c), param(c, "id"), in)
+	v, err := s.consent().Record(c.UserContext(), edge.Actor(c), edge.Param(c, "id"), in)
 	if err != nil {
 		return err
 	}
-	return send(c, fiber.StatusCreated, v)
+	return edge.Send(c, fiber.StatusCreated, v)
 }
 
 func (s *Server) myConsents(c *fiber.Ctx) error {
-	a := actor(c)
+	a := edge.Actor(c)
 	list, err := s.consent().List(c.UserContext(), a, a.ClientID)
 	if err != nil {
 		return err
 	}
-	return send(c, fiber.StatusOK, consentList{list})
+	return edge.Send(c, fiber.StatusOK, consentList{list})
 }
 
 func (s *Server) giveConsent(c *fiber.Ctx) error {
 	var in consent.Input
-	if err := decode(c, &in); err != nil {
+	if err := edge.Decode(c, &in); err != nil {
 		return err
 	}
-	a := actor(c)
+	a := edge.Actor(c)
 	v, err := s.consent().Record(c.UserContext(), a, a.ClientID, in)
 	if err != nil {
 		return err
 	}
-	return send(c, fiber.StatusCreated, v)
+	return edge.Send(c, fiber.StatusCreated, v)
 }
 
 // withdrawConsent serves both the professional's and the client's route; records
 // lets a client withdraw only their own consents.
 func (s *Server) withdrawConsent(c *fiber.Ctx) error {
-	v, err := s.consent().Withdraw(c.UserContext(), actor(c), param(c, "cid"))
+	v, err := s.consent().Withdraw(c.UserContext(), edge.Actor(c), edge.Param(c, "cid"))
 	if err != nil {
 		return err
 	}
-	return send(c, fiber.StatusOK, v)
+	return edge.Send(c, fiber.StatusOK, v)
 }
 
 type disclosureRequest struct {
@@ -114,21 +115,21 @@ type disclosureRequest struct {
 
 func (s *Server) disclose(c *fiber.Ctx) error {
 	var in disclosureRequest
-	if err := decode(c, &in); err != nil {
+	if err := edge.Decode(c, &in); err != nil {
 		return err
 	}
-	p, err := s.consent().Disclose(c.UserContext(), actor(c), param(c, "id"),
+	p, err := s.consent().Disclose(c.UserContext(), edge.Actor(c), edge.Param(c, "id"),
 		records.NewDisclosure{Recipient: in.Recipient, Purpose: in.Purpose, RecordIDs: in.RecordIDs})
 	if errors.Is(err, records.ErrNoConsent) {
 		detail := fmt.Sprintf("missing consent: purpose disclosure, recipient %q, reason %q — the client has no valid (granted, unexpired, not withdrawn) consent for this; nothing was shared",
 			in.Recipient, in.Purpose)
-		return failDetail(Problem{Type: problemBase + "consent-missing", Title: "The client has not consented to this disclosure",
-			Status: http.StatusForbidden, Errors: []FieldProblem{{Field: "consent", Detail: detail}}}, detail)
+		return edge.FailDetail(edge.Problem{Type: edge.ProblemBase + "consent-missing", Title: "The client has not consented to this disclosure",
+			Status: http.StatusForbidden, Errors: []edge.FieldProblem{{Field: "consent", Detail: detail}}}, detail)
 	}
 	if err != nil {
 		return err
 	}
-	return send(c, fiber.StatusCreated, p)
+	return edge.Send(c, fiber.StatusCreated, p)
 }
 
 type disclosureList struct {
@@ -136,26 +137,26 @@ type disclosureList struct {
 }
 
 func (s *Server) myDisclosures(c *fiber.Ctx) error {
-	a := actor(c)
+	a := edge.Actor(c)
 	list, err := s.Store.Disclosures(c.UserContext(), a, a.ClientID)
 	if err != nil {
 		return err
 	}
-	return send(c, fiber.StatusOK, disclosureList{list})
+	return edge.Send(c, fiber.StatusOK, disclosureList{list})
 }
 
 func (s *Server) disclosures(c *fiber.Ctx) error {
-	list, err := s.Store.Disclosures(c.UserContext(), actor(c), utils.CopyString(c.Query("client_id")))
+	list, err := s.Store.Disclosures(c.UserContext(), edge.Actor(c), utils.CopyString(c.Query("client_id")))
 	if err != nil {
 		return err
 	}
-	return send(c, fiber.StatusOK, disclosureList{list})
+	return edge.Send(c, fiber.StatusOK, disclosureList{list})
 }
 
 func (s *Server) statistics(c *fiber.Ctx) error {
-	st, err := s.consent().Statistics(c.UserContext(), actor(c))
+	st, err := s.consent().Statistics(c.UserContext(), edge.Actor(c))
 	if err != nil {
 		return err
 	}
-	return send(c, fiber.StatusOK, st)
+	return edge.Send(c, fiber.StatusOK, st)
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/nabij/nabij/app/edge"
 	"github.com/nabij/nabij/crypto"
 	"github.com/nabij/nabij/records"
 )
@@ -23,22 +24,22 @@ type createUserRequest struct {
 // CheckPassword refuses passwords too short or too long to hash sensibly.
 func CheckPassword(pw string) error {
 	if n := utf8.RuneCountInString(pw); n < MinPasswordLen || len(pw) > 1024 {
-		return invalidField("password", "a password has at least 12 characters")
+		return edge.InvalidField("password", "a password has at least 12 characters")
 	}
 	return nil
 }
 
 func (s *Server) listUsers(c *fiber.Ctx) error {
-	list, err := s.Store.Users(c.UserContext(), actor(c))
+	list, err := s.Store.Users(c.UserContext(), edge.Actor(c))
 	if err != nil {
 		return err
 	}
-	return send(c, fiber.StatusOK, map[string]any{"users": list})
+	return edge.Send(c, fiber.StatusOK, map[string]any{"users": list})
 }
 
 func (s *Server) createUser(c *fiber.Ctx) error {
 	var in createUserRequest
-	if err := decode(c, &in); err != nil {
+	if err := edge.Decode(c, &in); err != nil {
 		return err
 	}
 	if err := CheckPassword(in.Password); err != nil {
@@ -48,27 +49,27 @@ func (s *Server) createUser(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	u, err := s.Store.CreateUser(c.UserContext(), actor(c), records.NewUser{Username: in.Username, Role: records.Role(in.Role),
+	u, err := s.Store.CreateUser(c.UserContext(), edge.Actor(c), records.NewUser{Username: in.Username, Role: records.Role(in.Role),
 		DisplayName: in.DisplayName, PasswordHash: h, ClientID: in.ClientID})
 	if err != nil {
 		return err
 	}
-	return send(c, fiber.StatusCreated, u)
+	return edge.Send(c, fiber.StatusCreated, u)
 }
 
 func (s *Server) disableUser(c *fiber.Ctx) error { return s.setDisabled(c, true) }
 func (s *Server) enableUser(c *fiber.Ctx) error  { return s.setDisabled(c, false) }
 
 func (s *Server) setDisabled(c *fiber.Ctx, disabled bool) error {
-	id := param(c, "uid")
-	if err := s.Store.SetUserDisabled(c.UserContext(), actor(c), id, disabled); err != nil {
+	id := edge.Param(c, "uid")
+	if err := s.Store.SetUserDisabled(c.UserContext(), edge.Actor(c), id, disabled); err != nil {
 		return err
 	}
 	u, err := s.Store.UserByID(c.UserContext(), id)
 	if err != nil {
 		return err
 	}
-	return send(c, fiber.StatusOK, u)
+	return edge.Send(c, fiber.StatusOK, u)
 }
 
 type teamRequest struct {
@@ -76,23 +77,23 @@ type teamRequest struct {
 }
 
 func (s *Server) listTeams(c *fiber.Ctx) error {
-	list, err := s.Store.Teams(c.UserContext(), actor(c))
+	list, err := s.Store.Teams(c.UserContext(), edge.Actor(c))
 	if err != nil {
 		return err
 	}
-	return send(c, fiber.StatusOK, map[string]any{"teams": list})
+	return edge.Send(c, fiber.StatusOK, map[string]any{"teams": list})
 }
 
 func (s *Server) createTeam(c *fiber.Ctx) error {
 	var in teamRequest
-	if err := decode(c, &in); err != nil {
+	if err := edge.Decode(c, &in); err != nil {
 		return err
 	}
-	t, err := s.Store.CreateTeam(c.UserContext(), actor(c), in.Name)
+	t, err := s.Store.CreateTeam(c.UserContext(), edge.Actor(c), in.Name)
 	if err != nil {
 		return err
 	}
-	return send(c, fiber.StatusCreated, t)
+	return edge.Send(c, fiber.StatusCreated, t)
 }
 
 type memberRequest struct {
@@ -101,10 +102,10 @@ type memberRequest struct {
 
 func (s *Server) addTeamMember(c *fiber.Ctx) error {
 	var in memberRequest
-	if err := decode(c, &in); err != nil {
+	if err := edge.Decode(c, &in); err != nil {
 		return err
 	}
-	if err := s.Store.AddTeamMember(c.UserContext(), actor(c), param(c, "tid"), in.UserID); err != nil {
+	if err := s.Store.AddTeamMember(c.UserContext(), edge.Actor(c), edge.Param(c, "tid"), in.UserID); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -117,30 +118,30 @@ type assignRequest struct {
 }
 
 func (s *Server) listAssignments(c *fiber.Ctx) error {
-	list, err := s.Store.Assignments(c.UserContext(), actor(c))
+	list, err := s.Store.Assignments(c.UserContext(), edge.Actor(c))
 	if err != nil {
 		return err
 	}
-	return send(c, fiber.StatusOK, map[string]any{"assignments": list})
+	return edge.Send(c, fiber.StatusOK, map[string]any{"assignments": list})
 }
 
 func (s *Server) assign(c *fiber.Ctx) error {
 	var in assignRequest
-	if err := decode(c, &in); err != nil {
+	if err := edge.Decode(c, &in); err != nil {
 		return err
 	}
 	if in.ClientID == "" {
-		return invalidField("client_id", "client_id is required")
+		return edge.InvalidField("client_id", "client_id is required")
 	}
-	as, err := s.Store.Assign(c.UserContext(), actor(c), in.ClientID, in.UserID, in.TeamID)
+	as, err := s.Store.Assign(c.UserContext(), edge.Actor(c), in.ClientID, in.UserID, in.TeamID)
 	if err != nil {
 		return err
 	}
-	return send(c, fiber.StatusCreated, as)
+	return edge.Send(c, fiber.StatusCreated, as)
 }
 
 func (s *Server) endAssignment(c *fiber.Ctx) error {
-	if err := s.Store.EndAssignment(c.UserContext(), actor(c), param(c, "aid")); err != nil {
+	if err := s.Store.EndAssignment(c.UserContext(), edge.Actor(c), edge.Param(c, "aid")); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)

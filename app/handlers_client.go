@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/nabij/nabij/app/edge"
 	"github.com/nabij/nabij/records"
 )
 
@@ -19,22 +20,22 @@ type meResponse struct {
 
 // me tells the signed-in user who they are; it holds no client data.
 func (s *Server) me(c *fiber.Ctx) error {
-	u := currentUser(c)
-	return send(c, fiber.StatusOK, meResponse{ID: u.ID, Username: u.Username, Role: string(u.Role),
+	u := edge.CurrentUser(c)
+	return edge.Send(c, fiber.StatusOK, meResponse{ID: u.ID, Username: u.Username, Role: string(u.Role),
 		DisplayName: u.DisplayName, ClientID: u.ClientID, TOTPEnabled: u.TOTPEnabled})
 }
 
 func (s *Server) myFile(c *fiber.Ctx) error {
-	a := actor(c)
+	a := edge.Actor(c)
 	f, err := s.Store.ClientFile(c.UserContext(), a, records.PurposeOwnFile, a.ClientID)
 	if err != nil {
 		return err
 	}
-	return send(c, fiber.StatusOK, f)
+	return edge.Send(c, fiber.StatusOK, f)
 }
 
 func (s *Server) myAccessLog(c *fiber.Ctx) error {
-	a := actor(c)
+	a := edge.Actor(c)
 	before, limit, err := paging(c)
 	if err != nil {
 		return err
@@ -43,7 +44,7 @@ func (s *Server) myAccessLog(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return send(c, fiber.StatusOK, accessPage(list, limit))
+	return edge.Send(c, fiber.StatusOK, accessPage(list, limit))
 }
 
 type entryRequest struct {
@@ -52,15 +53,15 @@ type entryRequest struct {
 
 func (s *Server) createEntry(c *fiber.Ctx) error {
 	var in entryRequest
-	if err := decode(c, &in); err != nil {
+	if err := edge.Decode(c, &in); err != nil {
 		return err
 	}
-	a := actor(c)
+	a := edge.Actor(c)
 	e, err := s.Store.CreateEntry(c.UserContext(), a, a.ClientID, in.Body)
 	if err != nil {
 		return err
 	}
-	return send(c, fiber.StatusCreated, e)
+	return edge.Send(c, fiber.StatusCreated, e)
 }
 
 // paging reads ?before=SEQ&limit=N.
@@ -70,14 +71,14 @@ func paging(c *fiber.Ctx) (int64, int, error) {
 	if v := c.Query("before"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n < 1 {
-			return 0, 0, invalidField("before", "before must be a positive record number")
+			return 0, 0, edge.InvalidField("before", "before must be a positive record number")
 		}
 		before = n
 	}
 	if v := c.Query("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 500 {
-			return 0, 0, invalidField("limit", "limit must be between 1 and 500")
+			return 0, 0, edge.InvalidField("limit", "limit must be between 1 and 500")
 		}
 		limit = n
 	}

@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/utils"
 
+	"github.com/nabij/nabij/app/edge"
 	"github.com/nabij/nabij/records"
 )
 
@@ -24,7 +25,7 @@ func (s *Server) accessLog(c *fiber.Ctx) error {
 	}
 	if v := c.Query("outcome"); v != "" {
 		if v != string(records.OutcomeOK) && v != string(records.OutcomeDenied) {
-			return invalidField("outcome", "outcome must be ok or denied")
+			return edge.InvalidField("outcome", "outcome must be ok or denied")
 		}
 		f.Outcome = records.Outcome(v)
 	}
@@ -34,11 +35,11 @@ func (s *Server) accessLog(c *fiber.Ctx) error {
 	if f.To, err = timeParam(c, "to"); err != nil {
 		return err
 	}
-	list, err := s.Store.AccessLog(c.UserContext(), actor(c), f)
+	list, err := s.Store.AccessLog(c.UserContext(), edge.Actor(c), f)
 	if err != nil {
 		return err
 	}
-	return send(c, fiber.StatusOK, accessPage(list, limit))
+	return edge.Send(c, fiber.StatusOK, accessPage(list, limit))
 }
 
 // timeParam reads an RFC 3339 time or a date (YYYY-MM-DD) from the query.
@@ -53,7 +54,7 @@ func timeParam(c *fiber.Ctx, name string) (time.Time, error) {
 	if t, err := time.Parse("2006-01-02", v); err == nil {
 		return t, nil
 	}
-	return time.Time{}, invalidField(name, name+" must be a date (2026-11-25) or an RFC 3339 time")
+	return time.Time{}, edge.InvalidField(name, name+" must be a date (2026-11-25) or an RFC 3339 time")
 }
 
 func (s *Server) verifyAccessLog(c *fiber.Ctx) error {
@@ -61,7 +62,7 @@ func (s *Server) verifyAccessLog(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return send(c, fiber.StatusOK, rep)
+	return edge.Send(c, fiber.StatusOK, rep)
 }
 
 func (s *Server) anomalies(c *fiber.Ctx) error {
@@ -72,9 +73,9 @@ func (s *Server) anomalies(c *fiber.Ctx) error {
 	if since.IsZero() {
 		since = s.cfg.Now().AddDate(0, 0, -30)
 	}
-	list, err := s.Store.Anomalies(c.UserContext(), actor(c), since)
+	list, err := s.Store.Anomalies(c.UserContext(), edge.Actor(c), since)
 	if err != nil {
 		return err
 	}
-	return send(c, fiber.StatusOK, map[string]any{"since": since, "anomalies": list})
+	return edge.Send(c, fiber.StatusOK, map[string]any{"since": since, "anomalies": list})
 }

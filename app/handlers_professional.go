@@ -4,21 +4,18 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/utils"
 
+	"github.com/nabij/nabij/app/edge"
 	"github.com/nabij/nabij/crypto"
 	"github.com/nabij/nabij/records"
 )
 
-// param copies a path parameter: Fiber reuses its buffer after the handler.
-func param(c *fiber.Ctx, name string) string { return utils.CopyString(c.Params(name)) }
-
 func (s *Server) listCaseload(c *fiber.Ctx) error {
-	list, err := s.Store.Caseload(c.UserContext(), actor(c))
+	list, err := s.Store.Caseload(c.UserContext(), edge.Actor(c))
 	if err != nil {
 		return err
 	}
-	return send(c, fiber.StatusOK, map[string]any{"clients": list})
+	return edge.Send(c, fiber.StatusOK, map[string]any{"clients": list})
 }
 
 type createClientRequest struct {
@@ -29,30 +26,30 @@ type createClientRequest struct {
 
 func (s *Server) createClient(c *fiber.Ctx) error {
 	var in createClientRequest
-	if err := decode(c, &in); err != nil {
+	if err := edge.Decode(c, &in); err != nil {
 		return err
 	}
-	cl, err := s.Store.CreateClient(c.UserContext(), actor(c), records.NewClient{Name: in.Name, BirthDate: in.BirthDate, Contact: in.Contact})
+	cl, err := s.Store.CreateClient(c.UserContext(), edge.Actor(c), records.NewClient{Name: in.Name, BirthDate: in.BirthDate, Contact: in.Contact})
 	if err != nil {
 		return err
 	}
-	return send(c, fiber.StatusCreated, cl)
+	return edge.Send(c, fiber.StatusCreated, cl)
 }
 
 func (s *Server) getClient(c *fiber.Ctx) error {
-	cl, err := s.Store.Client(c.UserContext(), actor(c), records.PurposeCare, param(c, "id"))
+	cl, err := s.Store.Client(c.UserContext(), edge.Actor(c), records.PurposeCare, edge.Param(c, "id"))
 	if err != nil {
 		return err
 	}
-	return send(c, fiber.StatusOK, cl)
+	return edge.Send(c, fiber.StatusOK, cl)
 }
 
 func (s *Server) getClientFile(c *fiber.Ctx) error {
-	f, err := s.Store.ClientFile(c.UserContext(), actor(c), records.PurposeCare, param(c, "id"))
+	f, err := s.Store.ClientFile(c.UserContext(), edge.Actor(c), records.PurposeCare, edge.Param(c, "id"))
 	if err != nil {
 		return err
 	}
-	return send(c, fiber.StatusOK, f)
+	return edge.Send(c, fiber.StatusOK, f)
 }
 
 type createTrajectoryRequest struct {
@@ -63,15 +60,15 @@ type createTrajectoryRequest struct {
 
 func (s *Server) createTrajectory(c *fiber.Ctx) error {
 	var in createTrajectoryRequest
-	if err := decode(c, &in); err != nil {
+	if err := edge.Decode(c, &in); err != nil {
 		return err
 	}
-	t, err := s.Store.CreateTrajectory(c.UserContext(), actor(c), param(c, "id"),
+	t, err := s.Store.CreateTrajectory(c.UserContext(), edge.Actor(c), edge.Param(c, "id"),
 		records.NewTrajectory{Goal: in.Goal, LeadID: in.LeadID, OpenedAt: in.OpenedAt})
 	if err != nil {
 		return err
 	}
-	return send(c, fiber.StatusCreated, t)
+	return edge.Send(c, fiber.StatusCreated, t)
 }
 
 type createContactRequest struct {
@@ -85,7 +82,7 @@ type createContactRequest struct {
 
 func (s *Server) createContact(c *fiber.Ctx) error {
 	var in createContactRequest
-	if err := decode(c, &in); err != nil {
+	if err := edge.Decode(c, &in); err != nil {
 		return err
 	}
 	ch := records.Channel(in.Channel)
@@ -93,13 +90,13 @@ func (s *Server) createContact(c *fiber.Ctx) error {
 	if in.Synchronous != nil {
 		sync = *in.Synchronous
 	}
-	k, err := s.Store.CreateContact(c.UserContext(), actor(c), param(c, "id"), records.NewContact{
+	k, err := s.Store.CreateContact(c.UserContext(), edge.Actor(c), edge.Param(c, "id"), records.NewContact{
 		TrajectoryID: in.TrajectoryID, Channel: ch, OccurredAt: in.OccurredAt,
 		DurationMinutes: in.DurationMinutes, Synchronous: sync, FollowUpOf: in.FollowUpOf})
 	if err != nil {
 		return err
 	}
-	return send(c, fiber.StatusCreated, k)
+	return edge.Send(c, fiber.StatusCreated, k)
 }
 
 type createNoteRequest struct {
@@ -112,16 +109,16 @@ type createNoteRequest struct {
 
 func (s *Server) createNote(c *fiber.Ctx) error {
 	var in createNoteRequest
-	if err := decode(c, &in); err != nil {
+	if err := edge.Decode(c, &in); err != nil {
 		return err
 	}
-	n, err := s.Store.CreateNote(c.UserContext(), actor(c), param(c, "id"), records.NewNote{
+	n, err := s.Store.CreateNote(c.UserContext(), edge.Actor(c), edge.Param(c, "id"), records.NewNote{
 		ContactID: in.ContactID, TrajectoryID: in.TrajectoryID, Body: in.Body,
 		Visibility: records.Visibility(in.Visibility), RestrictedReason: in.RestrictedReason})
 	if err != nil {
 		return err
 	}
-	return send(c, fiber.StatusCreated, n)
+	return edge.Send(c, fiber.StatusCreated, n)
 }
 
 type correctionRequest struct {
@@ -132,15 +129,15 @@ type correctionRequest struct {
 
 func (s *Server) correctNote(c *fiber.Ctx) error {
 	var in correctionRequest
-	if err := decode(c, &in); err != nil {
+	if err := edge.Decode(c, &in); err != nil {
 		return err
 	}
-	n, err := s.Store.CorrectNote(c.UserContext(), actor(c), param(c, "nid"), records.Correction{
+	n, err := s.Store.CorrectNote(c.UserContext(), edge.Actor(c), edge.Param(c, "nid"), records.Correction{
 		Body: in.Body, Visibility: records.Visibility(in.Visibility), RestrictedReason: in.RestrictedReason})
 	if err != nil {
 		return err
 	}
-	return send(c, fiber.StatusCreated, n)
+	return edge.Send(c, fiber.StatusCreated, n)
 }
 
 type breakGlassRequest struct {
@@ -149,14 +146,14 @@ type breakGlassRequest struct {
 
 func (s *Server) breakGlass(c *fiber.Ctx) error {
 	var in breakGlassRequest
-	if err := decode(c, &in); err != nil {
+	if err := edge.Decode(c, &in); err != nil {
 		return err
 	}
-	g, err := s.Store.BreakGlass(c.UserContext(), actor(c), param(c, "id"), in.Reason)
+	g, err := s.Store.BreakGlass(c.UserContext(), edge.Actor(c), edge.Param(c, "id"), in.Reason)
 	if err != nil {
 		return err
 	}
-	return send(c, fiber.StatusCreated, g)
+	return edge.Send(c, fiber.StatusCreated, g)
 }
 
 type clientAccountRequest struct {
@@ -169,7 +166,7 @@ type clientAccountRequest struct {
 // account is a key to the file); the store records it.
 func (s *Server) createClientAccount(c *fiber.Ctx) error {
 	var in clientAccountRequest
-	if err := decode(c, &in); err != nil {
+	if err := edge.Decode(c, &in); err != nil {
 		return err
 	}
 	if err := CheckPassword(in.Password); err != nil {
@@ -179,10 +176,10 @@ func (s *Server) createClientAccount(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	u, err := s.Store.CreateUser(c.UserContext(), actor(c), records.NewUser{Username: in.Username, Role: records.RoleClient,
-		PasswordHash: h, ClientID: param(c, "id")})
+	u, err := s.Store.CreateUser(c.UserContext(), edge.Actor(c), records.NewUser{Username: in.Username, Role: records.RoleClient,
+		PasswordHash: h, ClientID: edge.Param(c, "id")})
 	if err != nil {
 		return err
 	}
-	return send(c, fiber.StatusCreated, u)
+	return edge.Send(c, fiber.StatusCreated, u)
 }

@@ -21,6 +21,7 @@ import (
 
 	"github.com/nabij/nabij/app"
 	"github.com/nabij/nabij/app/demo"
+	"github.com/nabij/nabij/app/edge"
 	"github.com/nabij/nabij/records"
 )
 
@@ -183,12 +184,12 @@ func (r *resp) decode(tb testing.TB, v any) {
 	}
 }
 
-func (r *resp) problem(tb testing.TB) app.Problem {
+func (r *resp) problem(tb testing.TB) edge.Problem {
 	tb.Helper()
 	if ct := r.header.Get("Content-Type"); ct != "application/problem+json" {
 		tb.Fatalf("status %d with Content-Type %q, want application/problem+json: %s", r.status, ct, r.body)
 	}
-	var p app.Problem
+	var p edge.Problem
 	r.decode(tb, &p)
 	if p.Status != r.status {
 		tb.Fatalf("problem status %d, HTTP status %d", p.Status, r.status)

@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/nabij/nabij/app/edge"
 	"github.com/nabij/nabij/records"
 )
 
@@ -29,7 +30,7 @@ func (s *Server) pageAdminAssign(c *fiber.Ctx) error {
 	default:
 		return refuse(map[string]string{"target": "invalid.target"})
 	}
-	if _, err := s.Store.Assign(c.UserContext(), actor(c), in["client_id"], userID, teamID); err != nil {
+	if _, err := s.Store.Assign(c.UserContext(), edge.Actor(c), in["client_id"], userID, teamID); err != nil {
 		if records.ErrorCode(err) == records.ENOTFOUND {
 			return refuse(map[string]string{"client_id": "invalid.client_id_unknown"})
 		}

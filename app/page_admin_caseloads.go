@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/nabij/nabij/app/edge"
 )
 
 type assignmentRow struct {
@@ -24,7 +25,7 @@ func (s *Server) pageAdminCaseloads(c *fiber.Ctx) error {
 }
 
 func (s *Server) renderAdminCaseloads(c *fiber.Ctx, status int, errs, form map[string]string) error {
-	ctx, a := c.UserContext(), actor(c)
+	ctx, a := c.UserContext(), edge.Actor(c)
 	list, err := s.Store.Assignments(ctx, a)
 	if err != nil {
 		return err

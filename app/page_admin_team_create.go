@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/nabij/nabij/app/edge"
 	"github.com/nabij/nabij/records"
 )
 
@@ -12,7 +13,7 @@ import (
 func (s *Server) pageAdminTeamCreate(c *fiber.Ctx) error {
 	in := formValues(c, "name")
 	in["name"] = strings.TrimSpace(in["name"])
-	if _, err := s.Store.CreateTeam(c.UserContext(), actor(c), in["name"]); err != nil {
+	if _, err := s.Store.CreateTeam(c.UserContext(), edge.Actor(c), in["name"]); err != nil {
 		if records.ErrorCode(err) == records.ECONFLICT {
 			return s.renderAdminTeams(c, fiber.StatusConflict, map[string]string{"name": "invalid.team_name_taken"}, in)
 		}

@@ -3,15 +3,16 @@ package app
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/nabij/nabij/app/edge"
 	"github.com/nabij/nabij/records"
 )
 
 // pageAdminTeamMember adds a professional to a team. A refusal is shown next
 // to that team's select (field user_id-<team id>).
 func (s *Server) pageAdminTeamMember(c *fiber.Ctx) error {
-	tid := param(c, "tid")
+	tid := edge.Param(c, "tid")
 	uid := formValue(c, "user_id")
-	if err := s.Store.AddTeamMember(c.UserContext(), actor(c), tid, uid); err != nil {
+	if err := s.Store.AddTeamMember(c.UserContext(), edge.Actor(c), tid, uid); err != nil {
 		if code := records.ErrorCode(err); code != records.EINVALID && code != records.ECONFLICT {
 			return err
 		}

@@ -2,6 +2,7 @@ package app
 
 import (
 	"github.com/gofiber/fiber/v2"
+	"github.com/nabij/nabij/app/edge"
 )
 
 type teamRow struct {
@@ -21,7 +22,7 @@ func (s *Server) pageAdminTeams(c *fiber.Ctx) error {
 }
 
 func (s *Server) renderAdminTeams(c *fiber.Ctx, status int, errs, form map[string]string) error {
-	ctx, a := c.UserContext(), actor(c)
+	ctx, a := c.UserContext(), edge.Actor(c)
 	teams, err := s.Store.Teams(ctx, a)
 	if err != nil {
 		return err

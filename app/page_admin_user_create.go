@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/nabij/nabij/app/edge"
 	"github.com/nabij/nabij/crypto"
 	"github.com/nabij/nabij/records"
 )
@@ -33,7 +34,7 @@ func (s *Server) pageAdminUserCreate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	_, err = s.Store.CreateUser(c.UserContext(), actor(c), records.NewUser{Username: in["username"], Role: records.Role(in["role"]),
+	_, err = s.Store.CreateUser(c.UserContext(), edge.Actor(c), records.NewUser{Username: in["username"], Role: records.Role(in["role"]),
 		DisplayName: in["display_name"], PasswordHash: h})
 	if err != nil {
 		if records.ErrorCode(err) == records.ECONFLICT {

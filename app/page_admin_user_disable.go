@@ -2,6 +2,7 @@ package app
 
 import (
 	"github.com/gofiber/fiber/v2"
+	"github.com/nabij/nabij/app/edge"
 )
 
 func (s *Server) pageAdminUserDisable(c *fiber.Ctx) error { return s.pageAdminSetDisabled(c, true) }
@@ -10,7 +11,7 @@ func (s *Server) pageAdminUserEnable(c *fiber.Ctx) error  { return s.pageAdminSe
 // pageAdminSetDisabled disables (which also revokes its sessions) or enables
 // an account.
 func (s *Server) pageAdminSetDisabled(c *fiber.Ctx, disabled bool) error {
-	if err := s.Store.SetUserDisabled(c.UserContext(), actor(c), param(c, "uid"), disabled); err != nil {
+	if err := s.Store.SetUserDisabled(c.UserContext(), edge.Actor(c), edge.Param(c, "uid"), disabled); err != nil {
 		return err
 	}
 	flash := "flash.user_enabled"

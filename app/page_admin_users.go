@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/nabij/nabij/app/edge"
 	"github.com/nabij/nabij/records"
 )
 
@@ -36,7 +37,7 @@ func (s *Server) pageAdminUsers(c *fiber.Ctx) error {
 }
 
 func (s *Server) renderAdminUsers(c *fiber.Ctx, status int, errs, form map[string]string) error {
-	users, err := s.Store.Users(c.UserContext(), actor(c))
+	users, err := s.Store.Users(c.UserContext(), edge.Actor(c))
 	if err != nil {
 		return err
 	}

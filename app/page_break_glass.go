@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/nabij/nabij/app/edge"
 	"github.com/nabij/nabij/records"
 	"github.com/nabij/nabij/ui"
 )
@@ -23,7 +24,7 @@ func (s *Server) pageBreakGlass(c *fiber.Ctx) error {
 func (s *Server) renderBreakGlass(c *fiber.Ctx, status int, errs, form map[string]string) error {
 	v := s.view(c, "break_glass.title")
 	v.Errors, v.Form = errs, form
-	v.Data = breakGlassView{ClientID: param(c, "id"), Hours: int(records.BreakGlassDuration.Hours())}
+	v.Data = breakGlassView{ClientID: edge.Param(c, "id"), Hours: int(records.BreakGlassDuration.Hours())}
 	return s.render(c, status, "break_glass", v)
 }
 
@@ -31,8 +32,8 @@ func (s *Server) renderBreakGlass(c *fiber.Ctx, status int, errs, form map[strin
 // records flags it to the data officer and shows it to the client.
 func (s *Server) pageBreakGlassOpen(c *fiber.Ctx) error {
 	in := formValues(c, "reason")
-	id := param(c, "id")
-	_, err := s.Store.BreakGlass(c.UserContext(), actor(c), id, strings.TrimSpace(in["reason"]))
+	id := edge.Param(c, "id")
+	_, err := s.Store.BreakGlass(c.UserContext(), edge.Actor(c), id, strings.TrimSpace(in["reason"]))
 	switch {
 	case err == nil:
 		return s.redirect(c, "/clients/"+id, "flash.break_glass")

@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/nabij/nabij/app/edge"
 	"github.com/nabij/nabij/records"
 )
 
@@ -19,7 +20,7 @@ type caseloadRow struct {
 // pageCaseload lists the professional's clients. Showing a name is a read:
 // records writes one access record per client listed.
 func (s *Server) pageCaseload(c *fiber.Ctx) error {
-	list, err := s.Store.Caseload(c.UserContext(), actor(c))
+	list, err := s.Store.Caseload(c.UserContext(), edge.Actor(c))
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/nabij/nabij/app/edge"
 	"github.com/nabij/nabij/crypto"
 	"github.com/nabij/nabij/records"
 	"github.com/nabij/nabij/ui"
@@ -19,7 +20,7 @@ func (s *Server) pageClientAccount(c *fiber.Ctx) error {
 func (s *Server) renderClientAccount(c *fiber.Ctx, status int, errs, form map[string]string) error {
 	v := s.view(c, "client_account.title")
 	v.Errors, v.Form = errs, form
-	v.Data = struct{ ClientID string }{param(c, "id")}
+	v.Data = struct{ ClientID string }{edge.Param(c, "id")}
 	return s.render(c, status, "client_account", v)
 }
 
@@ -29,7 +30,7 @@ func (s *Server) renderClientAccount(c *fiber.Ctx, status int, errs, form map[st
 func (s *Server) pageClientAccountCreate(c *fiber.Ctx) error {
 	in := formValues(c, "username", "password")
 	in["username"] = strings.TrimSpace(in["username"])
-	id := param(c, "id")
+	id := edge.Param(c, "id")
 	keep := map[string]string{"username": in["username"]} // never the password
 	if err := CheckPassword(in["password"]); err != nil {
 		return s.renderClientAccount(c, fiber.StatusUnprocessableEntity, map[string]string{"password": "invalid.password"}, keep)
@@ -38,7 +39,7 @@ func (s *Server) pageClientAccountCreate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	_, err = s.Store.CreateUser(c.UserContext(), actor(c), records.NewUser{Username: in["username"], Role: records.RoleClient,
+	_, err = s.Store.CreateUser(c.UserContext(), edge.Actor(c), records.NewUser{Username: in["username"], Role: records.RoleClient,
 		PasswordHash: h, ClientID: id})
 	switch {
 	case err == nil:

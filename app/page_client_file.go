@@ -7,6 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/nabij/nabij/app/edge"
 	"github.com/nabij/nabij/records"
 	"github.com/nabij/nabij/ui"
 )
@@ -141,8 +142,8 @@ func buildFileView(f *records.File, lang string, me records.Actor, now time.Time
 // pageClientFile shows one client's file. Reading it is a read like the
 // API's: records writes the access record (or the denied one) first.
 func (s *Server) pageClientFile(c *fiber.Ctx) error {
-	a := actor(c)
-	f, err := s.Store.ClientFile(c.UserContext(), a, records.PurposeCare, param(c, "id"))
+	a := edge.Actor(c)
+	f, err := s.Store.ClientFile(c.UserContext(), a, records.PurposeCare, edge.Param(c, "id"))
 	if err != nil {
 		return err
 	}

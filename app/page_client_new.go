@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/nabij/nabij/app/edge"
 	"github.com/nabij/nabij/records"
 )
 
@@ -19,7 +20,7 @@ func (s *Server) pageClientNew(c *fiber.Ctx) error {
 func (s *Server) pageClientCreate(c *fiber.Ctx) error {
 	in := formValues(c, clientFields...)
 	in["name"] = strings.TrimSpace(in["name"])
-	cl, err := s.Store.CreateClient(c.UserContext(), actor(c), records.NewClient{Name: in["name"],
+	cl, err := s.Store.CreateClient(c.UserContext(), edge.Actor(c), records.NewClient{Name: in["name"],
 		BirthDate: strings.TrimSpace(in["birth_date"]), Contact: strings.TrimSpace(in["contact"])})
 	if err != nil {
 		errs, ok := formErrors(err, clientFields, nil, nil)

@@ -2,6 +2,7 @@ package app
 
 import (
 	"github.com/gofiber/fiber/v2"
+	"github.com/nabij/nabij/app/edge"
 )
 
 type consentFormView struct {
@@ -35,8 +36,8 @@ func (s *Server) pageConsentCreate(c *fiber.Ctx) error {
 	in := formValues(c, consentFields...)
 	ci, errs := consentInput(in)
 	if errs == nil {
-		id := param(c, "id")
-		_, err := s.consent().Record(c.UserContext(), actor(c), id, ci)
+		id := edge.Param(c, "id")
+		_, err := s.consent().Record(c.UserContext(), edge.Actor(c), id, ci)
 		if err == nil {
 			return s.redirect(c, clientPath(id)+"#consents", "flash.consent_recorded")
 		}

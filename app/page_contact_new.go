@@ -7,6 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/nabij/nabij/app/edge"
 	"github.com/nabij/nabij/records"
 	"github.com/nabij/nabij/ui"
 )
@@ -24,7 +25,7 @@ type fileFormView struct {
 // loadFileForm reads the client's file for a form's choices. It is a read
 // of client data, so records writes the access record (or a denied one).
 func (s *Server) loadFileForm(c *fiber.Ctx) (*fileFormView, error) {
-	f, err := s.Store.ClientFile(c.UserContext(), actor(c), records.PurposeCare, param(c, "id"))
+	f, err := s.Store.ClientFile(c.UserContext(), edge.Actor(c), records.PurposeCare, edge.Param(c, "id"))
 	if err != nil {
 		return nil, err
 	}
@@ -84,8 +85,8 @@ func (s *Server) pageContactCreate(c *fiber.Ctx) error {
 	if len(errs) > 0 {
 		return s.renderContactNew(c, fiber.StatusUnprocessableEntity, errs, in)
 	}
-	id := param(c, "id")
-	k, err := s.Store.CreateContact(c.UserContext(), actor(c), id, records.NewContact{
+	id := edge.Param(c, "id")
+	k, err := s.Store.CreateContact(c.UserContext(), edge.Actor(c), id, records.NewContact{
 		TrajectoryID: in["trajectory_id"], Channel: records.Channel(in["channel"]), OccurredAt: at,
 		DurationMinutes: minutes, Synchronous: in["synchronous"] == "yes", FollowUpOf: in["follow_up_of"]})
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/nabij/nabij/app/edge"
 	"github.com/nabij/nabij/records"
 )
 
@@ -90,8 +91,8 @@ func (s *Server) pageDisclosureCreate(c *fiber.Ctx) error {
 		ids = append(ids, id)
 		in["record:"+id] = "on"
 	}
-	id := param(c, "id")
-	p, err := s.consent().Disclose(c.UserContext(), actor(c), id,
+	id := edge.Param(c, "id")
+	p, err := s.consent().Disclose(c.UserContext(), edge.Actor(c), id,
 		records.NewDisclosure{Recipient: in["recipient"], Purpose: in["purpose"], RecordIDs: ids})
 	if errors.Is(err, records.ErrNoConsent) {
 		q := url.Values{"purpose": {"disclosure"}, "recipient": {strings.TrimSpace(in["recipient"])}, "reason": {strings.TrimSpace(in["purpose"])}}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/nabij/nabij/app/edge"
 	"github.com/nabij/nabij/records"
 	"github.com/nabij/nabij/ui"
 )
@@ -56,7 +57,7 @@ func (s *Server) pageDPOAccessLog(c *fiber.Ctx) error {
 		v.Data = accessView{}
 		return s.render(c, fiber.StatusUnprocessableEntity, "dpo_access_log", v)
 	}
-	list, err := s.Store.AccessLog(c.UserContext(), actor(c), filter)
+	list, err := s.Store.AccessLog(c.UserContext(), edge.Actor(c), filter)
 	if err != nil {
 		errs, ok := formErrors(err, accessLogFilters, nil, nil)
 		if !ok {
@@ -66,7 +67,7 @@ func (s *Server) pageDPOAccessLog(c *fiber.Ctx) error {
 		v.Data = accessView{}
 		return s.render(c, fiber.StatusUnprocessableEntity, "dpo_access_log", v)
 	}
-	rows := accessRows(list, actor(c), "")
+	rows := accessRows(list, edge.Actor(c), "")
 	v.Data = accessView{Rows: rows, Older: olderURL("/dpo/access-log", q, rows)}
 	return s.render(c, fiber.StatusOK, "dpo_access_log", v)
 }

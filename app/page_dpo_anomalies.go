@@ -7,6 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/nabij/nabij/app/edge"
 	"github.com/nabij/nabij/ui"
 )
 
@@ -34,7 +35,7 @@ func (s *Server) pageDPOAnomalies(c *fiber.Ctx) error {
 		}
 		since = t
 	}
-	list, err := s.Store.Anomalies(c.UserContext(), actor(c), since)
+	list, err := s.Store.Anomalies(c.UserContext(), edge.Actor(c), since)
 	if err != nil {
 		return err
 	}

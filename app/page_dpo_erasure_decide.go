@@ -3,6 +3,7 @@ package app
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/nabij/nabij/app/edge"
 	"github.com/nabij/nabij/records"
 )
 
@@ -16,7 +17,7 @@ func (s *Server) pageDPOErasureApprove(c *fiber.Ctx) error { return s.pageDPOEra
 func (s *Server) pageDPOErasureRefuse(c *fiber.Ctx) error { return s.pageDPOErasureDecide(c, false) }
 
 func (s *Server) pageDPOErasureDecide(c *fiber.Ctx, approve bool) error {
-	rid := param(c, "rid")
+	rid := edge.Param(c, "rid")
 	reason := ""
 	if approve {
 		if formValue(c, "confirm") != "yes" {
@@ -25,7 +26,7 @@ func (s *Server) pageDPOErasureDecide(c *fiber.Ctx, approve bool) error {
 	} else {
 		reason = formValue(c, "reason")
 	}
-	_, _, err := s.Store.DecideErasure(c.UserContext(), actor(c), rid, approve, reason)
+	_, _, err := s.Store.DecideErasure(c.UserContext(), edge.Actor(c), rid, approve, reason)
 	switch {
 	case err == nil && approve:
 		return s.redirect(c, "/dpo/erasure-requests", "flash.erasure_approved")

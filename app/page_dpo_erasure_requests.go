@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/nabij/nabij/app/edge"
 	"github.com/nabij/nabij/records"
 )
 
@@ -26,7 +27,7 @@ func (s *Server) pageDPOErasureRequests(c *fiber.Ctx) error {
 }
 
 func (s *Server) renderDPOErasureRequests(c *fiber.Ctx, status int, rid string, errs map[string]string) error {
-	list, err := s.Store.ErasureRequests(c.UserContext(), actor(c), "")
+	list, err := s.Store.ErasureRequests(c.UserContext(), edge.Actor(c), "")
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/nabij/nabij/app/edge"
 	"github.com/nabij/nabij/records"
 )
 
@@ -17,7 +18,7 @@ func (s *Server) pageDPOLegalHolds(c *fiber.Ctx) error {
 }
 
 func (s *Server) renderDPOLegalHolds(c *fiber.Ctx, status int, errs, form map[string]string) error {
-	list, err := s.Store.LegalHolds(c.UserContext(), actor(c))
+	list, err := s.Store.LegalHolds(c.UserContext(), edge.Actor(c))
 	if err != nil {
 		return err
 	}
@@ -32,7 +33,7 @@ func (s *Server) renderDPOLegalHolds(c *fiber.Ctx, status int, errs, form map[st
 func (s *Server) pageDPOLegalHoldPlace(c *fiber.Ctx) error {
 	in := formValues(c, holdFields...)
 	clientID, trajID := strings.TrimSpace(in["client_id"]), strings.TrimSpace(in["trajectory_id"])
-	_, err := s.Store.PlaceLegalHold(c.UserContext(), actor(c), clientID, trajID, in["reason"])
+	_, err := s.Store.PlaceLegalHold(c.UserContext(), edge.Actor(c), clientID, trajID, in["reason"])
 	if err == nil {
 		return s.redirect(c, "/dpo/legal-holds", "flash.hold_placed")
 	}

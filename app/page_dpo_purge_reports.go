@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/nabij/nabij/app/edge"
 	"github.com/nabij/nabij/records"
 )
 
@@ -32,7 +33,7 @@ func purgeRow(r records.PurgeReport) purgeReportRow {
 // runs and approved erasures destroyed — kinds, counts, ids, rule, time, never
 // content (GET /purge-reports; recorded).
 func (s *Server) pageDPOPurgeReports(c *fiber.Ctx) error {
-	list, err := s.Store.PurgeReports(c.UserContext(), actor(c), time.Time{})
+	list, err := s.Store.PurgeReports(c.UserContext(), edge.Actor(c), time.Time{})
 	if err != nil {
 		return err
 	}

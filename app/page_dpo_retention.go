@@ -7,6 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/nabij/nabij/app/edge"
 	"github.com/nabij/nabij/consent"
 	"github.com/nabij/nabij/records"
 )
@@ -107,7 +108,7 @@ func (s *Server) pageDPORetentionSave(c *fiber.Ctx) error {
 	if len(changed) == 0 {
 		return s.redirect(c, "/dpo/retention", "flash.retention_unchanged")
 	}
-	if _, err := s.consent().SetRules(c.UserContext(), actor(c), changed); err != nil {
+	if _, err := s.consent().SetRules(c.UserContext(), edge.Actor(c), changed); err != nil {
 		if records.ErrorCode(err) == records.EINVALID {
 			return s.renderDPORetention(c, fiber.StatusUnprocessableEntity, map[string]string{"_form": "invalid.other"}, form)
 		}

@@ -2,12 +2,13 @@ package app
 
 import (
 	"github.com/gofiber/fiber/v2"
+	"github.com/nabij/nabij/app/edge"
 )
 
 // pageDPOStatistics shows the anonymised statistics (GET /statistics): only
 // clients who consented count, and cells of fewer than 5 clients show no number.
 func (s *Server) pageDPOStatistics(c *fiber.Ctx) error {
-	st, err := s.consent().Statistics(c.UserContext(), actor(c))
+	st, err := s.consent().Statistics(c.UserContext(), edge.Actor(c))
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/nabij/nabij/app/edge"
 	"github.com/nabij/nabij/ui"
 )
 
@@ -12,7 +13,7 @@ import (
 // optional: whether an account uses a second factor is not told to someone
 // who has not signed in yet.
 func (s *Server) pageLogin(c *fiber.Ctx) error {
-	if u := currentUser(c); u != nil {
+	if u := edge.CurrentUser(c); u != nil {
 		return c.Redirect(roleHome(u.Role), fiber.StatusSeeOther)
 	}
 	v := s.view(c, "login.title")
@@ -50,18 +51,18 @@ func (s *Server) pageLoginPost(c *fiber.Ctx) error {
 			}
 			return c.Redirect(to, fiber.StatusSeeOther)
 		}
-		p := problemFor(err)
+		p := edge.ProblemFor(err)
 		switch p.Type {
-		case probTOTPRequired.Type:
+		case edge.ProbTOTPRequired.Type:
 			errs["totp"] = "error.totp_required"
 			if in["totp"] != "" {
 				errs["totp"] = "error.totp_invalid"
 			}
-		case probLocked.Type:
+		case edge.ProbLocked.Type:
 			errs[ui.FormError] = "error.login_locked"
-		case probRateLimited.Type:
+		case edge.ProbRateLimited.Type:
 			errs[ui.FormError] = "error.rate_limited"
-		case probBadLogin.Type:
+		case edge.ProbBadLogin.Type:
 			errs[ui.FormError] = "error.login_failed"
 		default:
 			return err

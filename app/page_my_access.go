@@ -7,6 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/nabij/nabij/app/edge"
 	"github.com/nabij/nabij/records"
 )
 
@@ -73,7 +74,7 @@ type accessView struct {
 // pageMyAccess shows the client who read their file, when and why, and
 // whether emergency access was used (NEN 7513). Reading it is recorded too.
 func (s *Server) pageMyAccess(c *fiber.Ctx) error {
-	a := actor(c)
+	a := edge.Actor(c)
 	before, err := pageBefore(c)
 	if err != nil {
 		return err

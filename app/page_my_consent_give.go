@@ -2,6 +2,7 @@ package app
 
 import (
 	"github.com/gofiber/fiber/v2"
+	"github.com/nabij/nabij/app/edge"
 )
 
 // pageMyConsentGive records a consent the client gives online (as
@@ -11,7 +12,7 @@ func (s *Server) pageMyConsentGive(c *fiber.Ctx) error {
 	ci, errs := consentInput(in)
 	ci.Evidence = "" // online, set by consent.Validate for a client
 	if errs == nil {
-		a := actor(c)
+		a := edge.Actor(c)
 		_, err := s.consent().Record(c.UserContext(), a, a.ClientID, ci)
 		if err == nil {
 			return s.redirect(c, "/my/consents", "flash.consent_given")

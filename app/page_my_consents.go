@@ -4,6 +4,7 @@ import (
 	"net/url"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/nabij/nabij/app/edge"
 )
 
 type myConsentsView struct {
@@ -18,7 +19,7 @@ func (s *Server) pageMyConsents(c *fiber.Ctx) error {
 }
 
 func (s *Server) renderMyConsents(c *fiber.Ctx, status int, errs, form map[string]string) error {
-	a := actor(c)
+	a := edge.Actor(c)
 	list, err := s.consent().List(c.UserContext(), a, a.ClientID)
 	if err != nil {
 		return err

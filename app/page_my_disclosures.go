@@ -5,13 +5,14 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/nabij/nabij/app/edge"
 	"github.com/nabij/nabij/records"
 )
 
 // pageMyDisclosures shows the client with whom their data was shared, why,
 // when and which records (as GET /me/disclosures; the read is recorded).
 func (s *Server) pageMyDisclosures(c *fiber.Ctx) error {
-	a := actor(c)
+	a := edge.Actor(c)
 	list, err := s.Store.Disclosures(c.UserContext(), a, a.ClientID)
 	if err != nil {
 		return err

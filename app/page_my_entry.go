@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/nabij/nabij/app/edge"
 )
 
 func (s *Server) pageMyEntry(c *fiber.Ctx) error {
@@ -12,7 +13,7 @@ func (s *Server) pageMyEntry(c *fiber.Ctx) error {
 
 // pageMyEntryCreate adds the client's own text to their file.
 func (s *Server) pageMyEntryCreate(c *fiber.Ctx) error {
-	a := actor(c)
+	a := edge.Actor(c)
 	in := formValues(c, "body")
 	if _, err := s.Store.CreateEntry(c.UserContext(), a, a.ClientID, strings.TrimSpace(in["body"])); err != nil {
 		errs, ok := formErrors(err, []string{"body"}, nil, map[string]string{"body": "invalid.entry_body"})

@@ -3,6 +3,7 @@ package app
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/nabij/nabij/app/edge"
 	"github.com/nabij/nabij/records"
 )
 
@@ -18,7 +19,7 @@ func (s *Server) pageMyErasure(c *fiber.Ctx) error {
 }
 
 func (s *Server) renderMyErasure(c *fiber.Ctx, status int, errs map[string]string) error {
-	a := actor(c)
+	a := edge.Actor(c)
 	list, err := s.Store.ErasureRequests(c.UserContext(), a, a.ClientID)
 	if err != nil {
 		return err

@@ -1,8 +1,11 @@
 package app
 
 import (
+	"encoding/json"
+
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/nabij/nabij/app/edge"
 	"github.com/nabij/nabij/consent"
 )
 
@@ -11,11 +14,11 @@ import (
 // does — the same export access record first — with Content-Disposition
 // attachment and no-store.
 func (s *Server) pageMyExportDownload(c *fiber.Ctx) error {
-	format := param(c, "format")
+	format := edge.Param(c, "format")
 	if format != "json" && format != "fhir" {
 		return fiber.ErrNotFound
 	}
-	a := actor(c)
+	a := edge.Actor(c)
 	ex, err := s.consent().Export(c.UserContext(), a, a.ClientID)
 	if err != nil {
 		return err
@@ -25,7 +28,7 @@ func (s *Server) pageMyExportDownload(c *fiber.Ctx) error {
 	if format == "fhir" {
 		body, ct, name = consent.FHIRBundle(ex), "application/fhir+json; charset=utf-8", "nabij-export-fhir.json"
 	}
-	b, err := jsonMarshal(body)
+	b, err := json.Marshal(body)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package app
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/nabij/nabij/app/edge"
 	"github.com/nabij/nabij/records"
 )
 
@@ -10,7 +11,7 @@ import (
 // full, restricted notes as "there is a note here" with the reason, and no
 // professionals' personal notes (unless the jurisdiction opens them).
 func (s *Server) pageMyFile(c *fiber.Ctx) error {
-	a := actor(c)
+	a := edge.Actor(c)
 	f, err := s.Store.ClientFile(c.UserContext(), a, records.PurposeOwnFile, a.ClientID)
 	if err != nil {
 		return err

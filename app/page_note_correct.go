@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/nabij/nabij/app/edge"
 	"github.com/nabij/nabij/records"
 )
 
@@ -23,12 +24,12 @@ func (s *Server) pageNoteCorrect(c *fiber.Ctx) error {
 // comes from the file as the professional may read it (a recorded read);
 // only its author corrects it, so anyone else gets "not found".
 func (s *Server) renderNoteCorrect(c *fiber.Ctx, status int, errs, form map[string]string) error {
-	a := actor(c)
-	f, err := s.Store.ClientFile(c.UserContext(), a, records.PurposeCare, param(c, "id"))
+	a := edge.Actor(c)
+	f, err := s.Store.ClientFile(c.UserContext(), a, records.PurposeCare, edge.Param(c, "id"))
 	if err != nil {
 		return err
 	}
-	nid := param(c, "nid")
+	nid := edge.Param(c, "nid")
 	var note *records.Note
 	for i := range f.Notes {
 		if f.Notes[i].ID == nid && f.Notes[i].AuthorID == a.UserID {
@@ -56,8 +57,8 @@ func (s *Server) pageNoteCorrectSave(c *fiber.Ctx) error {
 	if !vis.Valid() {
 		return s.renderNoteCorrect(c, fiber.StatusUnprocessableEntity, map[string]string{"visibility": "invalid.visibility"}, in)
 	}
-	id, nid := param(c, "id"), param(c, "nid")
-	_, err := s.Store.CorrectNote(c.UserContext(), actor(c), nid, records.Correction{Body: strings.TrimSpace(in["body"]),
+	id, nid := edge.Param(c, "id"), edge.Param(c, "nid")
+	_, err := s.Store.CorrectNote(c.UserContext(), edge.Actor(c), nid, records.Correction{Body: strings.TrimSpace(in["body"]),
 		Visibility: vis, RestrictedReason: strings.TrimSpace(in["restricted_reason"])})
 	if err != nil {
 		errs, ok := formErrors(err, correctionFields, nil, noteKeys(in))

@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/nabij/nabij/app/edge"
 	"github.com/nabij/nabij/records"
 )
 
@@ -58,8 +59,8 @@ func (s *Server) pageNoteCreate(c *fiber.Ctx) error {
 	if !nn.Visibility.Valid() {
 		return s.renderNoteNew(c, fiber.StatusUnprocessableEntity, map[string]string{"visibility": "invalid.visibility"}, in)
 	}
-	id := param(c, "id")
-	n, err := s.Store.CreateNote(c.UserContext(), actor(c), id, nn)
+	id := edge.Param(c, "id")
+	n, err := s.Store.CreateNote(c.UserContext(), edge.Actor(c), id, nn)
 	if err != nil {
 		keys := noteKeys(in)
 		delete(keys, "visibility") // a new note may well be personal

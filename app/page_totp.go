@@ -9,6 +9,7 @@ import (
 	"github.com/pquerna/otp"
 	"github.com/pquerna/otp/totp"
 
+	"github.com/nabij/nabij/app/edge"
 	"github.com/nabij/nabij/ui"
 )
 
@@ -20,7 +21,7 @@ type totpView struct {
 // pageTOTP is the enrolment page: the only page a session whose role requires
 // a second factor may see until it is set up.
 func (s *Server) pageTOTP(c *fiber.Ctx) error {
-	u := currentUser(c)
+	u := edge.CurrentUser(c)
 	if u.TOTPEnabled {
 		return c.Redirect(roleHome(u.Role), fiber.StatusSeeOther)
 	}
@@ -28,7 +29,7 @@ func (s *Server) pageTOTP(c *fiber.Ctx) error {
 }
 
 func (s *Server) renderTOTP(c *fiber.Ctx, status int, errs map[string]string) error {
-	u := currentUser(c)
+	u := edge.CurrentUser(c)
 	ctx := c.UserContext()
 	secret, err := s.Store.TOTPSecret(ctx, u.ID)
 	if err != nil {
@@ -63,7 +64,7 @@ func (s *Server) renderTOTP(c *fiber.Ctx, status int, errs map[string]string) er
 // pageTOTPConfirm turns the second factor on once a valid code is shown, and
 // gives the session a token that is no longer limited to enrolment.
 func (s *Server) pageTOTPConfirm(c *fiber.Ctx) error {
-	u := currentUser(c)
+	u := edge.CurrentUser(c)
 	if u.TOTPEnabled {
 		return c.Redirect(roleHome(u.Role), fiber.StatusSeeOther)
 	}

@@ -3,6 +3,7 @@ package app
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/nabij/nabij/app/edge"
 	"github.com/nabij/nabij/records"
 )
 
@@ -18,7 +19,7 @@ func (s *Server) pageTrajectoryClose(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	tid := param(c, "tid")
+	tid := edge.Param(c, "tid")
 	for _, t := range f.Trajectories {
 		if t.ID != tid {
 			continue
@@ -38,9 +39,9 @@ func (s *Server) pageTrajectoryClose(c *fiber.Ctx) error {
 // client at once, as POST /trajectories/{id}/close does, so its personal
 // working notes are destroyed now.
 func (s *Server) pageTrajectoryCloseConfirm(c *fiber.Ctx) error {
-	t, err := s.Store.CloseTrajectory(c.UserContext(), actor(c), param(c, "tid"))
+	t, err := s.Store.CloseTrajectory(c.UserContext(), edge.Actor(c), edge.Param(c, "tid"))
 	if isCode(err, records.ECONFLICT) {
-		return s.redirect(c, clientPath(param(c, "id")), "flash.trajectory_closed_already")
+		return s.redirect(c, clientPath(edge.Param(c, "id")), "flash.trajectory_closed_already")
 	}
 	if err != nil {
 		return err

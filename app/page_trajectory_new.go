@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/nabij/nabij/app/edge"
 	"github.com/nabij/nabij/records"
 	"github.com/nabij/nabij/ui"
 )
@@ -20,8 +21,8 @@ func (s *Server) pageTrajectoryNew(c *fiber.Ctx) error {
 // renderTrajectoryNew shows the form with the client's name: reading it is
 // recorded like any read of the client's identity.
 func (s *Server) renderTrajectoryNew(c *fiber.Ctx, status int, errs, form map[string]string) error {
-	id := param(c, "id")
-	cl, err := s.Store.Client(c.UserContext(), actor(c), records.PurposeCare, id)
+	id := edge.Param(c, "id")
+	cl, err := s.Store.Client(c.UserContext(), edge.Actor(c), records.PurposeCare, id)
 	if err != nil {
 		return err
 	}
@@ -41,8 +42,8 @@ func (s *Server) pageTrajectoryCreate(c *fiber.Ctx) error {
 		}
 		nt.OpenedAt = &t
 	}
-	id := param(c, "id")
-	if _, err := s.Store.CreateTrajectory(c.UserContext(), actor(c), id, nt); err != nil {
+	id := edge.Param(c, "id")
+	if _, err := s.Store.CreateTrajectory(c.UserContext(), edge.Actor(c), id, nt); err != nil {
 		errs, ok := formErrors(err, trajectoryFields, nil, nil)
 		if !ok {
 			return err

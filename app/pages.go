@@ -7,6 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/nabij/nabij/app/edge"
 	"github.com/nabij/nabij/records"
 	"github.com/nabij/nabij/ui"
 )
@@ -168,7 +169,7 @@ func roleHome(r records.Role) string {
 }
 
 func (s *Server) pageHome(c *fiber.Ctx) error {
-	if u := currentUser(c); u != nil {
+	if u := edge.CurrentUser(c); u != nil {
 		return c.Redirect(roleHome(u.Role), fiber.StatusSeeOther)
 	}
 	return c.Redirect("/login", fiber.StatusSeeOther)

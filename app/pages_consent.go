@@ -7,6 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/nabij/nabij/app/edge"
 	"github.com/nabij/nabij/consent"
 	"github.com/nabij/nabij/records"
 	"github.com/nabij/nabij/ui"
@@ -92,7 +93,7 @@ func isCode(err error, code string) bool { return err != nil && records.ErrorCod
 // fileHeader reads the client's file for a form page (a read, recorded) and
 // returns it with the name; loadFileForm's choices are not always needed.
 func (s *Server) clientFileFor(c *fiber.Ctx) (*records.File, error) {
-	return s.Store.ClientFile(c.UserContext(), actor(c), records.PurposeCare, param(c, "id"))
+	return s.Store.ClientFile(c.UserContext(), edge.Actor(c), records.PurposeCare, edge.Param(c, "id"))
 }
 
 // clientPath is the file page of a client.

@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/nabij/nabij/app/edge"
 )
 
 // csrfKey is the server's key for CSRF tokens, derived from its token key.
@@ -21,7 +22,7 @@ func (s *Server) csrfKey() []byte {
 func (s *Server) csrfToken(c *fiber.Ctx) string {
 	seed, _ := c.Locals(csrfSeedKey).(string)
 	uid := ""
-	if u := currentUser(c); u != nil {
+	if u := edge.CurrentUser(c); u != nil {
 		uid = u.ID
 	}
 	m := hmac.New(sha256.New, s.csrfKey())

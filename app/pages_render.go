@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/utils"
 
+	"github.com/nabij/nabij/app/edge"
 	"github.com/nabij/nabij/records"
 	"github.com/nabij/nabij/ui"
 )
@@ -28,7 +29,7 @@ func (s *Server) setFlash(c *fiber.Ctx, key string) { s.setCookie(c, cookieFlash
 func (s *Server) view(c *fiber.Ctx, title string) ui.ViewData {
 	lang := pageLang(c)
 	v := ui.ViewData{Lang: lang, Title: title, CSRF: s.csrfToken(c), CurrentPath: utils.CopyString(c.Path())}
-	if u := currentUser(c); u != nil {
+	if u := edge.CurrentUser(c); u != nil {
 		v.User = &ui.User{Username: u.Username, Role: string(u.Role)}
 	}
 	if f := c.Cookies(cookieFlash); f != "" {
@@ -74,10 +75,10 @@ func (s *Server) renderError(c *fiber.Ctx, status int) error {
 
 // pageError renders a readable error page for a problem raised by a page
 // (the API gets problem+json from the same errors).
-func (s *Server) pageError(c *fiber.Ctx, p Problem) error {
+func (s *Server) pageError(c *fiber.Ctx, p edge.Problem) error {
 	v := ui.ErrorView(s.view(c, ""), p.Status)
 	switch {
-	case p.Status == fiber.StatusForbidden && c.Route().Path == "/clients/:id" && actor(c).Role == records.RoleProfessional:
+	case p.Status == fiber.StatusForbidden && c.Route().Path == "/clients/:id" && edge.Actor(c).Role == records.RoleProfessional:
 		// Not on the caseload: offer break the glass (the denied read is recorded).
 		v.Data = ui.ErrorData{Status: p.Status, Message: "error.forbidden_client.message",
 			ActionURL: "/clients/" + url.PathEscape(c.Params("id")) + "/break-glass", ActionKey: "error.forbidden_client.action"}

@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/utils"
 
+	"github.com/nabij/nabij/app/edge"
 	"github.com/nabij/nabij/records"
 	"github.com/nabij/nabij/ui"
 )
@@ -70,7 +71,7 @@ func (s *Server) loadPageUser(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	if raw := c.Cookies(cookieAccess); raw != "" {
 		if claims, u, err := s.sessionUser(ctx, utils.CopyString(raw)); err == nil {
-			setActor(c, u)
+			edge.SetActor(c, u)
 			c.Locals(pendingKey, claims.Pending)
 			return nil
 		}
@@ -124,7 +125,7 @@ func (s *Server) loadPageUser(c *fiber.Ctx) error {
 	}
 	s.setCookie(c, cookieAccess, access)
 	s.setCookie(c, cookieRefresh, next)
-	setActor(c, u)
+	edge.SetActor(c, u)
 	c.Locals(pendingKey, pending)
 	return nil
 }
@@ -133,7 +134,7 @@ func (s *Server) loadPageUser(c *fiber.Ctx) error {
 // here afterwards), and a session that must still set up a second factor to
 // the enrolment page: it may see nothing else.
 func (s *Server) pageSignedIn(c *fiber.Ctx) error {
-	if currentUser(c) == nil {
+	if edge.CurrentUser(c) == nil {
 		if exp, _ := c.Locals(expiredKey).(bool); exp {
 			s.setFlash(c, "flash.session_expired")
 		}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/nabij/nabij/app/edge"
 	"github.com/nabij/nabij/records"
 )
 
@@ -17,7 +18,7 @@ func (s *Server) retentionRules(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return send(c, fiber.StatusOK, retentionRules{rules})
+	return edge.Send(c, fiber.StatusOK, retentionRules{rules})
 }
 
 type retentionRuleInput struct {
@@ -36,18 +37,18 @@ type retentionRulesInput struct {
 
 func (s *Server) setRetentionRules(c *fiber.Ctx) error {
 	var in retentionRulesInput
-	if err := decode(c, &in); err != nil {
+	if err := edge.Decode(c, &in); err != nil {
 		return err
 	}
 	rules := make([]records.RetentionRule, len(in.Rules))
 	for i, r := range in.Rules {
 		rules[i] = records.RetentionRule{Kind: r.Kind, Basis: r.Basis, Years: r.Years, Days: r.Days, MaxDays: r.MaxDays, Action: r.Action, Source: r.Source}
 	}
-	out, err := s.consent().SetRules(c.UserContext(), actor(c), rules)
+	out, err := s.consent().SetRules(c.UserContext(), edge.Actor(c), rules)
 	if err != nil {
 		return err
 	}
-	return send(c, fiber.StatusOK, retentionRules{out})
+	return edge.Send(c, fiber.StatusOK, retentionRules{out})
 }
 
 type retentionRunInput struct {
@@ -64,7 +65,7 @@ func (s *Server) runRetention(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return send(c, fiber.StatusOK, rep)
+	return edge.Send(c, fiber.StatusOK, rep)
 }
 
 type legalHoldInput struct {
@@ -75,26 +76,26 @@ type legalHoldInput struct {
 
 func (s *Server) placeLegalHold(c *fiber.Ctx) error {
 	var in legalHoldInput
-	if err := decode(c, &in); err != nil {
+	if err := edge.Decode(c, &in); err != nil {
 		return err
 	}
-	h, err := s.Store.PlaceLegalHold(c.UserContext(), actor(c), in.ClientID, in.TrajectoryID, in.Reason)
+	h, err := s.Store.PlaceLegalHold(c.UserContext(), edge.Actor(c), in.ClientID, in.TrajectoryID, in.Reason)
 	if err != nil {
 		return err
 	}
-	return send(c, fiber.StatusCreated, h)
+	return edge.Send(c, fiber.StatusCreated, h)
 }
 
 func (s *Server) legalHolds(c *fiber.Ctx) error {
-	list, err := s.Store.LegalHolds(c.UserContext(), actor(c))
+	list, err := s.Store.LegalHolds(c.UserContext(), edge.Actor(c))
 	if err != nil {
 		return err
 	}
-	return send(c, fiber.StatusOK, map[string]any{"legal_holds": list})
+	return edge.Send(c, fiber.StatusOK, map[string]any{"legal_holds": list})
 }
 
 func (s *Server) releaseLegalHold(c *fiber.Ctx) error {
-	if err := s.Store.ReleaseLegalHold(c.UserContext(), actor(c), param(c, "hid")); err != nil {
+	if err := s.Store.ReleaseLegalHold(c.UserContext(), edge.Actor(c), edge.Param(c, "hid")); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -105,11 +106,11 @@ func (s *Server) purgeReports(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	list, err := s.Store.PurgeReports(c.UserContext(), actor(c), since)
+	list, err := s.Store.PurgeReports(c.UserContext(), edge.Actor(c), since)
 	if err != nil {
 		return err
 	}
-	return send(c, fiber.StatusOK, map[string]any{"purge_reports": list})
+	return edge.Send(c, fiber.StatusOK, map[string]any{"purge_reports": list})
 }
 
 type closeResponse struct {
@@ -123,7 +124,7 @@ type closeResponse struct {
 // closeTrajectory closes a trajectory and at once runs retention for its
 // client, so personal working notes are destroyed when the trajectory closes.
 func (s *Server) closeTrajectory(c *fiber.Ctx) error {
-	t, err := s.Store.CloseTrajectory(c.UserContext(), actor(c), param(c, "tid"))
+	t, err := s.Store.CloseTrajectory(c.UserContext(), edge.Actor(c), edge.Param(c, "tid"))
 	if err != nil {
 		return err
 	}
@@ -131,10 +132,10 @@ func (s *Server) closeTrajectory(c *fiber.Ctx) error {
 	if err != nil {
 		// The close is committed: say so, not 500, and leave the rest to the daily run.
 		s.cfg.Logf("retention after close of %s: %v", t.ID, err)
-		return send(c, fiber.StatusOK, closeResponse{Trajectory: t,
+		return edge.Send(c, fiber.StatusOK, closeResponse{Trajectory: t,
 			Warning: "the trajectory is closed; destroying its personal working notes failed and will be retried by the daily retention run"})
 	}
-	return send(c, fiber.StatusOK, closeResponse{Trajectory: t, Purge: rep})
+	return edge.Send(c, fiber.StatusOK, closeResponse{Trajectory: t, Purge: rep})
 }
 
 // decodeOptional decodes a JSON body when there is one; an empty body leaves dst as is.
@@ -142,5 +143,5 @@ func decodeOptional(c *fiber.Ctx, dst any) error {
 	if len(bytes.TrimSpace(c.Body())) == 0 {
 		return nil
 	}
-	return decode(c, dst)
+	return edge.Decode(c, dst)
 }

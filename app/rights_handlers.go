@@ -1,9 +1,12 @@
 package app
 
 import (
+	"encoding/json"
+
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/utils"
 
+	"github.com/nabij/nabij/app/edge"
 	"github.com/nabij/nabij/consent"
 )
 
@@ -12,15 +15,15 @@ import (
 func (s *Server) myExport(c *fiber.Ctx) error {
 	format := utils.CopyString(c.Query("format", "json"))
 	if format != "json" && format != "fhir" {
-		return invalidField("format", "format must be json or fhir")
+		return edge.InvalidField("format", "format must be json or fhir")
 	}
-	a := actor(c)
+	a := edge.Actor(c)
 	ex, err := s.consent().Export(c.UserContext(), a, a.ClientID)
 	if err != nil {
 		return err
 	}
 	if format == "fhir" {
-		b, err := jsonMarshal(consent.FHIRBundle(ex))
+		b, err := json.Marshal(consent.FHIRBundle(ex))
 		if err != nil {
 			return err
 		}
@@ -30,7 +33,7 @@ func (s *Server) myExport(c *fiber.Ctx) error {
 		return c.Status(fiber.StatusOK).Send(b)
 	}
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="nabij-export.json"`)
-	return send(c, fiber.StatusOK, ex)
+	return edge.Send(c, fiber.StatusOK, ex)
 }
 
 func (s *Server) requestErasure(c *fiber.Ctx) error {
@@ -38,29 +41,29 @@ func (s *Server) requestErasure(c *fiber.Ctx) error {
 	if err := decodeOptional(c, &in); err != nil {
 		return err
 	}
-	a := actor(c)
+	a := edge.Actor(c)
 	r, err := s.Store.RequestErasure(c.UserContext(), a, a.ClientID)
 	if err != nil {
 		return err
 	}
-	return send(c, fiber.StatusCreated, r)
+	return edge.Send(c, fiber.StatusCreated, r)
 }
 
 func (s *Server) myErasureRequests(c *fiber.Ctx) error {
-	a := actor(c)
+	a := edge.Actor(c)
 	list, err := s.Store.ErasureRequests(c.UserContext(), a, a.ClientID)
 	if err != nil {
 		return err
 	}
-	return send(c, fiber.StatusOK, map[string]any{"erasure_requests": list})
+	return edge.Send(c, fiber.StatusOK, map[string]any{"erasure_requests": list})
 }
 
 func (s *Server) erasureRequests(c *fiber.Ctx) error {
-	list, err := s.Store.ErasureRequests(c.UserContext(), actor(c), utils.CopyString(c.Query("client_id")))
+	list, err := s.Store.ErasureRequests(c.UserContext(), edge.Actor(c), utils.CopyString(c.Query("client_id")))
 	if err != nil {
 		return err
 	}
-	return send(c, fiber.StatusOK, map[string]any{"erasure_requests": list})
+	return edge.Send(c, fiber.StatusOK, map[string]any{"erasure_requests": list})
 }
 
 type erasureDecision struct {
@@ -76,12 +79,12 @@ func (s *Server) decideErasure(c *fiber.Ctx, approve bool) error {
 		if err := decodeOptional(c, &in); err != nil {
 			return err
 		}
-	} else if err := decode(c, &in); err != nil {
+	} else if err := edge.Decode(c, &in); err != nil {
 		return err
 	}
-	r, rep, err := s.Store.DecideErasure(c.UserContext(), actor(c), param(c, "rid"), approve, in.Reason)
+	r, rep, err := s.Store.DecideErasure(c.UserContext(), edge.Actor(c), edge.Param(c, "rid"), approve, in.Reason)
 	if err != nil {
 		return err
 	}
-	return send(c, fiber.StatusOK, map[string]any{"erasure_request": r, "purge": rep})
+	return edge.Send(c, fiber.StatusOK, map[string]any{"erasure_request": r, "purge": rep})
 }

@@ -3,6 +3,7 @@ package app
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/nabij/nabij/app/edge"
 	"github.com/nabij/nabij/records"
 )
 
@@ -61,7 +62,7 @@ func (s *Server) routes() {
 
 	s.consentRoutes(auth)
 	s.pageRoutes()
-	v1.Use(func(c *fiber.Ctx) error { return fail(probNotFoundRoute) })
+	v1.Use(func(c *fiber.Ctx) error { return edge.Fail(edge.ProbNotFoundRoute) })
 }
 
 func (s *Server) healthz(c *fiber.Ctx) error {

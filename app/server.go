@@ -14,6 +14,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/helmet"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
+	"github.com/nabij/nabij/app/edge"
 	"github.com/nabij/nabij/crypto"
 	"github.com/nabij/nabij/records"
 )
@@ -179,7 +180,7 @@ func (s *Server) Shutdown(timeout time.Duration) error {
 // errorHandler turns every error into problem+json for the API (pages render
 // their own errors).
 func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
-	p := problemFor(err)
+	p := edge.ProblemFor(err)
 	if p.Status >= 500 {
 		// The cause may hold SQL or paths, never personal data (records errors
 		// carry ids and codes only); log it, do not send it.
@@ -188,7 +189,7 @@ func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 	if isPage(c) {
 		return s.pageError(c, p)
 	}
-	return sendProblem(c, p)
+	return edge.SendProblem(c, p)
 }
 
 func (s *Server) String() string { return fmt.Sprintf("nabij on %s", s.cfg.Addr) }

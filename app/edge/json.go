@@ -1,4 +1,4 @@
-package app
+package edge
 
 import (
 	"bytes"
@@ -11,14 +11,12 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
-func jsonMarshal(v any) ([]byte, error) { return json.Marshal(v) }
-
-// decode reads the request body into dst strictly: JSON only, one value,
+// Decode reads the request body into dst strictly: JSON only, one value,
 // no unknown fields, right types. The problem names the offending field.
-func decode(c *fiber.Ctx, dst any) error {
+func Decode(c *fiber.Ctx, dst any) error {
 	ct := strings.ToLower(c.Get(fiber.HeaderContentType))
 	if !strings.HasPrefix(ct, fiber.MIMEApplicationJSON) {
-		return fail(probMediaType)
+		return Fail(probMediaType)
 	}
 	dec := json.NewDecoder(bytes.NewReader(c.Body()))
 	dec.DisallowUnknownFields()
@@ -32,16 +30,16 @@ func decode(c *fiber.Ctx, dst any) error {
 			name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 			return badField(name, "unknown field "+name)
 		case errors.As(err, &syntaxErr), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
-			return failDetail(probBadJSON, "the body is not well-formed JSON")
+			return FailDetail(probBadJSON, "the body is not well-formed JSON")
 		default:
-			return failDetail(probBadJSON, "the body does not fit this route")
+			return FailDetail(probBadJSON, "the body does not fit this route")
 		}
 	}
 	if dec.More() {
-		return failDetail(probBadJSON, "send exactly one JSON object")
+		return FailDetail(probBadJSON, "send exactly one JSON object")
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return failDetail(probBadJSON, "send exactly one JSON object")
+		return FailDetail(probBadJSON, "send exactly one JSON object")
 	}
 	return nil
 }
@@ -69,9 +67,9 @@ func jsonKind(k string) string {
 	return k
 }
 
-// send writes v as JSON with the given status. Every API response is no-store:
+// Send writes v as JSON with the given status. Every API response is no-store:
 // most carry client data, and none should sit in a cache.
-func send(c *fiber.Ctx, status int, v any) error {
+func Send(c *fiber.Ctx, status int, v any) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
