@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/nabij/nabij/app"
+	"github.com/nabij/nabij/app/auth"
 	"github.com/nabij/nabij/crypto"
 	"github.com/nabij/nabij/records"
 )
@@ -299,7 +300,7 @@ func cmdUser(args []string) error {
 		if pw == "" {
 			return exitError{2, "set NABIJ_PASSWORD to the new account's password (at least 12 characters)"}
 		}
-		if err := app.CheckPassword(pw); err != nil {
+		if err := auth.CheckPassword(pw); err != nil {
 			return exitError{2, "the password needs at least 12 characters"}
 		}
 		h, err := crypto.HashPassword(pw)

@@ -1,22 +1,15 @@
 package app
 
 import (
-	"context"
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/utils"
 	"github.com/pquerna/otp/totp"
 
+	"github.com/nabij/nabij/app/auth"
 	"github.com/nabij/nabij/app/edge"
-	"github.com/nabij/nabij/crypto"
 	"github.com/nabij/nabij/records"
-)
-
-const (
-	lockAfter = 5                // failed sign-ins in a row lock the account…
-	lockFor   = 15 * time.Minute // …for this long
 )
 
 type loginRequest struct {
@@ -34,76 +27,6 @@ type tokenResponse struct {
 	TOTPPending  bool   `json:"totp_pending,omitempty"`
 }
 
-// dummyHash makes a sign-in for an unknown user cost as much as for a known one.
-var dummyHash, _ = crypto.HashPassword("nabij-timing-equaliser")
-
-// authenticate checks username, password and (when enrolled) the TOTP code, with
-// the per-address and per-account limits. It returns the user and whether the
-// token must be restricted to enrolling a second factor. Used by the API and the
-// sign-in page alike.
-func (s *Server) authenticate(ctx context.Context, remote, username, password, code string) (*records.User, bool, error) {
-	now := s.cfg.Now()
-	if !s.loginsByAddr.allow(remote, now) || !s.logins.allow(strings.ToLower(strings.TrimSpace(username)), now) {
-		s.metrics.logins.WithLabelValues("rate_limited").Inc()
-		return nil, false, edge.Fail(edge.ProbRateLimited)
-	}
-	u, err := s.Store.UserByUsername(ctx, username)
-	if err != nil {
-		if records.ErrorCode(err) == records.ENOTFOUND {
-			_, _, _ = crypto.VerifyPassword(dummyHash, password)
-			s.metrics.logins.WithLabelValues("bad_credentials").Inc()
-			return nil, false, edge.Fail(edge.ProbBadLogin)
-		}
-		return nil, false, err
-	}
-	if u.LockedUntil != nil && u.LockedUntil.After(now) {
-		s.metrics.logins.WithLabelValues("locked").Inc()
-		return nil, false, edge.FailDetail(edge.ProbLocked, "try again after "+u.LockedUntil.Format(time.RFC3339))
-	}
-	ok, rehash, err := crypto.VerifyPassword(u.PasswordHash, password)
-	if err != nil || !ok || u.Disabled {
-		if u.Disabled && ok {
-			s.metrics.logins.WithLabelValues("disabled").Inc()
-			return nil, false, edge.FailDetail(edge.ProbBadLogin, "this account is disabled")
-		}
-		if rerr := s.Store.RecordLogin(ctx, u.ID, false, lockAfter, lockFor); rerr != nil {
-			return nil, false, rerr
-		}
-		s.metrics.logins.WithLabelValues("bad_credentials").Inc()
-		return nil, false, edge.Fail(edge.ProbBadLogin)
-	}
-	pending := false
-	switch {
-	case u.TOTPEnabled:
-		if code == "" {
-			return nil, false, edge.Fail(edge.ProbTOTPRequired)
-		}
-		secret, err := s.Store.TOTPSecret(ctx, u.ID)
-		if err != nil {
-			return nil, false, err
-		}
-		if !s.checkTOTP(u.ID, secret, code) {
-			if rerr := s.Store.RecordLogin(ctx, u.ID, false, lockAfter, lockFor); rerr != nil {
-				return nil, false, rerr
-			}
-			s.metrics.logins.WithLabelValues("bad_totp").Inc()
-			return nil, false, edge.FailDetail(edge.ProbTOTPRequired, "the code is wrong or expired")
-		}
-	case s.cfg.RequireTOTP[u.Role]:
-		pending = true // may only enrol a second factor
-	}
-	if err := s.Store.RecordLogin(ctx, u.ID, true, lockAfter, lockFor); err != nil {
-		return nil, false, err
-	}
-	if rehash {
-		if h, err := crypto.HashPassword(password); err == nil {
-			_ = s.Store.SetPasswordHash(ctx, u.ID, h)
-		}
-	}
-	s.metrics.logins.WithLabelValues("ok").Inc()
-	return u, pending, nil
-}
-
 func (s *Server) login(c *fiber.Ctx) error {
 	var in loginRequest
 	if err := edge.Decode(c, &in); err != nil {
@@ -115,7 +38,7 @@ func (s *Server) login(c *fiber.Ctx) error {
 	if in.Password == "" {
 		return edge.InvalidField("password", "password is required")
 	}
-	u, pending, err := s.authenticate(c.UserContext(), c.IP(), in.Username, in.Password, in.TOTP)
+	u, pending, err := s.auth.Authenticate(c.UserContext(), c.IP(), in.Username, in.Password, in.TOTP)
 	if err != nil {
 		return err
 	}
@@ -123,11 +46,11 @@ func (s *Server) login(c *fiber.Ctx) error {
 }
 
 func (s *Server) sendTokens(c *fiber.Ctx, u *records.User, pending bool, family string) error {
-	access, ttl, err := s.issueAccess(u, pending)
+	access, ttl, err := s.auth.IssueAccess(u, pending)
 	if err != nil {
 		return err
 	}
-	refresh, err := newRefreshToken()
+	refresh, err := auth.NewRefreshToken()
 	if err != nil {
 		return err
 	}
@@ -150,7 +73,7 @@ func (s *Server) refresh(c *fiber.Ctx) error {
 	if in.RefreshToken == "" {
 		return edge.InvalidField("refresh_token", "refresh_token is required")
 	}
-	next, err := newRefreshToken()
+	next, err := auth.NewRefreshToken()
 	if err != nil {
 		return err
 	}
@@ -165,8 +88,8 @@ func (s *Server) refresh(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	pending := !u.TOTPEnabled && s.cfg.RequireTOTP[u.Role]
-	access, ttl, err := s.issueAccess(u, pending)
+	pending := s.auth.Pending(u)
+	access, ttl, err := s.auth.IssueAccess(u, pending)
 	if err != nil {
 		return err
 	}
@@ -196,7 +119,7 @@ func (s *Server) requireAuth(c *fiber.Ctx) error {
 	if !ok || raw == "" {
 		return edge.Fail(edge.ProbUnauthorized)
 	}
-	claims, u, err := s.sessionUser(c.UserContext(), raw)
+	claims, u, err := s.auth.SessionUser(c.UserContext(), raw)
 	if err != nil {
 		return err
 	}
@@ -206,21 +129,6 @@ func (s *Server) requireAuth(c *fiber.Ctx) error {
 			Status: fiber.StatusForbidden}, "your role requires a second factor: POST /api/v1/auth/totp/enrol")
 	}
 	return c.Next()
-}
-
-// sessionUser checks an access token and that its account is still active:
-// not disabled, and still in the role the token names. Shared by requireAuth
-// (bearer header) and the web pages (access cookie).
-func (s *Server) sessionUser(ctx context.Context, raw string) (*accessClaims, *records.User, error) {
-	claims, err := s.parseAccess(raw)
-	if err != nil {
-		return nil, nil, edge.FailDetail(edge.ProbUnauthorized, "the access token is not valid or has expired")
-	}
-	u, err := s.Store.UserByID(ctx, claims.Subject)
-	if err != nil || u.Disabled || string(u.Role) != claims.Role {
-		return nil, nil, edge.FailDetail(edge.ProbUnauthorized, "this account can no longer sign in")
-	}
-	return claims, u, nil
 }
 
 // allow lets only the given roles through. A refused request writes a denied
@@ -301,7 +209,7 @@ func (s *Server) totpConfirm(c *fiber.Ctx) error {
 	if secret == "" {
 		return edge.InvalidField("code", "start enrolment first")
 	}
-	if !s.checkTOTP(u.ID, secret, in.Code) {
+	if !s.auth.CheckTOTP(u.ID, secret, in.Code) {
 		return edge.InvalidField("code", "the code is wrong or expired")
 	}
 	if err := s.Store.SetTOTP(c.UserContext(), u.ID, secret, true); err != nil {

@@ -1,17 +1,13 @@
 package app
 
 import (
-	"unicode/utf8"
-
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/nabij/nabij/app/auth"
 	"github.com/nabij/nabij/app/edge"
 	"github.com/nabij/nabij/crypto"
 	"github.com/nabij/nabij/records"
 )
-
-// MinPasswordLen follows NIST SP 800-63B for memorised secrets chosen for someone.
-const MinPasswordLen = 12
 
 type createUserRequest struct {
 	Username    string `json:"username"`
@@ -19,14 +15,6 @@ type createUserRequest struct {
 	DisplayName string `json:"display_name,omitempty"`
 	Password    string `json:"password"`
 	ClientID    string `json:"client_id,omitempty"`
-}
-
-// CheckPassword refuses passwords too short or too long to hash sensibly.
-func CheckPassword(pw string) error {
-	if n := utf8.RuneCountInString(pw); n < MinPasswordLen || len(pw) > 1024 {
-		return edge.InvalidField("password", "a password has at least 12 characters")
-	}
-	return nil
 }
 
 func (s *Server) listUsers(c *fiber.Ctx) error {
@@ -42,7 +30,7 @@ func (s *Server) createUser(c *fiber.Ctx) error {
 	if err := edge.Decode(c, &in); err != nil {
 		return err
 	}
-	if err := CheckPassword(in.Password); err != nil {
+	if err := auth.CheckPassword(in.Password); err != nil {
 		return err
 	}
 	h, err := crypto.HashPassword(in.Password)

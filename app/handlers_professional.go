@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/nabij/nabij/app/auth"
 	"github.com/nabij/nabij/app/edge"
 	"github.com/nabij/nabij/crypto"
 	"github.com/nabij/nabij/records"
@@ -169,7 +170,7 @@ func (s *Server) createClientAccount(c *fiber.Ctx) error {
 	if err := edge.Decode(c, &in); err != nil {
 		return err
 	}
-	if err := CheckPassword(in.Password); err != nil {
+	if err := auth.CheckPassword(in.Password); err != nil {
 		return err
 	}
 	h, err := crypto.HashPassword(in.Password)

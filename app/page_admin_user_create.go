@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/nabij/nabij/app/auth"
 	"github.com/nabij/nabij/app/edge"
 	"github.com/nabij/nabij/crypto"
 	"github.com/nabij/nabij/records"
@@ -27,7 +28,7 @@ func (s *Server) pageAdminUserCreate(c *fiber.Ctx) error {
 		// A client's login is made by their professional, from the client's file.
 		return refuse(map[string]string{"role": "invalid.role_staff"})
 	}
-	if err := CheckPassword(in["password"]); err != nil {
+	if err := auth.CheckPassword(in["password"]); err != nil {
 		return refuse(map[string]string{"password": "invalid.password"})
 	}
 	h, err := crypto.HashPassword(in["password"])

@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/nabij/nabij/app/auth"
 	"github.com/nabij/nabij/app/edge"
 	"github.com/nabij/nabij/crypto"
 	"github.com/nabij/nabij/records"
@@ -32,7 +33,7 @@ func (s *Server) pageClientAccountCreate(c *fiber.Ctx) error {
 	in["username"] = strings.TrimSpace(in["username"])
 	id := edge.Param(c, "id")
 	keep := map[string]string{"username": in["username"]} // never the password
-	if err := CheckPassword(in["password"]); err != nil {
+	if err := auth.CheckPassword(in["password"]); err != nil {
 		return s.renderClientAccount(c, fiber.StatusUnprocessableEntity, map[string]string{"password": "invalid.password"}, keep)
 	}
 	h, err := crypto.HashPassword(in["password"])

@@ -38,7 +38,7 @@ func (s *Server) pageLoginPost(c *fiber.Ctx) error {
 	}
 	status := fiber.StatusUnprocessableEntity
 	if len(errs) == 0 {
-		u, pending, err := s.authenticate(c.UserContext(), c.IP(), in["username"], in["password"], in["totp"])
+		u, pending, err := s.auth.Authenticate(c.UserContext(), c.IP(), in["username"], in["password"], in["totp"])
 		if err == nil {
 			if err := s.startSession(c, u, pending); err != nil {
 				return err

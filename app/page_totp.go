@@ -74,14 +74,14 @@ func (s *Server) pageTOTPConfirm(c *fiber.Ctx) error {
 		return err
 	}
 	// The same check as the API's sign-in: a code is accepted once (no replay).
-	if secret == "" || !s.checkTOTP(u.ID, secret, formValue(c, "code")) {
+	if secret == "" || !s.auth.CheckTOTP(u.ID, secret, formValue(c, "code")) {
 		return s.renderTOTP(c, fiber.StatusUnprocessableEntity, map[string]string{"code": "invalid.code"})
 	}
 	if err := s.Store.SetTOTP(ctx, u.ID, secret, true); err != nil {
 		return err
 	}
 	u.TOTPEnabled = true
-	access, _, err := s.issueAccess(u, false)
+	access, _, err := s.auth.IssueAccess(u, false)
 	if err != nil {
 		return err
 	}

@@ -10,12 +10,6 @@ import (
 	"github.com/nabij/nabij/app/edge"
 )
 
-// csrfKey is the server's key for CSRF tokens, derived from its token key.
-func (s *Server) csrfKey() []byte {
-	sum := sha256.Sum256(append([]byte("nabij page csrf v1\x00"), s.tokenKey.Seed()...))
-	return sum[:]
-}
-
 // csrfToken is the double-submit token of this browser and user: an HMAC of
 // the random seed in the browser's CSRF cookie and the signed-in user's id.
 // Another site can neither read the seed nor compute the HMAC.
@@ -25,7 +19,7 @@ func (s *Server) csrfToken(c *fiber.Ctx) string {
 	if u := edge.CurrentUser(c); u != nil {
 		uid = u.ID
 	}
-	m := hmac.New(sha256.New, s.csrfKey())
+	m := hmac.New(sha256.New, s.auth.DeriveKey("nabij page csrf v1"))
 	m.Write([]byte(seed + "\x00" + uid))
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }

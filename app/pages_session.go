@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/utils"
 
+	"github.com/nabij/nabij/app/auth"
 	"github.com/nabij/nabij/app/edge"
 	"github.com/nabij/nabij/records"
 	"github.com/nabij/nabij/ui"
@@ -32,11 +33,11 @@ func (s *Server) clearSession(c *fiber.Ctx) {
 // startSession signs the user in on this browser: an access token and a new
 // refresh-token family with the idle lifetime.
 func (s *Server) startSession(c *fiber.Ctx, u *records.User, pending bool) error {
-	access, _, err := s.issueAccess(u, pending)
+	access, _, err := s.auth.IssueAccess(u, pending)
 	if err != nil {
 		return err
 	}
-	refresh, err := newRefreshToken()
+	refresh, err := auth.NewRefreshToken()
 	if err != nil {
 		return err
 	}
@@ -70,7 +71,7 @@ func (s *Server) pageSession(c *fiber.Ctx) error {
 func (s *Server) loadPageUser(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	if raw := c.Cookies(cookieAccess); raw != "" {
-		if claims, u, err := s.sessionUser(ctx, utils.CopyString(raw)); err == nil {
+		if claims, u, err := s.auth.SessionUser(ctx, utils.CopyString(raw)); err == nil {
 			edge.SetActor(c, u)
 			c.Locals(pendingKey, claims.Pending)
 			return nil
@@ -97,7 +98,7 @@ func (s *Server) loadPageUser(c *fiber.Ctx) error {
 		next, userID = rot.next, rot.userID
 	} else {
 		var err error
-		if next, err = newRefreshToken(); err != nil {
+		if next, err = auth.NewRefreshToken(); err != nil {
 			return err
 		}
 		t, err := s.Store.RotateRefreshToken(ctx, presented, next, pageIdle)
@@ -118,8 +119,8 @@ func (s *Server) loadPageUser(c *fiber.Ctx) error {
 		s.clearSession(c)
 		return nil
 	}
-	pending := !u.TOTPEnabled && s.cfg.RequireTOTP[u.Role]
-	access, _, err := s.issueAccess(u, pending)
+	pending := s.auth.Pending(u)
+	access, _, err := s.auth.IssueAccess(u, pending)
 	if err != nil {
 		return err
 	}

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"net"
@@ -14,6 +13,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/helmet"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
+	"github.com/nabij/nabij/app/auth"
 	"github.com/nabij/nabij/app/edge"
 	"github.com/nabij/nabij/crypto"
 	"github.com/nabij/nabij/records"
@@ -21,16 +21,12 @@ import (
 
 // Server is a running nabij: the store, the keys and the Fiber app.
 type Server struct {
-	cfg      Config
-	Store    *records.Store
-	Keyring  *crypto.Keyring
-	tokenKey ed25519.PrivateKey
-	App      *fiber.App
-	metrics  *metrics
-	logins   *loginLimiter // per account
-	// loginsByAddr is per address: higher, as a whole office may share one.
-	loginsByAddr *loginLimiter
-	totp         totpSteps
+	cfg     Config
+	Store   *records.Store
+	Keyring *crypto.Keyring
+	App     *fiber.App
+	metrics *metrics
+	auth    *auth.Service // sign-in, for the API and the pages
 	// lnMu guards ln and shutDown: Serve and Shutdown may race.
 	lnMu      sync.Mutex
 	ln        net.Listener
@@ -80,8 +76,9 @@ func New(cfg Config) (*Server, error) {
 		st.Close()
 		return nil, err
 	}
-	s := &Server{cfg: cfg, Store: st, Keyring: kr, tokenKey: tk, metrics: newMetrics(),
-		logins: newLoginLimiter(10, time.Minute), loginsByAddr: newLoginLimiter(60, time.Minute), stop: make(chan struct{}), stopped: make(chan struct{})}
+	s := &Server{cfg: cfg, Store: st, Keyring: kr, metrics: newMetrics(), stop: make(chan struct{}), stopped: make(chan struct{})}
+	s.auth = auth.New(auth.Config{Store: st, Key: tk, Now: cfg.Now, AccessTTL: cfg.AccessTTL, RequireTOTP: cfg.RequireTOTP,
+		Outcome: func(outcome string) { s.metrics.logins.WithLabelValues(outcome).Inc() }})
 	s.App = fiber.New(fiber.Config{
 		AppName:                 "nabij",
 		BodyLimit:               cfg.BodyLimit,

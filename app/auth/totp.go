@@ -1,4 +1,4 @@
-package app
+package auth
 
 import (
 	"strings"
@@ -20,11 +20,11 @@ type totpSteps struct {
 
 const totpPeriod = 30
 
-// checkTOTP accepts a code for the current step or one step either side (clock
+// CheckTOTP accepts a code for the current step or one step either side (clock
 // drift), and only if that step is later than the last one accepted.
-func (s *Server) checkTOTP(userID, secret, code string) bool {
+func (s *Service) CheckTOTP(userID, secret, code string) bool {
 	code = strings.TrimSpace(code)
-	now := s.cfg.Now()
+	now := s.Now()
 	s.totp.mu.Lock()
 	defer s.totp.mu.Unlock()
 	if s.totp.last == nil {
