@@ -13,6 +13,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/helmet"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
+	"github.com/nabij/nabij/app/api"
 	"github.com/nabij/nabij/app/auth"
 	"github.com/nabij/nabij/app/edge"
 	"github.com/nabij/nabij/crypto"
@@ -27,6 +28,7 @@ type Server struct {
 	App     *fiber.App
 	metrics *metrics
 	auth    *auth.Service // sign-in, for the API and the pages
+	api     *api.Handler
 	// lnMu guards ln and shutDown: Serve and Shutdown may race.
 	lnMu      sync.Mutex
 	ln        net.Listener
@@ -79,6 +81,7 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{cfg: cfg, Store: st, Keyring: kr, metrics: newMetrics(), stop: make(chan struct{}), stopped: make(chan struct{})}
 	s.auth = auth.New(auth.Config{Store: st, Key: tk, Now: cfg.Now, AccessTTL: cfg.AccessTTL, RequireTOTP: cfg.RequireTOTP,
 		Outcome: func(outcome string) { s.metrics.logins.WithLabelValues(outcome).Inc() }})
+	s.api = &api.Handler{Store: st, Auth: s.auth, Now: cfg.Now, Logf: cfg.Logf, RefreshTTL: cfg.RefreshTTL}
 	s.App = fiber.New(fiber.Config{
 		AppName:                 "nabij",
 		BodyLimit:               cfg.BodyLimit,

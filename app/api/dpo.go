@@ -1,4 +1,4 @@
-package app
+package api
 
 import (
 	"time"
@@ -10,7 +10,7 @@ import (
 	"github.com/nabij/nabij/records"
 )
 
-func (s *Server) accessLog(c *fiber.Ctx) error {
+func (h *Handler) accessLog(c *fiber.Ctx) error {
 	before, limit, err := paging(c)
 	if err != nil {
 		return err
@@ -35,7 +35,7 @@ func (s *Server) accessLog(c *fiber.Ctx) error {
 	if f.To, err = timeParam(c, "to"); err != nil {
 		return err
 	}
-	list, err := s.Store.AccessLog(c.UserContext(), edge.Actor(c), f)
+	list, err := h.Store.AccessLog(c.UserContext(), edge.Actor(c), f)
 	if err != nil {
 		return err
 	}
@@ -57,23 +57,23 @@ func timeParam(c *fiber.Ctx, name string) (time.Time, error) {
 	return time.Time{}, edge.InvalidField(name, name+" must be a date (2026-11-25) or an RFC 3339 time")
 }
 
-func (s *Server) verifyAccessLog(c *fiber.Ctx) error {
-	rep, err := s.Store.VerifyAccessLog(c.UserContext(), nil)
+func (h *Handler) verifyAccessLog(c *fiber.Ctx) error {
+	rep, err := h.Store.VerifyAccessLog(c.UserContext(), nil)
 	if err != nil {
 		return err
 	}
 	return edge.Send(c, fiber.StatusOK, rep)
 }
 
-func (s *Server) anomalies(c *fiber.Ctx) error {
+func (h *Handler) anomalies(c *fiber.Ctx) error {
 	since, err := timeParam(c, "since")
 	if err != nil {
 		return err
 	}
 	if since.IsZero() {
-		since = s.cfg.Now().AddDate(0, 0, -30)
+		since = h.Now().AddDate(0, 0, -30)
 	}
-	list, err := s.Store.Anomalies(c.UserContext(), edge.Actor(c), since)
+	list, err := h.Store.Anomalies(c.UserContext(), edge.Actor(c), since)
 	if err != nil {
 		return err
 	}

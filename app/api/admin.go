@@ -1,4 +1,4 @@
-package app
+package api
 
 import (
 	"github.com/gofiber/fiber/v2"
@@ -17,15 +17,15 @@ type createUserRequest struct {
 	ClientID    string `json:"client_id,omitempty"`
 }
 
-func (s *Server) listUsers(c *fiber.Ctx) error {
-	list, err := s.Store.Users(c.UserContext(), edge.Actor(c))
+func (h *Handler) listUsers(c *fiber.Ctx) error {
+	list, err := h.Store.Users(c.UserContext(), edge.Actor(c))
 	if err != nil {
 		return err
 	}
 	return edge.Send(c, fiber.StatusOK, map[string]any{"users": list})
 }
 
-func (s *Server) createUser(c *fiber.Ctx) error {
+func (h *Handler) createUser(c *fiber.Ctx) error {
 	var in createUserRequest
 	if err := edge.Decode(c, &in); err != nil {
 		return err
@@ -33,27 +33,27 @@ func (s *Server) createUser(c *fiber.Ctx) error {
 	if err := auth.CheckPassword(in.Password); err != nil {
 		return err
 	}
-	h, err := crypto.HashPassword(in.Password)
+	hash, err := crypto.HashPassword(in.Password)
 	if err != nil {
 		return err
 	}
-	u, err := s.Store.CreateUser(c.UserContext(), edge.Actor(c), records.NewUser{Username: in.Username, Role: records.Role(in.Role),
-		DisplayName: in.DisplayName, PasswordHash: h, ClientID: in.ClientID})
+	u, err := h.Store.CreateUser(c.UserContext(), edge.Actor(c), records.NewUser{Username: in.Username, Role: records.Role(in.Role),
+		DisplayName: in.DisplayName, PasswordHash: hash, ClientID: in.ClientID})
 	if err != nil {
 		return err
 	}
 	return edge.Send(c, fiber.StatusCreated, u)
 }
 
-func (s *Server) disableUser(c *fiber.Ctx) error { return s.setDisabled(c, true) }
-func (s *Server) enableUser(c *fiber.Ctx) error  { return s.setDisabled(c, false) }
+func (h *Handler) disableUser(c *fiber.Ctx) error { return h.setDisabled(c, true) }
+func (h *Handler) enableUser(c *fiber.Ctx) error  { return h.setDisabled(c, false) }
 
-func (s *Server) setDisabled(c *fiber.Ctx, disabled bool) error {
+func (h *Handler) setDisabled(c *fiber.Ctx, disabled bool) error {
 	id := edge.Param(c, "uid")
-	if err := s.Store.SetUserDisabled(c.UserContext(), edge.Actor(c), id, disabled); err != nil {
+	if err := h.Store.SetUserDisabled(c.UserContext(), edge.Actor(c), id, disabled); err != nil {
 		return err
 	}
-	u, err := s.Store.UserByID(c.UserContext(), id)
+	u, err := h.Store.UserByID(c.UserContext(), id)
 	if err != nil {
 		return err
 	}
@@ -64,20 +64,20 @@ type teamRequest struct {
 	Name string `json:"name"`
 }
 
-func (s *Server) listTeams(c *fiber.Ctx) error {
-	list, err := s.Store.Teams(c.UserContext(), edge.Actor(c))
+func (h *Handler) listTeams(c *fiber.Ctx) error {
+	list, err := h.Store.Teams(c.UserContext(), edge.Actor(c))
 	if err != nil {
 		return err
 	}
 	return edge.Send(c, fiber.StatusOK, map[string]any{"teams": list})
 }
 
-func (s *Server) createTeam(c *fiber.Ctx) error {
+func (h *Handler) createTeam(c *fiber.Ctx) error {
 	var in teamRequest
 	if err := edge.Decode(c, &in); err != nil {
 		return err
 	}
-	t, err := s.Store.CreateTeam(c.UserContext(), edge.Actor(c), in.Name)
+	t, err := h.Store.CreateTeam(c.UserContext(), edge.Actor(c), in.Name)
 	if err != nil {
 		return err
 	}
@@ -88,12 +88,12 @@ type memberRequest struct {
 	UserID string `json:"user_id"`
 }
 
-func (s *Server) addTeamMember(c *fiber.Ctx) error {
+func (h *Handler) addTeamMember(c *fiber.Ctx) error {
 	var in memberRequest
 	if err := edge.Decode(c, &in); err != nil {
 		return err
 	}
-	if err := s.Store.AddTeamMember(c.UserContext(), edge.Actor(c), edge.Param(c, "tid"), in.UserID); err != nil {
+	if err := h.Store.AddTeamMember(c.UserContext(), edge.Actor(c), edge.Param(c, "tid"), in.UserID); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -105,15 +105,15 @@ type assignRequest struct {
 	TeamID   string `json:"team_id,omitempty"`
 }
 
-func (s *Server) listAssignments(c *fiber.Ctx) error {
-	list, err := s.Store.Assignments(c.UserContext(), edge.Actor(c))
+func (h *Handler) listAssignments(c *fiber.Ctx) error {
+	list, err := h.Store.Assignments(c.UserContext(), edge.Actor(c))
 	if err != nil {
 		return err
 	}
 	return edge.Send(c, fiber.StatusOK, map[string]any{"assignments": list})
 }
 
-func (s *Server) assign(c *fiber.Ctx) error {
+func (h *Handler) assign(c *fiber.Ctx) error {
 	var in assignRequest
 	if err := edge.Decode(c, &in); err != nil {
 		return err
@@ -121,15 +121,15 @@ func (s *Server) assign(c *fiber.Ctx) error {
 	if in.ClientID == "" {
 		return edge.InvalidField("client_id", "client_id is required")
 	}
-	as, err := s.Store.Assign(c.UserContext(), edge.Actor(c), in.ClientID, in.UserID, in.TeamID)
+	as, err := h.Store.Assign(c.UserContext(), edge.Actor(c), in.ClientID, in.UserID, in.TeamID)
 	if err != nil {
 		return err
 	}
 	return edge.Send(c, fiber.StatusCreated, as)
 }
 
-func (s *Server) endAssignment(c *fiber.Ctx) error {
-	if err := s.Store.EndAssignment(c.UserContext(), edge.Actor(c), edge.Param(c, "aid")); err != nil {
+func (h *Handler) endAssignment(c *fiber.Ctx) error {
+	if err := h.Store.EndAssignment(c.UserContext(), edge.Actor(c), edge.Param(c, "aid")); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)

@@ -1,4 +1,4 @@
-package app
+package api
 
 import (
 	"bytes"
@@ -13,8 +13,8 @@ type retentionRules struct {
 	Rules []records.RetentionRule `json:"rules"`
 }
 
-func (s *Server) retentionRules(c *fiber.Ctx) error {
-	rules, err := s.consent().Rules(c.UserContext())
+func (h *Handler) retentionRules(c *fiber.Ctx) error {
+	rules, err := h.consent().Rules(c.UserContext())
 	if err != nil {
 		return err
 	}
@@ -35,7 +35,7 @@ type retentionRulesInput struct {
 	Rules []retentionRuleInput `json:"rules"`
 }
 
-func (s *Server) setRetentionRules(c *fiber.Ctx) error {
+func (h *Handler) setRetentionRules(c *fiber.Ctx) error {
 	var in retentionRulesInput
 	if err := edge.Decode(c, &in); err != nil {
 		return err
@@ -44,7 +44,7 @@ func (s *Server) setRetentionRules(c *fiber.Ctx) error {
 	for i, r := range in.Rules {
 		rules[i] = records.RetentionRule{Kind: r.Kind, Basis: r.Basis, Years: r.Years, Days: r.Days, MaxDays: r.MaxDays, Action: r.Action, Source: r.Source}
 	}
-	out, err := s.consent().SetRules(c.UserContext(), edge.Actor(c), rules)
+	out, err := h.consent().SetRules(c.UserContext(), edge.Actor(c), rules)
 	if err != nil {
 		return err
 	}
@@ -56,12 +56,12 @@ type retentionRunInput struct {
 }
 
 // runRetention runs retention on demand (the data officer), with a dry run.
-func (s *Server) runRetention(c *fiber.Ctx) error {
+func (h *Handler) runRetention(c *fiber.Ctx) error {
 	var in retentionRunInput
 	if err := decodeOptional(c, &in); err != nil {
 		return err
 	}
-	rep, err := s.consent().Run(c.UserContext(), in.DryRun)
+	rep, err := h.consent().Run(c.UserContext(), in.DryRun)
 	if err != nil {
 		return err
 	}
@@ -74,39 +74,39 @@ type legalHoldInput struct {
 	Reason       string `json:"reason"`
 }
 
-func (s *Server) placeLegalHold(c *fiber.Ctx) error {
+func (h *Handler) placeLegalHold(c *fiber.Ctx) error {
 	var in legalHoldInput
 	if err := edge.Decode(c, &in); err != nil {
 		return err
 	}
-	h, err := s.Store.PlaceLegalHold(c.UserContext(), edge.Actor(c), in.ClientID, in.TrajectoryID, in.Reason)
+	hold, err := h.Store.PlaceLegalHold(c.UserContext(), edge.Actor(c), in.ClientID, in.TrajectoryID, in.Reason)
 	if err != nil {
 		return err
 	}
-	return edge.Send(c, fiber.StatusCreated, h)
+	return edge.Send(c, fiber.StatusCreated, hold)
 }
 
-func (s *Server) legalHolds(c *fiber.Ctx) error {
-	list, err := s.Store.LegalHolds(c.UserContext(), edge.Actor(c))
+func (h *Handler) legalHolds(c *fiber.Ctx) error {
+	list, err := h.Store.LegalHolds(c.UserContext(), edge.Actor(c))
 	if err != nil {
 		return err
 	}
 	return edge.Send(c, fiber.StatusOK, map[string]any{"legal_holds": list})
 }
 
-func (s *Server) releaseLegalHold(c *fiber.Ctx) error {
-	if err := s.Store.ReleaseLegalHold(c.UserContext(), edge.Actor(c), edge.Param(c, "hid")); err != nil {
+func (h *Handler) releaseLegalHold(c *fiber.Ctx) error {
+	if err := h.Store.ReleaseLegalHold(c.UserContext(), edge.Actor(c), edge.Param(c, "hid")); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
-func (s *Server) purgeReports(c *fiber.Ctx) error {
+func (h *Handler) purgeReports(c *fiber.Ctx) error {
 	since, err := timeParam(c, "since")
 	if err != nil {
 		return err
 	}
-	list, err := s.Store.PurgeReports(c.UserContext(), edge.Actor(c), since)
+	list, err := h.Store.PurgeReports(c.UserContext(), edge.Actor(c), since)
 	if err != nil {
 		return err
 	}
@@ -123,15 +123,15 @@ type closeResponse struct {
 
 // closeTrajectory closes a trajectory and at once runs retention for its
 // client, so personal working notes are destroyed when the trajectory closes.
-func (s *Server) closeTrajectory(c *fiber.Ctx) error {
-	t, err := s.Store.CloseTrajectory(c.UserContext(), edge.Actor(c), edge.Param(c, "tid"))
+func (h *Handler) closeTrajectory(c *fiber.Ctx) error {
+	t, err := h.Store.CloseTrajectory(c.UserContext(), edge.Actor(c), edge.Param(c, "tid"))
 	if err != nil {
 		return err
 	}
-	rep, err := s.consent().Run(c.UserContext(), false, t.ClientID)
+	rep, err := h.consent().Run(c.UserContext(), false, t.ClientID)
 	if err != nil {
 		// The close is committed: say so, not 500, and leave the rest to the daily run.
-		s.cfg.Logf("retention after close of %s: %v", t.ID, err)
+		h.Logf("retention after close of %s: %v", t.ID, err)
 		return edge.Send(c, fiber.StatusOK, closeResponse{Trajectory: t,
 			Warning: "the trajectory is closed; destroying its personal working notes failed and will be retried by the daily retention run"})
 	}

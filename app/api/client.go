@@ -1,4 +1,4 @@
-package app
+package api
 
 import (
 	"strconv"
@@ -19,28 +19,28 @@ type meResponse struct {
 }
 
 // me tells the signed-in user who they are; it holds no client data.
-func (s *Server) me(c *fiber.Ctx) error {
+func (h *Handler) me(c *fiber.Ctx) error {
 	u := edge.CurrentUser(c)
 	return edge.Send(c, fiber.StatusOK, meResponse{ID: u.ID, Username: u.Username, Role: string(u.Role),
 		DisplayName: u.DisplayName, ClientID: u.ClientID, TOTPEnabled: u.TOTPEnabled})
 }
 
-func (s *Server) myFile(c *fiber.Ctx) error {
+func (h *Handler) myFile(c *fiber.Ctx) error {
 	a := edge.Actor(c)
-	f, err := s.Store.ClientFile(c.UserContext(), a, records.PurposeOwnFile, a.ClientID)
+	f, err := h.Store.ClientFile(c.UserContext(), a, records.PurposeOwnFile, a.ClientID)
 	if err != nil {
 		return err
 	}
 	return edge.Send(c, fiber.StatusOK, f)
 }
 
-func (s *Server) myAccessLog(c *fiber.Ctx) error {
+func (h *Handler) myAccessLog(c *fiber.Ctx) error {
 	a := edge.Actor(c)
 	before, limit, err := paging(c)
 	if err != nil {
 		return err
 	}
-	list, err := s.Store.ClientAccessLog(c.UserContext(), a, a.ClientID, before, limit)
+	list, err := h.Store.ClientAccessLog(c.UserContext(), a, a.ClientID, before, limit)
 	if err != nil {
 		return err
 	}
@@ -51,13 +51,13 @@ type entryRequest struct {
 	Body string `json:"body"`
 }
 
-func (s *Server) createEntry(c *fiber.Ctx) error {
+func (h *Handler) createEntry(c *fiber.Ctx) error {
 	var in entryRequest
 	if err := edge.Decode(c, &in); err != nil {
 		return err
 	}
 	a := edge.Actor(c)
-	e, err := s.Store.CreateEntry(c.UserContext(), a, a.ClientID, in.Body)
+	e, err := h.Store.CreateEntry(c.UserContext(), a, a.ClientID, in.Body)
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package app
+package api
 
 import (
 	"time"
@@ -11,8 +11,8 @@ import (
 	"github.com/nabij/nabij/records"
 )
 
-func (s *Server) listCaseload(c *fiber.Ctx) error {
-	list, err := s.Store.Caseload(c.UserContext(), edge.Actor(c))
+func (h *Handler) listCaseload(c *fiber.Ctx) error {
+	list, err := h.Store.Caseload(c.UserContext(), edge.Actor(c))
 	if err != nil {
 		return err
 	}
@@ -25,28 +25,28 @@ type createClientRequest struct {
 	Contact   string `json:"contact,omitempty"`
 }
 
-func (s *Server) createClient(c *fiber.Ctx) error {
+func (h *Handler) createClient(c *fiber.Ctx) error {
 	var in createClientRequest
 	if err := edge.Decode(c, &in); err != nil {
 		return err
 	}
-	cl, err := s.Store.CreateClient(c.UserContext(), edge.Actor(c), records.NewClient{Name: in.Name, BirthDate: in.BirthDate, Contact: in.Contact})
+	cl, err := h.Store.CreateClient(c.UserContext(), edge.Actor(c), records.NewClient{Name: in.Name, BirthDate: in.BirthDate, Contact: in.Contact})
 	if err != nil {
 		return err
 	}
 	return edge.Send(c, fiber.StatusCreated, cl)
 }
 
-func (s *Server) getClient(c *fiber.Ctx) error {
-	cl, err := s.Store.Client(c.UserContext(), edge.Actor(c), records.PurposeCare, edge.Param(c, "id"))
+func (h *Handler) getClient(c *fiber.Ctx) error {
+	cl, err := h.Store.Client(c.UserContext(), edge.Actor(c), records.PurposeCare, edge.Param(c, "id"))
 	if err != nil {
 		return err
 	}
 	return edge.Send(c, fiber.StatusOK, cl)
 }
 
-func (s *Server) getClientFile(c *fiber.Ctx) error {
-	f, err := s.Store.ClientFile(c.UserContext(), edge.Actor(c), records.PurposeCare, edge.Param(c, "id"))
+func (h *Handler) getClientFile(c *fiber.Ctx) error {
+	f, err := h.Store.ClientFile(c.UserContext(), edge.Actor(c), records.PurposeCare, edge.Param(c, "id"))
 	if err != nil {
 		return err
 	}
@@ -59,12 +59,12 @@ type createTrajectoryRequest struct {
 	OpenedAt *time.Time `json:"opened_at,omitempty"`
 }
 
-func (s *Server) createTrajectory(c *fiber.Ctx) error {
+func (h *Handler) createTrajectory(c *fiber.Ctx) error {
 	var in createTrajectoryRequest
 	if err := edge.Decode(c, &in); err != nil {
 		return err
 	}
-	t, err := s.Store.CreateTrajectory(c.UserContext(), edge.Actor(c), edge.Param(c, "id"),
+	t, err := h.Store.CreateTrajectory(c.UserContext(), edge.Actor(c), edge.Param(c, "id"),
 		records.NewTrajectory{Goal: in.Goal, LeadID: in.LeadID, OpenedAt: in.OpenedAt})
 	if err != nil {
 		return err
@@ -81,7 +81,7 @@ type createContactRequest struct {
 	FollowUpOf      string    `json:"follow_up_of,omitempty"`
 }
 
-func (s *Server) createContact(c *fiber.Ctx) error {
+func (h *Handler) createContact(c *fiber.Ctx) error {
 	var in createContactRequest
 	if err := edge.Decode(c, &in); err != nil {
 		return err
@@ -91,7 +91,7 @@ func (s *Server) createContact(c *fiber.Ctx) error {
 	if in.Synchronous != nil {
 		sync = *in.Synchronous
 	}
-	k, err := s.Store.CreateContact(c.UserContext(), edge.Actor(c), edge.Param(c, "id"), records.NewContact{
+	k, err := h.Store.CreateContact(c.UserContext(), edge.Actor(c), edge.Param(c, "id"), records.NewContact{
 		TrajectoryID: in.TrajectoryID, Channel: ch, OccurredAt: in.OccurredAt,
 		DurationMinutes: in.DurationMinutes, Synchronous: sync, FollowUpOf: in.FollowUpOf})
 	if err != nil {
@@ -108,12 +108,12 @@ type createNoteRequest struct {
 	RestrictedReason string `json:"restricted_reason,omitempty"`
 }
 
-func (s *Server) createNote(c *fiber.Ctx) error {
+func (h *Handler) createNote(c *fiber.Ctx) error {
 	var in createNoteRequest
 	if err := edge.Decode(c, &in); err != nil {
 		return err
 	}
-	n, err := s.Store.CreateNote(c.UserContext(), edge.Actor(c), edge.Param(c, "id"), records.NewNote{
+	n, err := h.Store.CreateNote(c.UserContext(), edge.Actor(c), edge.Param(c, "id"), records.NewNote{
 		ContactID: in.ContactID, TrajectoryID: in.TrajectoryID, Body: in.Body,
 		Visibility: records.Visibility(in.Visibility), RestrictedReason: in.RestrictedReason})
 	if err != nil {
@@ -128,12 +128,12 @@ type correctionRequest struct {
 	RestrictedReason string `json:"restricted_reason,omitempty"`
 }
 
-func (s *Server) correctNote(c *fiber.Ctx) error {
+func (h *Handler) correctNote(c *fiber.Ctx) error {
 	var in correctionRequest
 	if err := edge.Decode(c, &in); err != nil {
 		return err
 	}
-	n, err := s.Store.CorrectNote(c.UserContext(), edge.Actor(c), edge.Param(c, "nid"), records.Correction{
+	n, err := h.Store.CorrectNote(c.UserContext(), edge.Actor(c), edge.Param(c, "nid"), records.Correction{
 		Body: in.Body, Visibility: records.Visibility(in.Visibility), RestrictedReason: in.RestrictedReason})
 	if err != nil {
 		return err
@@ -145,12 +145,12 @@ type breakGlassRequest struct {
 	Reason string `json:"reason"`
 }
 
-func (s *Server) breakGlass(c *fiber.Ctx) error {
+func (h *Handler) breakGlass(c *fiber.Ctx) error {
 	var in breakGlassRequest
 	if err := edge.Decode(c, &in); err != nil {
 		return err
 	}
-	g, err := s.Store.BreakGlass(c.UserContext(), edge.Actor(c), edge.Param(c, "id"), in.Reason)
+	g, err := h.Store.BreakGlass(c.UserContext(), edge.Actor(c), edge.Param(c, "id"), in.Reason)
 	if err != nil {
 		return err
 	}
@@ -165,7 +165,7 @@ type clientAccountRequest struct {
 // createClientAccount gives a client on the professional's caseload a login to
 // their own file. Only the professional who follows the client does this (the
 // account is a key to the file); the store records it.
-func (s *Server) createClientAccount(c *fiber.Ctx) error {
+func (h *Handler) createClientAccount(c *fiber.Ctx) error {
 	var in clientAccountRequest
 	if err := edge.Decode(c, &in); err != nil {
 		return err
@@ -173,12 +173,12 @@ func (s *Server) createClientAccount(c *fiber.Ctx) error {
 	if err := auth.CheckPassword(in.Password); err != nil {
 		return err
 	}
-	h, err := crypto.HashPassword(in.Password)
+	hash, err := crypto.HashPassword(in.Password)
 	if err != nil {
 		return err
 	}
-	u, err := s.Store.CreateUser(c.UserContext(), edge.Actor(c), records.NewUser{Username: in.Username, Role: records.RoleClient,
-		PasswordHash: h, ClientID: edge.Param(c, "id")})
+	u, err := h.Store.CreateUser(c.UserContext(), edge.Actor(c), records.NewUser{Username: in.Username, Role: records.RoleClient,
+		PasswordHash: hash, ClientID: edge.Param(c, "id")})
 	if err != nil {
 		return err
 	}

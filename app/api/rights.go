@@ -1,4 +1,4 @@
-package app
+package api
 
 import (
 	"encoding/json"
@@ -12,13 +12,13 @@ import (
 
 // myExport sends everything kept about the client: JSON, or with ?format=fhir a
 // FHIR R4 Bundle. Recorded as an export.
-func (s *Server) myExport(c *fiber.Ctx) error {
+func (h *Handler) myExport(c *fiber.Ctx) error {
 	format := utils.CopyString(c.Query("format", "json"))
 	if format != "json" && format != "fhir" {
 		return edge.InvalidField("format", "format must be json or fhir")
 	}
 	a := edge.Actor(c)
-	ex, err := s.consent().Export(c.UserContext(), a, a.ClientID)
+	ex, err := h.consent().Export(c.UserContext(), a, a.ClientID)
 	if err != nil {
 		return err
 	}
@@ -36,30 +36,30 @@ func (s *Server) myExport(c *fiber.Ctx) error {
 	return edge.Send(c, fiber.StatusOK, ex)
 }
 
-func (s *Server) requestErasure(c *fiber.Ctx) error {
+func (h *Handler) requestErasure(c *fiber.Ctx) error {
 	var in struct{}
 	if err := decodeOptional(c, &in); err != nil {
 		return err
 	}
 	a := edge.Actor(c)
-	r, err := s.Store.RequestErasure(c.UserContext(), a, a.ClientID)
+	r, err := h.Store.RequestErasure(c.UserContext(), a, a.ClientID)
 	if err != nil {
 		return err
 	}
 	return edge.Send(c, fiber.StatusCreated, r)
 }
 
-func (s *Server) myErasureRequests(c *fiber.Ctx) error {
+func (h *Handler) myErasureRequests(c *fiber.Ctx) error {
 	a := edge.Actor(c)
-	list, err := s.Store.ErasureRequests(c.UserContext(), a, a.ClientID)
+	list, err := h.Store.ErasureRequests(c.UserContext(), a, a.ClientID)
 	if err != nil {
 		return err
 	}
 	return edge.Send(c, fiber.StatusOK, map[string]any{"erasure_requests": list})
 }
 
-func (s *Server) erasureRequests(c *fiber.Ctx) error {
-	list, err := s.Store.ErasureRequests(c.UserContext(), edge.Actor(c), utils.CopyString(c.Query("client_id")))
+func (h *Handler) erasureRequests(c *fiber.Ctx) error {
+	list, err := h.Store.ErasureRequests(c.UserContext(), edge.Actor(c), utils.CopyString(c.Query("client_id")))
 	if err != nil {
 		return err
 	}
@@ -70,10 +70,10 @@ type erasureDecision struct {
 	Reason string `json:"reason"`
 }
 
-func (s *Server) approveErasure(c *fiber.Ctx) error { return s.decideErasure(c, true) }
-func (s *Server) refuseErasure(c *fiber.Ctx) error  { return s.decideErasure(c, false) }
+func (h *Handler) approveErasure(c *fiber.Ctx) error { return h.decideErasure(c, true) }
+func (h *Handler) refuseErasure(c *fiber.Ctx) error  { return h.decideErasure(c, false) }
 
-func (s *Server) decideErasure(c *fiber.Ctx, approve bool) error {
+func (h *Handler) decideErasure(c *fiber.Ctx, approve bool) error {
 	var in erasureDecision
 	if approve {
 		if err := decodeOptional(c, &in); err != nil {
@@ -82,7 +82,7 @@ func (s *Server) decideErasure(c *fiber.Ctx, approve bool) error {
 	} else if err := edge.Decode(c, &in); err != nil {
 		return err
 	}
-	r, rep, err := s.Store.DecideErasure(c.UserContext(), edge.Actor(c), edge.Param(c, "rid"), approve, in.Reason)
+	r, rep, err := h.Store.DecideErasure(c.UserContext(), edge.Actor(c), edge.Param(c, "rid"), approve, in.Reason)
 	if err != nil {
 		return err
 	}
