@@ -21,6 +21,3 @@ func SetLoginLimitForTest(s *Server, max int, window time.Duration) {
 func LoginLimitsForTest(s *Server) (perAccount, perAddress int) {
 	return s.auth.LoginLimits()
 }
-
-// RotationGraceForTest is how long a rotated page refresh token still yields its successor.
-const RotationGraceForTest = rotationGrace

@@ -15,6 +15,7 @@ import (
 
 	"github.com/nabij/nabij/app"
 	"github.com/nabij/nabij/app/demo"
+	"github.com/nabij/nabij/app/web"
 	"github.com/nabij/nabij/records"
 )
 
@@ -491,7 +492,7 @@ func TestPageParallelRefresh(t *testing.T) {
 	a.get("/caseload").want(t, http.StatusOK, "My caseload")
 	b.get("/caseload").want(t, http.StatusOK, "My caseload")
 
-	h.clock.advance(app.RotationGraceForTest + time.Second)
+	h.clock.advance(web.RotationGrace + time.Second)
 	r := late.get("/caseload")
 	if r.StatusCode != http.StatusSeeOther || !strings.HasPrefix(r.Header.Get("Location"), "/login") {
 		t.Fatalf("old refresh token after the grace window: %d %q, want a redirect to sign in", r.StatusCode, r.Header.Get("Location"))

@@ -4,13 +4,18 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/nabij/nabij/app/edge"
+	"github.com/nabij/nabij/app/web/admin"
+	"github.com/nabij/nabij/app/web/client"
+	"github.com/nabij/nabij/app/web/dpo"
+	"github.com/nabij/nabij/app/web/pro"
 )
 
 // routes wires every route, in this order: health, metrics and the OpenAPI
 // document; the JSON API under /api/v1 (its table is api.Routes); the web
-// pages (pageRoutes); and last the problem+json 404 for unknown API paths.
-// The OpenAPI document (openapi.json) lists the same API routes; a test
-// checks that the two agree.
+// pages open to every visitor (web.Routes), then the signed-in pages of each
+// role (pro, client, dpo and admin: each package's Routes); and last the
+// problem+json 404 for unknown API paths. The OpenAPI document (openapi.json)
+// lists the same API routes; a test checks that the two agree.
 func (s *Server) routes() {
 	a := s.App
 	a.Get("/healthz", s.healthz)
@@ -21,7 +26,13 @@ func (s *Server) routes() {
 	mw := edge.Middleware{SignedIn: s.requireAuth, Allow: s.allow}
 	v1 := a.Group("/api/v1")
 	s.api.Routes(v1, mw)
-	s.pageRoutes()
+	w := s.web
+	w.Routes(a)
+	pages := w.Pages(a)
+	(&pro.Handler{Handler: w}).Routes(pages, mw)
+	(&client.Handler{Handler: w}).Routes(pages, mw)
+	(&dpo.Handler{Handler: w}).Routes(pages, mw)
+	(&admin.Handler{Handler: w}).Routes(pages, mw)
 	v1.Use(func(c *fiber.Ctx) error { return edge.Fail(edge.ProbNotFoundRoute) })
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 	"github.com/nabij/nabij/app/api"
 	"github.com/nabij/nabij/app/auth"
 	"github.com/nabij/nabij/app/edge"
+	"github.com/nabij/nabij/app/web"
 	"github.com/nabij/nabij/crypto"
 	"github.com/nabij/nabij/records"
 )
@@ -29,13 +31,13 @@ type Server struct {
 	metrics *metrics
 	auth    *auth.Service // sign-in, for the API and the pages
 	api     *api.Handler
+	web     *web.Handler
 	// lnMu guards ln and shutDown: Serve and Shutdown may race.
-	lnMu      sync.Mutex
-	ln        net.Listener
-	shutDown  bool
-	rotations pageRotations
-	stop      chan struct{}
-	stopped   chan struct{}
+	lnMu     sync.Mutex
+	ln       net.Listener
+	shutDown bool
+	stop     chan struct{}
+	stopped  chan struct{}
 }
 
 // OpenStore opens the keyring and the store of a data dir (creating both when
@@ -82,6 +84,7 @@ func New(cfg Config) (*Server, error) {
 	s.auth = auth.New(auth.Config{Store: st, Key: tk, Now: cfg.Now, AccessTTL: cfg.AccessTTL, RequireTOTP: cfg.RequireTOTP,
 		Outcome: func(outcome string) { s.metrics.logins.WithLabelValues(outcome).Inc() }})
 	s.api = &api.Handler{Store: st, Auth: s.auth, Now: cfg.Now, Logf: cfg.Logf, RefreshTTL: cfg.RefreshTTL}
+	s.web = &web.Handler{Store: st, Auth: s.auth, Now: cfg.Now, Logf: cfg.Logf, SecureCookies: cfg.SecureCookies}
 	s.App = fiber.New(fiber.Config{
 		AppName:                 "nabij",
 		BodyLimit:               cfg.BodyLimit,
@@ -187,9 +190,16 @@ func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 		s.cfg.Logf("error %s %s: %v", c.Method(), c.Route().Path, err)
 	}
 	if isPage(c) {
-		return s.pageError(c, p)
+		return s.web.ErrorPage(c, p)
 	}
 	return edge.SendProblem(c, p)
 }
 
 func (s *Server) String() string { return fmt.Sprintf("nabij on %s", s.cfg.Addr) }
+
+// isPage tells a browser page request from an API call: everything outside
+// /api, /healthz, /readyz and /metrics is a page.
+func isPage(c *fiber.Ctx) bool {
+	p := c.Path()
+	return !strings.HasPrefix(p, "/api/") && p != "/healthz" && p != "/readyz" && p != "/metrics"
+}
