@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net"
 	"os"
 	"os/signal"
 	"strings"
@@ -130,7 +131,7 @@ func serveUntilSignal(srv *app.Server, addr string, ready func(addr string)) err
 	if addr == "" {
 		addr = "127.0.0.1:8080"
 	}
-	ln, err := listen(addr)
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		srv.Shutdown(time.Second)
 		return err

@@ -153,15 +153,6 @@ func (s *Server) Serve(ln net.Listener) error {
 	return s.App.Listener(ln)
 }
 
-// Listen answers on the configured address until Shutdown.
-func (s *Server) Listen() error {
-	ln, err := net.Listen("tcp", s.cfg.Addr)
-	if err != nil {
-		return err
-	}
-	return s.Serve(ln)
-}
-
 // Shutdown stops taking requests, lets running ones finish (up to the timeout),
 // signs a last checkpoint and closes the store.
 func (s *Server) Shutdown(timeout time.Duration) error {
