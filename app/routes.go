@@ -10,12 +10,21 @@ import (
 	"github.com/nabij/nabij/app/web/pro"
 )
 
-// routes wires every route, in this order: health, metrics and the OpenAPI
-// document; the JSON API under /api/v1 (its table is api.Routes); the web
-// pages open to every visitor (web.Routes), then the signed-in pages of each
-// role (pro, client, dpo and admin: each package's Routes); and last the
-// problem+json 404 for unknown API paths. The OpenAPI document (openapi.json)
-// lists the same API routes; a test checks that the two agree.
+// routes wires every route of the server, in this order (Fiber matches in
+// order):
+//
+//   - health, metrics and the OpenAPI document (here);
+//   - the JSON API under /api/v1: api/routes.go;
+//   - the pages open to every visitor (static assets, language, home, sign-in
+//     and sign-out, second factor): web/routes.go;
+//   - the signed-in pages of each role: web/pro, web/client, web/dpo and
+//     web/admin, each in its routes.go;
+//   - last, the problem+json 404 for unknown API paths.
+//
+// The API and the pages get the bearer check and the role checks (which
+// write a denied access record) from here, as edge.Middleware. The OpenAPI
+// document (openapi.json) lists the same API routes; a test checks that the
+// two agree.
 func (s *Server) routes() {
 	a := s.App
 	a.Get("/healthz", s.healthz)
