@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/utils"
@@ -19,6 +20,17 @@ func langOf(c *fiber.Ctx) string {
 		return l
 	}
 	return ui.MatchLanguage(c.Cookies(cookieLang), c.Get(fiber.HeaderAcceptLanguage))
+}
+
+// pageRenderer parses the embedded templates once per process.
+var pageRenderer = sync.OnceValues(ui.NewRenderer)
+
+func renderer() *ui.Renderer {
+	r, err := pageRenderer()
+	if err != nil {
+		panic("web: " + err.Error()) // the templates are embedded: a test catches this
+	}
+	return r
 }
 
 // T is the text of a catalogue key in a language.

@@ -1,46 +1,12 @@
 package web
 
 import (
-	"sync"
-	"time"
-
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/nabij/nabij/app/edge"
 	"github.com/nabij/nabij/records"
 	"github.com/nabij/nabij/ui"
 )
-
-const (
-	cookieAccess  = "nabij_access"
-	cookieRefresh = "nabij_refresh"
-	cookieCSRF    = "nabij_csrf" // random seed of the double-submit CSRF token
-	cookieLang    = "nabij_lang"
-	cookieFlash   = "nabij_flash"
-
-	// pageIdle is the web session's idle time-out: the refresh token's lifetime.
-	pageIdle = 30 * time.Minute
-)
-
-type pageCtxKey int
-
-const (
-	langKey pageCtxKey = iota
-	csrfSeedKey
-	pendingKey
-	expiredKey
-)
-
-// pageRenderer parses the embedded templates once per process.
-var pageRenderer = sync.OnceValues(ui.NewRenderer)
-
-func renderer() *ui.Renderer {
-	r, err := pageRenderer()
-	if err != nil {
-		panic("web: " + err.Error()) // the templates are embedded: a test catches this
-	}
-	return r
-}
 
 // Routes registers the pages every visitor may reach, signed in or not, on
 // r: static assets, the language switch, home, sign-in and sign-out, and the

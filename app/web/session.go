@@ -13,6 +13,26 @@ import (
 	"github.com/nabij/nabij/ui"
 )
 
+const (
+	cookieAccess  = "nabij_access"
+	cookieRefresh = "nabij_refresh"
+	cookieCSRF    = "nabij_csrf" // random seed of the double-submit CSRF token
+	cookieLang    = "nabij_lang"
+	cookieFlash   = "nabij_flash"
+
+	// pageIdle is the web session's idle time-out: the refresh token's lifetime.
+	pageIdle = 30 * time.Minute
+)
+
+type pageCtxKey int
+
+const (
+	langKey pageCtxKey = iota
+	csrfSeedKey
+	pendingKey
+	expiredKey
+)
+
 // setCookie sets a session cookie (gone when the browser closes): HttpOnly,
 // SameSite=Strict, Path=/, Secure when served over TLS.
 func (h *Handler) setCookie(c *fiber.Ctx, name, value string) {
