@@ -30,6 +30,7 @@ import (
 	"time"
 
 	"github.com/nabij/nabij/app"
+	"github.com/nabij/nabij/app/demo"
 	"github.com/nabij/nabij/bench/corpus"
 	"github.com/nabij/nabij/crypto"
 	"github.com/nabij/nabij/records"
@@ -90,7 +91,7 @@ func cmdBenchSeed(args []string) error {
 	ctx := context.Background()
 	start := time.Now()
 
-	password := app.DemoPassword("")
+	password := demo.DemoPassword("")
 	hash, err := crypto.HashPassword(password)
 	if err != nil {
 		return err

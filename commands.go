@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net"
 	"os"
 	"os/signal"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/nabij/nabij/app"
+	"github.com/nabij/nabij/app/auth"
 	"github.com/nabij/nabij/crypto"
 	"github.com/nabij/nabij/records"
 )
@@ -129,7 +131,7 @@ func serveUntilSignal(srv *app.Server, addr string, ready func(addr string)) err
 	if addr == "" {
 		addr = "127.0.0.1:8080"
 	}
-	ln, err := listen(addr)
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		srv.Shutdown(time.Second)
 		return err
@@ -299,7 +301,7 @@ func cmdUser(args []string) error {
 		if pw == "" {
 			return exitError{2, "set NABIJ_PASSWORD to the new account's password (at least 12 characters)"}
 		}
-		if err := app.CheckPassword(pw); err != nil {
+		if err := auth.CheckPassword(pw); err != nil {
 			return exitError{2, "the password needs at least 12 characters"}
 		}
 		h, err := crypto.HashPassword(pw)

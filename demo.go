@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/nabij/nabij/app"
+	"github.com/nabij/nabij/app/demo"
 )
 
 func cmdDemo(args []string) error {
@@ -29,16 +30,16 @@ func cmdDemo(args []string) error {
 	if err != nil {
 		return err
 	}
-	password := app.DemoPassword(os.Getenv("NABIJ_DEMO_PASSWORD"))
+	password := demo.DemoPassword(os.Getenv("NABIJ_DEMO_PASSWORD"))
 	fmt.Println("seeding the demo…")
-	if err := app.Seed(context.Background(), srv.Store, password, time.Now()); err != nil {
+	if err := demo.Seed(context.Background(), srv.Store, password, time.Now()); err != nil {
 		srv.Shutdown(time.Second)
 		return err
 	}
 	return serveUntilSignal(srv, cfg.Addr, func(addr string) {
 		fmt.Printf("\nnabij demo on http://%s  (data in %s)\n\n", addr, cfg.DataDir)
 		fmt.Println("Sign in with any of these accounts:")
-		for _, l := range app.DemoLogins {
+		for _, l := range demo.DemoLogins {
 			fmt.Printf("  %-6s  %-13s  %s\n", l.Username, l.Role, l.Note)
 		}
 		if os.Getenv("NABIJ_DEMO_PASSWORD") != "" {

@@ -14,6 +14,7 @@ import (
 	_ "github.com/mattn/go-sqlite3"
 
 	"github.com/nabij/nabij/app"
+	"github.com/nabij/nabij/app/demo"
 	"github.com/nabij/nabij/records"
 )
 
@@ -26,7 +27,7 @@ func seededDir(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := app.Seed(context.Background(), st, "a demo password for tests", time.Now()); err != nil {
+	if err := demo.Seed(context.Background(), st, "a demo password for tests", time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	if err := st.Close(); err != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/nabij/nabij/app"
+	"github.com/nabij/nabij/app/auth"
 	"github.com/nabij/nabij/records"
 )
 
@@ -34,7 +35,7 @@ func badTokens(t *testing.T, e *env) map[string]string {
 	key := app.TokenKeyForTest(e.srv)
 	now := time.Now()
 	claims := func(issued, exp time.Time) jwt.MapClaims {
-		return jwt.MapClaims{"iss": app.TokenIssuer, "aud": []string{app.TokenAudience}, "sub": u.ID, "role": string(u.Role),
+		return jwt.MapClaims{"iss": auth.Issuer, "aud": []string{auth.Audience}, "sub": u.ID, "role": string(u.Role),
 			"iat": issued.Unix(), "nbf": issued.Add(-5 * time.Second).Unix(), "exp": exp.Unix(), "jti": "test"}
 	}
 	// Expired an hour ago, otherwise what the server itself issues.

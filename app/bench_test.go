@@ -88,7 +88,7 @@ func benchServer(b *testing.B, n int) (*Server, string, string, string) {
 			b.Fatal(err)
 		}
 	}
-	token, _, err := s.issueAccess(u, false)
+	token, _, err := s.auth.IssueAccess(u, false)
 	if err != nil {
 		b.Fatal(err)
 	}

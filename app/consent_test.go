@@ -19,6 +19,7 @@ import (
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 
 	"github.com/nabij/nabij/app"
+	"github.com/nabij/nabij/app/demo"
 	"github.com/nabij/nabij/consent/fhirtest"
 	"github.com/nabij/nabij/records"
 )
@@ -45,7 +46,7 @@ func newConsentHarness(t *testing.T) *consentHarness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := app.Seed(context.Background(), srv.Store, consentDemoPassword, now()); err != nil {
+	if err := demo.Seed(context.Background(), srv.Store, consentDemoPassword, now()); err != nil {
 		t.Fatal(err)
 	}
 	app.SetLoginLimitForTest(srv, 1000, time.Minute)

@@ -20,6 +20,8 @@ import (
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 
 	"github.com/nabij/nabij/app"
+	"github.com/nabij/nabij/app/demo"
+	"github.com/nabij/nabij/app/edge"
 	"github.com/nabij/nabij/records"
 )
 
@@ -129,7 +131,7 @@ func newEnv(tb testing.TB, opts ...envOption) *env {
 		app.SetLoginLimitForTest(srv, 10_000, time.Minute)
 	}
 	ctx := context.Background()
-	if err := app.Seed(ctx, srv.Store, demoPassword, time.Now()); err != nil {
+	if err := demo.Seed(ctx, srv.Store, demoPassword, time.Now()); err != nil {
 		srv.Shutdown(time.Second)
 		tb.Fatalf("seed: %v", err)
 	}
@@ -137,7 +139,7 @@ func newEnv(tb testing.TB, opts ...envOption) *env {
 	e := &env{tb: tb, srv: srv, base: base, logs: logs,
 		http:  &http.Client{Timeout: 30 * time.Second},
 		users: map[string]*records.User{}, tokens: map[string]string{}}
-	for _, d := range app.DemoLogins {
+	for _, d := range demo.DemoLogins {
 		u, err := srv.Store.UserByUsername(ctx, d.Username)
 		if err != nil {
 			tb.Fatalf("demo user %s: %v", d.Username, err)
@@ -182,12 +184,12 @@ func (r *resp) decode(tb testing.TB, v any) {
 	}
 }
 
-func (r *resp) problem(tb testing.TB) app.Problem {
+func (r *resp) problem(tb testing.TB) edge.Problem {
 	tb.Helper()
 	if ct := r.header.Get("Content-Type"); ct != "application/problem+json" {
 		tb.Fatalf("status %d with Content-Type %q, want application/problem+json: %s", r.status, ct, r.body)
 	}
-	var p app.Problem
+	var p edge.Problem
 	r.decode(tb, &p)
 	if p.Status != r.status {
 		tb.Fatalf("problem status %d, HTTP status %d", p.Status, r.status)

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/nabij/nabij/app"
+	"github.com/nabij/nabij/app/demo"
+	"github.com/nabij/nabij/app/web"
 	"github.com/nabij/nabij/records"
 )
 
@@ -65,7 +67,7 @@ func newPageHarness(tb testing.TB, seed bool, opts ...func(*app.Config)) *pageHa
 		tb.Fatalf("app.New: %v", err)
 	}
 	if seed {
-		if err := app.Seed(context.Background(), srv.Store, pagePassword, time.Now()); err != nil {
+		if err := demo.Seed(context.Background(), srv.Store, pagePassword, time.Now()); err != nil {
 			srv.Shutdown(time.Second)
 			tb.Fatalf("seed: %v", err)
 		}
@@ -490,7 +492,7 @@ func TestPageParallelRefresh(t *testing.T) {
 	a.get("/caseload").want(t, http.StatusOK, "My caseload")
 	b.get("/caseload").want(t, http.StatusOK, "My caseload")
 
-	h.clock.advance(app.RotationGraceForTest + time.Second)
+	h.clock.advance(web.RotationGrace + time.Second)
 	r := late.get("/caseload")
 	if r.StatusCode != http.StatusSeeOther || !strings.HasPrefix(r.Header.Get("Location"), "/login") {
 		t.Fatalf("old refresh token after the grace window: %d %q, want a redirect to sign in", r.StatusCode, r.Header.Get("Location"))

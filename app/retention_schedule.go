@@ -3,6 +3,8 @@ package app
 import (
 	"context"
 	"time"
+
+	"github.com/nabij/nabij/consent"
 )
 
 // RetentionEvery is how often the server runs retention by itself; the first
@@ -12,7 +14,8 @@ var (
 	RetentionFirstAfter = time.Minute
 )
 
-// startRetentionSchedule runs retention daily inside the server (rule 5),
+// startRetentionSchedule runs retention daily inside the server (no cron job
+// to forget),
 // until Shutdown. Each run logs counts only, never content or ids.
 func (s *Server) startRetentionSchedule() {
 	go func() {
@@ -44,3 +47,7 @@ func (s *Server) retentionOnce() {
 			rep.RunID, rep.ClientsChecked, destroyed, held, rep.KeysDestroyed)
 	}
 }
+
+// consent is the consent and retention policy over the server's store, on the
+// server's clock.
+func (s *Server) consent() *consent.Service { return consent.New(s.Store, s.cfg.Now) }

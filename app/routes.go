@@ -3,11 +3,28 @@ package app
 import (
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/nabij/nabij/records"
+	"github.com/nabij/nabij/app/edge"
+	"github.com/nabij/nabij/app/web/admin"
+	"github.com/nabij/nabij/app/web/client"
+	"github.com/nabij/nabij/app/web/dpo"
+	"github.com/nabij/nabij/app/web/pro"
 )
 
-// routes wires every route. The OpenAPI document (openapi.json) lists the same
-// routes; a test checks that the two agree.
+// routes wires every route of the server, in this order (Fiber matches in
+// order):
+//
+//   - health, metrics and the OpenAPI document (here);
+//   - the JSON API under /api/v1: api/routes.go;
+//   - the pages open to every visitor (static assets, language, home, sign-in
+//     and sign-out, second factor): web/routes.go;
+//   - the signed-in pages of each role: web/pro, web/client, web/dpo and
+//     web/admin, each in its routes.go;
+//   - last, the problem+json 404 for unknown API paths.
+//
+// The API and the pages get the bearer check and the role checks (which
+// write a denied access record) from here, as edge.Middleware. The OpenAPI
+// document (openapi.json) lists the same API routes; a test checks that the
+// two agree.
 func (s *Server) routes() {
 	a := s.App
 	a.Get("/healthz", s.healthz)
@@ -15,53 +32,17 @@ func (s *Server) routes() {
 	a.Get("/metrics", s.metrics.handler())
 	a.Get("/api/openapi.json", s.openapi)
 
+	mw := edge.Middleware{SignedIn: s.requireAuth, Allow: s.allow}
 	v1 := a.Group("/api/v1")
-	v1.Post("/auth/login", s.login)
-	v1.Post("/auth/refresh", s.refresh)
-	v1.Post("/auth/logout", s.logout)
-
-	auth := v1.Group("", s.requireAuth)
-	auth.Get("/me", s.me)
-	auth.Post("/auth/totp/enrol", s.totpEnrol)
-	auth.Post("/auth/totp/confirm", s.totpConfirm)
-
-	pro := s.allow(records.RoleProfessional)
-	auth.Get("/clients", pro, s.listCaseload)
-	auth.Post("/clients", pro, s.createClient)
-	auth.Get("/clients/:id", pro, s.getClient)
-	auth.Get("/clients/:id/file", pro, s.getClientFile)
-	auth.Post("/clients/:id/trajectories", pro, s.createTrajectory)
-	auth.Post("/clients/:id/contacts", pro, s.createContact)
-	auth.Post("/clients/:id/notes", pro, s.createNote)
-	auth.Post("/notes/:nid/corrections", pro, s.correctNote)
-	auth.Post("/clients/:id/break-glass", pro, s.breakGlass)
-	auth.Post("/clients/:id/account", pro, s.createClientAccount)
-
-	cl := s.allow(records.RoleClient)
-	auth.Get("/me/file", cl, s.myFile)
-	auth.Get("/me/access-log", cl, s.myAccessLog)
-	auth.Post("/me/entries", cl, s.createEntry)
-
-	dpo := s.allow(records.RoleDataOfficer)
-	auth.Get("/access-log", dpo, s.accessLog)
-	auth.Get("/access-log/verify", dpo, s.verifyAccessLog)
-	auth.Get("/anomalies", dpo, s.anomalies)
-
-	adm := s.allow(records.RoleAdmin)
-	auth.Get("/users", adm, s.listUsers)
-	auth.Post("/users", adm, s.createUser)
-	auth.Post("/users/:uid/disable", adm, s.disableUser)
-	auth.Post("/users/:uid/enable", adm, s.enableUser)
-	auth.Get("/teams", adm, s.listTeams)
-	auth.Post("/teams", adm, s.createTeam)
-	auth.Post("/teams/:tid/members", adm, s.addTeamMember)
-	auth.Get("/caseload-assignments", adm, s.listAssignments)
-	auth.Post("/caseload-assignments", adm, s.assign)
-	auth.Post("/caseload-assignments/:aid/end", adm, s.endAssignment)
-
-	s.consentRoutes(auth)
-	s.pageRoutes()
-	v1.Use(func(c *fiber.Ctx) error { return fail(probNotFoundRoute) })
+	s.api.Routes(v1, mw)
+	w := s.web
+	w.Routes(a)
+	pages := w.Pages(a)
+	(&pro.Handler{Handler: w}).Routes(pages, mw)
+	(&client.Handler{Handler: w}).Routes(pages, mw)
+	(&dpo.Handler{Handler: w}).Routes(pages, mw)
+	(&admin.Handler{Handler: w}).Routes(pages, mw)
+	v1.Use(func(c *fiber.Ctx) error { return edge.Fail(edge.ProbNotFoundRoute) })
 }
 
 func (s *Server) healthz(c *fiber.Ctx) error {

@@ -2,11 +2,11 @@ package app
 
 import (
 	"context"
-	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"net"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -14,29 +14,30 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/helmet"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
+	"github.com/nabij/nabij/app/api"
+	"github.com/nabij/nabij/app/auth"
+	"github.com/nabij/nabij/app/edge"
+	"github.com/nabij/nabij/app/web"
 	"github.com/nabij/nabij/crypto"
 	"github.com/nabij/nabij/records"
 )
 
 // Server is a running nabij: the store, the keys and the Fiber app.
 type Server struct {
-	cfg      Config
-	Store    *records.Store
-	Keyring  *crypto.Keyring
-	tokenKey ed25519.PrivateKey
-	App      *fiber.App
-	metrics  *metrics
-	logins   *loginLimiter // per account
-	// loginsByAddr is per address: higher, as a whole office may share one.
-	loginsByAddr *loginLimiter
-	totp         totpSteps
+	cfg     Config
+	Store   *records.Store
+	Keyring *crypto.Keyring
+	App     *fiber.App
+	metrics *metrics
+	auth    *auth.Service // sign-in, for the API and the pages
+	api     *api.Handler
+	web     *web.Handler
 	// lnMu guards ln and shutDown: Serve and Shutdown may race.
-	lnMu      sync.Mutex
-	ln        net.Listener
-	shutDown  bool
-	rotations pageRotations
-	stop      chan struct{}
-	stopped   chan struct{}
+	lnMu     sync.Mutex
+	ln       net.Listener
+	shutDown bool
+	stop     chan struct{}
+	stopped  chan struct{}
 }
 
 // OpenStore opens the keyring and the store of a data dir (creating both when
@@ -79,8 +80,11 @@ func New(cfg Config) (*Server, error) {
 		st.Close()
 		return nil, err
 	}
-	s := &Server{cfg: cfg, Store: st, Keyring: kr, tokenKey: tk, metrics: newMetrics(),
-		logins: newLoginLimiter(10, time.Minute), loginsByAddr: newLoginLimiter(60, time.Minute), stop: make(chan struct{}), stopped: make(chan struct{})}
+	s := &Server{cfg: cfg, Store: st, Keyring: kr, metrics: newMetrics(), stop: make(chan struct{}), stopped: make(chan struct{})}
+	s.auth = auth.New(auth.Config{Store: st, Key: tk, Now: cfg.Now, AccessTTL: cfg.AccessTTL, RequireTOTP: cfg.RequireTOTP,
+		Outcome: func(outcome string) { s.metrics.logins.WithLabelValues(outcome).Inc() }})
+	s.api = &api.Handler{Store: st, Auth: s.auth, Now: cfg.Now, Logf: cfg.Logf, RefreshTTL: cfg.RefreshTTL}
+	s.web = &web.Handler{Store: st, Auth: s.auth, Now: cfg.Now, Logf: cfg.Logf, SecureCookies: cfg.SecureCookies}
 	s.App = fiber.New(fiber.Config{
 		AppName:                 "nabij",
 		BodyLimit:               cfg.BodyLimit,
@@ -149,15 +153,6 @@ func (s *Server) Serve(ln net.Listener) error {
 	return s.App.Listener(ln)
 }
 
-// Listen answers on the configured address until Shutdown.
-func (s *Server) Listen() error {
-	ln, err := net.Listen("tcp", s.cfg.Addr)
-	if err != nil {
-		return err
-	}
-	return s.Serve(ln)
-}
-
 // Shutdown stops taking requests, lets running ones finish (up to the timeout),
 // signs a last checkpoint and closes the store.
 func (s *Server) Shutdown(timeout time.Duration) error {
@@ -179,16 +174,23 @@ func (s *Server) Shutdown(timeout time.Duration) error {
 // errorHandler turns every error into problem+json for the API (pages render
 // their own errors).
 func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
-	p := problemFor(err)
+	p := edge.ProblemFor(err)
 	if p.Status >= 500 {
 		// The cause may hold SQL or paths, never personal data (records errors
 		// carry ids and codes only); log it, do not send it.
 		s.cfg.Logf("error %s %s: %v", c.Method(), c.Route().Path, err)
 	}
 	if isPage(c) {
-		return s.pageError(c, p)
+		return s.web.ErrorPage(c, p)
 	}
-	return sendProblem(c, p)
+	return edge.SendProblem(c, p)
 }
 
 func (s *Server) String() string { return fmt.Sprintf("nabij on %s", s.cfg.Addr) }
+
+// isPage tells a browser page request from an API call: everything outside
+// /api, /healthz, /readyz and /metrics is a page.
+func isPage(c *fiber.Ctx) bool {
+	p := c.Path()
+	return !strings.HasPrefix(p, "/api/") && p != "/healthz" && p != "/readyz" && p != "/metrics"
+}

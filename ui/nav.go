@@ -26,7 +26,8 @@ type NavItem struct {
 
 // navByRole is the main menu per role. Each role sees only what it may use:
 // the data officer and the admin read no note content, so they get no link
-// that would lead to it. The paths are the contract with package app.
+// that would lead to it. The paths are the contract with the page routes
+// (app/web and its role packages).
 var navByRole = map[string][]NavItem{
 	RoleProfessional: {
 		{Path: "/caseload", Key: "nav.caseload"},

@@ -1,0 +1,102 @@
+package api
+
+import (
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/nabij/nabij/app/auth"
+	"github.com/nabij/nabij/app/edge"
+	"github.com/nabij/nabij/consent"
+	"github.com/nabij/nabij/records"
+)
+
+// Handler serves the JSON API.
+type Handler struct {
+	Store      *records.Store
+	Auth       *auth.Service
+	Now        func() time.Time // the server's clock
+	Logf       func(format string, args ...any)
+	RefreshTTL time.Duration // lifetime of an API refresh token
+}
+
+// consent is the consent and retention policy over the store, on the
+// server's clock.
+func (h *Handler) consent() *consent.Service { return consent.New(h.Store, h.Now) }
+
+// Routes registers the API on v1, the /api/v1 group: sign-in, token refresh
+// and sign-out first, then every other route behind m.SignedIn, each with
+// its role check from m.Allow.
+func (h *Handler) Routes(v1 fiber.Router, m edge.Middleware) {
+	v1.Post("/auth/login", h.login)
+	v1.Post("/auth/refresh", h.refresh)
+	v1.Post("/auth/logout", h.logout)
+
+	in := v1.Group("", m.SignedIn)
+	in.Get("/me", h.me)
+	in.Post("/auth/totp/enrol", h.totpEnrol)
+	in.Post("/auth/totp/confirm", h.totpConfirm)
+
+	pro := m.Allow(records.RoleProfessional)
+	in.Get("/clients", pro, h.listCaseload)
+	in.Post("/clients", pro, h.createClient)
+	in.Get("/clients/:id", pro, h.getClient)
+	in.Get("/clients/:id/file", pro, h.getClientFile)
+	in.Post("/clients/:id/trajectories", pro, h.createTrajectory)
+	in.Post("/clients/:id/contacts", pro, h.createContact)
+	in.Post("/clients/:id/notes", pro, h.createNote)
+	in.Post("/notes/:nid/corrections", pro, h.correctNote)
+	in.Post("/clients/:id/break-glass", pro, h.breakGlass)
+	in.Post("/clients/:id/account", pro, h.createClientAccount)
+
+	cl := m.Allow(records.RoleClient)
+	in.Get("/me/file", cl, h.myFile)
+	in.Get("/me/access-log", cl, h.myAccessLog)
+	in.Post("/me/entries", cl, h.createEntry)
+
+	dpo := m.Allow(records.RoleDataOfficer)
+	in.Get("/access-log", dpo, h.accessLog)
+	in.Get("/access-log/verify", dpo, h.verifyAccessLog)
+	in.Get("/anomalies", dpo, h.anomalies)
+
+	adm := m.Allow(records.RoleAdmin)
+	in.Get("/users", adm, h.listUsers)
+	in.Post("/users", adm, h.createUser)
+	in.Post("/users/:uid/disable", adm, h.disableUser)
+	in.Post("/users/:uid/enable", adm, h.enableUser)
+	in.Get("/teams", adm, h.listTeams)
+	in.Post("/teams", adm, h.createTeam)
+	in.Post("/teams/:tid/members", adm, h.addTeamMember)
+	in.Get("/caseload-assignments", adm, h.listAssignments)
+	in.Post("/caseload-assignments", adm, h.assign)
+	in.Post("/caseload-assignments/:aid/end", adm, h.endAssignment)
+
+	// Consent, disclosures, retention and the client's rights
+	// (documented in openapi/consent.json).
+	in.Get("/clients/:id/consents", pro, h.listConsents)
+	in.Post("/clients/:id/consents", pro, h.recordConsent)
+	in.Post("/consents/:cid/withdraw", pro, h.withdrawConsent)
+	in.Post("/clients/:id/disclosures", pro, h.disclose)
+	in.Post("/trajectories/:tid/close", pro, h.closeTrajectory)
+
+	in.Get("/me/consents", cl, h.myConsents)
+	in.Post("/me/consents", cl, h.giveConsent)
+	in.Post("/me/consents/:cid/withdraw", cl, h.withdrawConsent)
+	in.Get("/me/disclosures", cl, h.myDisclosures)
+	in.Get("/me/export", cl, h.myExport)
+	in.Get("/me/erasure-requests", cl, h.myErasureRequests)
+	in.Post("/me/erasure-requests", cl, h.requestErasure)
+
+	in.Get("/disclosures", dpo, h.disclosures)
+	in.Get("/statistics", dpo, h.statistics)
+	in.Get("/retention-rules", dpo, h.retentionRules)
+	in.Put("/retention-rules", dpo, h.setRetentionRules)
+	in.Post("/retention-runs", dpo, h.runRetention)
+	in.Get("/legal-holds", dpo, h.legalHolds)
+	in.Post("/legal-holds", dpo, h.placeLegalHold)
+	in.Delete("/legal-holds/:hid", dpo, h.releaseLegalHold)
+	in.Get("/purge-reports", dpo, h.purgeReports)
+	in.Get("/erasure-requests", dpo, h.erasureRequests)
+	in.Post("/erasure-requests/:rid/approve", dpo, h.approveErasure)
+	in.Post("/erasure-requests/:rid/refuse", dpo, h.refuseErasure)
+}

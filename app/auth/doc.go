@@ -1,0 +1,7 @@
+// Package auth signs people in, for the JSON API and the web pages alike:
+// the password check (with the same cost for unknown accounts), the lock-out
+// after failed attempts, the per-address and per-account sign-in limits, the
+// second factor (TOTP, each code accepted once), EdDSA access tokens, refresh
+// tokens, and the rule for passwords chosen for someone (CheckPassword).
+// It answers with edge problems; the handlers that use it live in api and web.
+package auth

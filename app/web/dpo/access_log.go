@@ -1,0 +1,74 @@
+package dpo
+
+import (
+	"net/url"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/nabij/nabij/app/edge"
+	"github.com/nabij/nabij/app/web"
+	"github.com/nabij/nabij/records"
+	"github.com/nabij/nabij/ui"
+)
+
+var accessLogFilters = []string{"client_id", "actor", "action", "from", "to"}
+
+// accessLog searches the access log: client id, user, action (or
+// denied), from, to; newest first, 50 a page. The search is recorded.
+func (h *Handler) accessLog(c *fiber.Ctx) error {
+	q := url.Values{}
+	form := map[string]string{}
+	for _, f := range accessLogFilters {
+		val := strings.TrimSpace(web.FormQuery(c, f))
+		form[f] = val
+		if val != "" {
+			q.Set(f, val)
+		}
+	}
+	before, err := web.PageBefore(c)
+	if err != nil {
+		return err
+	}
+	filter := records.AccessFilter{ClientID: form["client_id"], Actor: form["actor"], BeforeSeq: before, Limit: web.AccessPageSize}
+	errs := map[string]string{}
+	switch act := form["action"]; act {
+	case "":
+	case "denied": // an outcome in the log; offered among the actions
+		filter.Outcome = records.OutcomeDenied
+	case "read", "create", "correct", "export", "destroy":
+		filter.Action = records.Action(act)
+	default:
+		errs["action"] = "invalid.other"
+	}
+	if d := form["from"]; d != "" {
+		if filter.From, err = ui.ParseDateInput(d); err != nil {
+			errs["from"] = "invalid.date"
+		}
+	}
+	if d := form["to"]; d != "" {
+		if filter.To, err = ui.ParseDateInput(d); err != nil {
+			errs["to"] = "invalid.date"
+		}
+	}
+	v := h.View(c, "dpo_log.title")
+	v.Form = form
+	if len(errs) > 0 {
+		v.Errors = errs
+		v.Data = web.AccessView{}
+		return h.Render(c, fiber.StatusUnprocessableEntity, "dpo_access_log", v)
+	}
+	list, err := h.Store.AccessLog(c.UserContext(), edge.Actor(c), filter)
+	if err != nil {
+		errs, ok := web.FormErrors(err, accessLogFilters, nil, nil)
+		if !ok {
+			return err
+		}
+		v.Errors = errs
+		v.Data = web.AccessView{}
+		return h.Render(c, fiber.StatusUnprocessableEntity, "dpo_access_log", v)
+	}
+	rows := web.AccessRows(list, edge.Actor(c), "")
+	v.Data = web.AccessView{Rows: rows, Older: web.OlderURL("/dpo/access-log", q, rows)}
+	return h.Render(c, fiber.StatusOK, "dpo_access_log", v)
+}

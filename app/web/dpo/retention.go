@@ -1,0 +1,119 @@
+package dpo
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/nabij/nabij/app/edge"
+	"github.com/nabij/nabij/app/web"
+	"github.com/nabij/nabij/consent"
+	"github.com/nabij/nabij/records"
+)
+
+// retentionRuleView is one rule on the retention page; its form fields are
+// named <kind>.basis, <kind>.years, <kind>.days, <kind>.max_days, <kind>.action.
+type retentionRuleView struct {
+	records.RetentionRule
+	Updated time.Time
+}
+
+func retentionForm(rules []records.RetentionRule) map[string]string {
+	form := map[string]string{}
+	for _, r := range rules {
+		form[r.Kind+".basis"] = r.Basis
+		form[r.Kind+".years"] = strconv.Itoa(r.Years)
+		form[r.Kind+".days"] = strconv.Itoa(r.Days)
+		form[r.Kind+".action"] = r.Action
+		if r.MaxDays != nil {
+			form[r.Kind+".max_days"] = strconv.Itoa(*r.MaxDays)
+		}
+	}
+	return form
+}
+
+// retention shows the organisation's retention rules, each with its
+// source, in one form the data officer can edit (GET /retention-rules).
+func (h *Handler) retention(c *fiber.Ctx) error {
+	return h.renderRetention(c, fiber.StatusOK, nil, nil)
+}
+
+func (h *Handler) renderRetention(c *fiber.Ctx, status int, errs, form map[string]string) error {
+	rules, err := h.Consent().Rules(c.UserContext())
+	if err != nil {
+		return err
+	}
+	if form == nil {
+		form = retentionForm(rules)
+	}
+	rows := make([]retentionRuleView, len(rules))
+	for i, r := range rules {
+		rows[i] = retentionRuleView{RetentionRule: r, Updated: dateOrZero(r.UpdatedAt)}
+	}
+	v := h.View(c, "dpo_retention.title")
+	v.Errors, v.Form = errs, form
+	v.Data = struct{ Rules []retentionRuleView }{rows}
+	return h.Render(c, status, "dpo_retention", v)
+}
+
+// retentionSave stores the rules that changed (PUT /retention-rules):
+// each is checked with the same policy, so an error lands next to its field.
+func (h *Handler) retentionSave(c *fiber.Ctx) error {
+	current, err := h.Consent().Rules(c.UserContext())
+	if err != nil {
+		return err
+	}
+	form := map[string]string{}
+	errs := map[string]string{}
+	var changed []records.RetentionRule
+	for _, cur := range current {
+		k := cur.Kind
+		for _, f := range []string{"basis", "years", "days", "max_days", "action"} {
+			form[k+"."+f] = strings.TrimSpace(web.FormValue(c, k+"."+f))
+		}
+		r := records.RetentionRule{Kind: k, Basis: form[k+".basis"], Action: form[k+".action"], Source: cur.Source}
+		num := func(f string) (int, bool) {
+			n, err := strconv.Atoi(form[k+"."+f])
+			if err != nil {
+				errs[k+"."+f] = "invalid.retention_" + f
+				return 0, false
+			}
+			return n, true
+		}
+		var ok1, ok2 bool
+		r.Years, ok1 = num("years")
+		r.Days, ok2 = num("days")
+		if form[k+".max_days"] != "" {
+			if n, ok := num("max_days"); ok {
+				r.MaxDays = &n
+			}
+		}
+		if !ok1 || !ok2 {
+			continue
+		}
+		if err := consent.ValidateRule(r); err != nil {
+			f := records.ErrorField(err)
+			errs[k+"."+f] = "invalid.retention_" + f
+			continue
+		}
+		if r.Basis != cur.Basis || r.Years != cur.Years || r.Days != cur.Days || r.Action != cur.Action ||
+			(r.MaxDays == nil) != (cur.MaxDays == nil) || (r.MaxDays != nil && *r.MaxDays != *cur.MaxDays) {
+			changed = append(changed, r)
+		}
+	}
+	if len(errs) > 0 {
+		return h.renderRetention(c, fiber.StatusUnprocessableEntity, errs, form)
+	}
+	if len(changed) == 0 {
+		return h.Redirect(c, "/dpo/retention", "flash.retention_unchanged")
+	}
+	if _, err := h.Consent().SetRules(c.UserContext(), edge.Actor(c), changed); err != nil {
+		if records.ErrorCode(err) == records.EINVALID {
+			return h.renderRetention(c, fiber.StatusUnprocessableEntity, map[string]string{"_form": "invalid.other"}, form)
+		}
+		return err
+	}
+	return h.Redirect(c, "/dpo/retention", "flash.retention_saved")
+}

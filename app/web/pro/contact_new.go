@@ -1,0 +1,99 @@
+package pro
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/nabij/nabij/app/edge"
+	"github.com/nabij/nabij/app/web"
+	"github.com/nabij/nabij/records"
+	"github.com/nabij/nabij/ui"
+)
+
+var contactFields = []string{"trajectory_id", "channel", "occurred_at", "duration_minutes", "synchronous", "follow_up_of"}
+
+// fileFormView is what the contact and note forms need from the file: the
+// client's name, open trajectories and earlier contacts, newest first.
+type fileFormView struct {
+	ClientID, Name string
+	Trajectories   []web.TrajectoryView
+	Contacts       []web.ContactRef
+}
+
+// loadFileForm reads the client's file for a form's choices. It is a read
+// of client data, so records writes the access record (or a denied one).
+func (h *Handler) loadFileForm(c *fiber.Ctx) (*fileFormView, error) {
+	f, err := h.Store.ClientFile(c.UserContext(), edge.Actor(c), records.PurposeCare, edge.Param(c, "id"))
+	if err != nil {
+		return nil, err
+	}
+	fv := &fileFormView{ClientID: f.Client.ID, Name: f.Client.Name}
+	for _, t := range f.Trajectories {
+		if t.ClosedAt == nil {
+			fv.Trajectories = append(fv.Trajectories, web.TrajectoryView{ID: t.ID, Goal: t.Goal, Opened: t.OpenedAt})
+		}
+	}
+	for _, k := range f.Contacts {
+		fv.Contacts = append(fv.Contacts, web.ContactRef{ID: k.ID, Channel: string(k.Channel), At: k.OccurredAt})
+	}
+	slices.SortStableFunc(fv.Contacts, func(a, b web.ContactRef) int { return b.At.Compare(a.At) })
+	return fv, nil
+}
+
+func (h *Handler) contactNew(c *fiber.Ctx) error {
+	form := map[string]string{
+		"occurred_at":  ui.FormatLocalInput(h.Now()),
+		"synchronous":  "yes",
+		"follow_up_of": web.FormQuery(c, "follow_up_of"),
+	}
+	return h.renderContactNew(c, fiber.StatusOK, nil, form)
+}
+
+func (h *Handler) renderContactNew(c *fiber.Ctx, status int, errs, form map[string]string) error {
+	fv, err := h.loadFileForm(c)
+	if err != nil {
+		return err
+	}
+	v := h.View(c, "contact_new.title")
+	v.Errors, v.Form, v.Data = errs, form, fv
+	return h.Render(c, status, "contact_new", v)
+}
+
+// contactCreate logs a contact: channel, time, duration, synchronous or
+// not, and the earlier contact it follows up.
+func (h *Handler) contactCreate(c *fiber.Ctx) error {
+	in := web.FormValues(c, contactFields...)
+	errs := map[string]string{}
+	at, err := ui.ParseLocalInput(strings.TrimSpace(in["occurred_at"]))
+	if err != nil {
+		errs["occurred_at"] = "invalid.occurred_at"
+	}
+	minutes, err := strconv.Atoi(strings.TrimSpace(in["duration_minutes"]))
+	if err != nil || minutes < 0 || minutes > 1440 {
+		errs["duration_minutes"] = "invalid.duration_minutes"
+	}
+	if in["synchronous"] != "yes" && in["synchronous"] != "no" {
+		errs["synchronous"] = "invalid.synchronous"
+	}
+	if !records.Channel(in["channel"]).Valid() {
+		errs["channel"] = "invalid.channel"
+	}
+	if len(errs) > 0 {
+		return h.renderContactNew(c, fiber.StatusUnprocessableEntity, errs, in)
+	}
+	id := edge.Param(c, "id")
+	k, err := h.Store.CreateContact(c.UserContext(), edge.Actor(c), id, records.NewContact{
+		TrajectoryID: in["trajectory_id"], Channel: records.Channel(in["channel"]), OccurredAt: at,
+		DurationMinutes: minutes, Synchronous: in["synchronous"] == "yes", FollowUpOf: in["follow_up_of"]})
+	if err != nil {
+		errs, ok := web.FormErrors(err, contactFields, nil, nil)
+		if !ok {
+			return err
+		}
+		return h.renderContactNew(c, fiber.StatusUnprocessableEntity, errs, in)
+	}
+	return h.Redirect(c, "/clients/"+id+"#contact-"+k.ID, "flash.contact_created")
+}

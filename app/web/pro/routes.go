@@ -1,0 +1,55 @@
+// Package pro holds the pages of a professional: the caseload, a client's
+// file, and the forms that add to it (clients, trajectories, contacts, notes,
+// corrections, consents, disclosures, break the glass, a client's account).
+package pro
+
+import (
+	"net/url"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/nabij/nabij/app/edge"
+	"github.com/nabij/nabij/app/web"
+	"github.com/nabij/nabij/records"
+)
+
+// Handler serves the professional's pages.
+type Handler struct{ *web.Handler }
+
+// Routes registers the professional's pages on p, each behind the role check
+// m.Allow(records.RoleProfessional).
+func (h *Handler) Routes(p web.Pages, m edge.Middleware) {
+	pro := m.Allow(records.RoleProfessional)
+	p.Get("/caseload", pro, h.caseload)
+	p.Get("/clients/new", pro, h.clientNew)
+	p.Post("/clients/new", pro, h.clientCreate)
+	p.Get("/clients/:id", pro, h.clientFile)
+	p.Get("/clients/:id/trajectories/new", pro, h.trajectoryNew)
+	p.Post("/clients/:id/trajectories/new", pro, h.trajectoryCreate)
+	p.Get("/clients/:id/contacts/new", pro, h.contactNew)
+	p.Post("/clients/:id/contacts/new", pro, h.contactCreate)
+	p.Get("/clients/:id/notes/new", pro, h.noteNew)
+	p.Post("/clients/:id/notes/new", pro, h.noteCreate)
+	p.Get("/clients/:id/notes/:nid/correct", pro, h.noteCorrect)
+	p.Post("/clients/:id/notes/:nid/correct", pro, h.noteCorrectSave)
+	p.Get("/clients/:id/break-glass", pro, h.breakGlass)
+	p.Post("/clients/:id/break-glass", pro, h.breakGlassOpen)
+	p.Get("/clients/:id/account", pro, h.clientAccount)
+	p.Post("/clients/:id/account", pro, h.clientAccountCreate)
+	p.Get("/clients/:id/consents/new", pro, h.consentNew)
+	p.Post("/clients/:id/consents/new", pro, h.consentCreate)
+	p.Post("/clients/:id/consents/:cid/withdraw", pro, h.consentWithdraw)
+	p.Get("/clients/:id/disclosures/new", pro, h.disclosureNew)
+	p.Post("/clients/:id/disclosures/new", pro, h.disclosureCreate)
+	p.Get("/clients/:id/trajectories/:tid/close", pro, h.trajectoryClose)
+	p.Post("/clients/:id/trajectories/:tid/close", pro, h.trajectoryCloseConfirm)
+}
+
+// clientFileFor reads the client's file for a form page (a read, recorded);
+// loadFileForm's choices are not always needed.
+func (h *Handler) clientFileFor(c *fiber.Ctx) (*records.File, error) {
+	return h.Store.ClientFile(c.UserContext(), edge.Actor(c), records.PurposeCare, edge.Param(c, "id"))
+}
+
+// clientPath is the file page of a client.
+func clientPath(id string) string { return "/clients/" + url.PathEscape(id) }

@@ -1,0 +1,172 @@
+package web
+
+import (
+	"net/url"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/utils"
+
+	"github.com/nabij/nabij/app/auth"
+	"github.com/nabij/nabij/app/edge"
+	"github.com/nabij/nabij/records"
+	"github.com/nabij/nabij/ui"
+)
+
+const (
+	cookieAccess  = "nabij_access"
+	cookieRefresh = "nabij_refresh"
+	cookieCSRF    = "nabij_csrf" // random seed of the double-submit CSRF token
+	cookieLang    = "nabij_lang"
+	cookieFlash   = "nabij_flash"
+
+	// pageIdle is the web session's idle time-out: the refresh token's lifetime.
+	pageIdle = 30 * time.Minute
+)
+
+type pageCtxKey int
+
+const (
+	langKey pageCtxKey = iota
+	csrfSeedKey
+	pendingKey
+	expiredKey
+)
+
+// setCookie sets a session cookie (gone when the browser closes): HttpOnly,
+// SameSite=Strict, Path=/, Secure when served over TLS.
+func (h *Handler) setCookie(c *fiber.Ctx, name, value string) {
+	c.Cookie(&fiber.Cookie{Name: name, Value: value, Path: "/", HTTPOnly: true,
+		Secure: h.SecureCookies, SameSite: fiber.CookieSameSiteStrictMode})
+}
+
+func (h *Handler) clearCookie(c *fiber.Ctx, name string) {
+	c.Cookie(&fiber.Cookie{Name: name, Value: "", Path: "/", HTTPOnly: true, Expires: time.Unix(1, 0), MaxAge: -1,
+		Secure: h.SecureCookies, SameSite: fiber.CookieSameSiteStrictMode})
+}
+
+func (h *Handler) clearSession(c *fiber.Ctx) {
+	h.clearCookie(c, cookieAccess)
+	h.clearCookie(c, cookieRefresh)
+}
+
+// startSession signs the user in on this browser: an access token and a new
+// refresh-token family with the idle lifetime.
+func (h *Handler) startSession(c *fiber.Ctx, u *records.User, pending bool) error {
+	access, _, err := h.Auth.IssueAccess(u, pending)
+	if err != nil {
+		return err
+	}
+	refresh, err := auth.NewRefreshToken()
+	if err != nil {
+		return err
+	}
+	if _, err := h.Store.StoreRefreshToken(c.UserContext(), u.ID, "", refresh, pageIdle); err != nil {
+		return err
+	}
+	h.setCookie(c, cookieAccess, access)
+	h.setCookie(c, cookieRefresh, refresh)
+	return nil
+}
+
+// session picks the language, makes sure the browser has a CSRF seed, and
+// loads the signed-in user, if any, from the cookies. It never refuses: pages
+// that need a user add signedIn.
+func (h *Handler) session(c *fiber.Ctx) error {
+	c.Locals(langKey, ui.MatchLanguage(c.Cookies(cookieLang), c.Get(fiber.HeaderAcceptLanguage)))
+	seed := utils.CopyString(c.Cookies(cookieCSRF))
+	if len(seed) != 43 { // 32 random bytes, base64url without padding
+		seed = randomToken()
+		h.setCookie(c, cookieCSRF, seed)
+	}
+	c.Locals(csrfSeedKey, seed)
+	if err := h.loadPageUser(c); err != nil {
+		return err
+	}
+	return c.Next()
+}
+
+// loadPageUser checks the access cookie as the API checks the bearer
+// header; when it has expired, it rotates the refresh cookie.
+func (h *Handler) loadPageUser(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	if raw := c.Cookies(cookieAccess); raw != "" {
+		if claims, u, err := h.Auth.SessionUser(ctx, utils.CopyString(raw)); err == nil {
+			edge.SetActor(c, u)
+			c.Locals(pendingKey, claims.Pending)
+			return nil
+		}
+	}
+	presented := utils.CopyString(c.Cookies(cookieRefresh))
+	if presented == "" {
+		if c.Cookies(cookieAccess) != "" {
+			h.clearSession(c)
+			c.Locals(expiredKey, true)
+		}
+		return nil
+	}
+	var next, userID string
+	rot, ok := h.rotations.recent(presented, h.Now())
+	if ok {
+		// Rotated a moment ago by a parallel page load: carry on with its result,
+		// unless the session was ended meanwhile (sign-out, disabled account).
+		if _, err := h.Store.ActiveRefreshToken(ctx, rot.next); err != nil {
+			h.clearSession(c)
+			c.Locals(expiredKey, true)
+			return nil
+		}
+		next, userID = rot.next, rot.userID
+	} else {
+		var err error
+		if next, err = auth.NewRefreshToken(); err != nil {
+			return err
+		}
+		t, err := h.Store.RotateRefreshToken(ctx, presented, next, pageIdle)
+		if err != nil {
+			switch records.ErrorCode(err) {
+			case records.ENOTFOUND, records.EFORBIDDEN: // expired, revoked, reused or disabled
+				h.clearSession(c)
+				c.Locals(expiredKey, true)
+				return nil
+			}
+			return err
+		}
+		userID = t.UserID
+		h.rotations.remember(presented, rotation{next: next, userID: userID, at: h.Now()})
+	}
+	u, err := h.Store.UserByID(ctx, userID)
+	if err != nil || u.Disabled {
+		h.clearSession(c)
+		return nil
+	}
+	pending := h.Auth.Pending(u)
+	access, _, err := h.Auth.IssueAccess(u, pending)
+	if err != nil {
+		return err
+	}
+	h.setCookie(c, cookieAccess, access)
+	h.setCookie(c, cookieRefresh, next)
+	edge.SetActor(c, u)
+	c.Locals(pendingKey, pending)
+	return nil
+}
+
+// signedIn sends a visitor without a session to the sign-in page (back
+// here afterwards), and a session that must still set up a second factor to
+// the enrolment page: it may see nothing else.
+func (h *Handler) signedIn(c *fiber.Ctx) error {
+	if edge.CurrentUser(c) == nil {
+		if exp, _ := c.Locals(expiredKey).(bool); exp {
+			h.setFlash(c, "flash.session_expired")
+		}
+		target := "/login"
+		if c.Method() == fiber.MethodGet {
+			target += "?next=" + url.QueryEscape(ui.SafeNext(c.OriginalURL()))
+		}
+		return c.Redirect(target, fiber.StatusSeeOther)
+	}
+	if pending, _ := c.Locals(pendingKey).(bool); pending && c.Path() != "/totp" {
+		return c.Redirect("/totp", fiber.StatusSeeOther)
+	}
+	return c.Next()
+}
