@@ -15,6 +15,7 @@ import (
 	"github.com/nabij/nabij/app"
 	"github.com/nabij/nabij/crypto"
 	"github.com/nabij/nabij/records"
+	"github.com/nabij/nabij/records/sqlite"
 )
 
 const usage = `nabij — privacy-aware case notes for blended social work
@@ -154,7 +155,7 @@ func serveUntilSignal(srv *app.Server, addr string, ready func(addr string)) err
 }
 
 // openStore opens the data dir's store for commands that need no server.
-func openStore(args []string, name string) (*records.Store, *crypto.Keyring, *flag.FlagSet, error) {
+func openStore(args []string, name string) (records.Store, *crypto.Keyring, *flag.FlagSet, error) {
 	var cfg app.Config
 	fs := serverFlags(name, &cfg)
 	if err := parse(fs, args, &cfg); err != nil {
@@ -163,7 +164,7 @@ func openStore(args []string, name string) (*records.Store, *crypto.Keyring, *fl
 	if cfg.DataDir == "" {
 		return nil, nil, nil, exitError{2, name + " needs --data DIR (or NABIJ_DATA)"}
 	}
-	st, kr, err := app.OpenStore(cfg)
+	st, kr, err := sqlite.OpenDir(cfg.DataDir, sqlite.DirOptions{Jurisdiction: cfg.Jurisdiction, Now: cfg.Now})
 	return st, kr, fs, err
 }
 
@@ -179,7 +180,7 @@ func cmdMigrate(args []string) error {
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return err
 	}
-	v, err := records.Migrate(app.DBPath(cfg.DataDir))
+	v, err := sqlite.Migrate(sqlite.DBPath(cfg.DataDir))
 	if err != nil {
 		return err
 	}
@@ -216,7 +217,7 @@ func cmdRotateKey(args []string) error {
 	if cfg.DataDir == "" {
 		return exitError{2, "rotate-key needs --data DIR"}
 	}
-	st, kr, err := app.OpenStore(cfg)
+	st, kr, err := sqlite.OpenDir(cfg.DataDir, sqlite.DirOptions{Jurisdiction: cfg.Jurisdiction, Now: cfg.Now})
 	if err != nil {
 		return err
 	}
@@ -258,7 +259,7 @@ func cmdBackup(args []string) error {
 	if fs.NArg() != 1 || cfg.DataDir == "" {
 		return exitError{2, "usage: nabij backup --data DIR FILE"}
 	}
-	st, _, err := app.OpenStore(cfg)
+	st, _, err := sqlite.OpenDir(cfg.DataDir, sqlite.DirOptions{Jurisdiction: cfg.Jurisdiction, Now: cfg.Now})
 	if err != nil {
 		return err
 	}
@@ -266,7 +267,7 @@ func cmdBackup(args []string) error {
 	if err := st.Backup(context.Background(), fs.Arg(0)); err != nil {
 		return err
 	}
-	fmt.Printf("backup written to %s; it is useless without %s — back that up apart\n", fs.Arg(0), app.KeyDir(cfg.DataDir))
+	fmt.Printf("backup written to %s; it is useless without %s — back that up apart\n", fs.Arg(0), sqlite.KeyDir(cfg.DataDir))
 	return nil
 }
 
@@ -287,7 +288,7 @@ func cmdUser(args []string) error {
 	if cfg.DataDir == "" {
 		return exitError{2, "user needs --data DIR"}
 	}
-	st, _, err := app.OpenStore(cfg)
+	st, _, err := sqlite.OpenDir(cfg.DataDir, sqlite.DirOptions{Jurisdiction: cfg.Jurisdiction, Now: cfg.Now})
 	if err != nil {
 		return err
 	}

@@ -3,11 +3,11 @@ package app
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/nabij/nabij/records"
+	"github.com/nabij/nabij/records/sqlite"
 )
 
 // Config is how a server runs. Zero values take the defaults in Defaults.
@@ -101,7 +101,7 @@ func ParseRoles(v string) (map[records.Role]bool, error) {
 }
 
 // DBPath is the database file in a data dir; KeyDir holds the key files.
-func DBPath(dataDir string) string { return filepath.Join(dataDir, "nabij.db") }
+func DBPath(dataDir string) string { return sqlite.DBPath(dataDir) }
 
 // KeyDir is where the master key and the signing keys live.
-func KeyDir(dataDir string) string { return filepath.Join(dataDir, "keys") }
+func KeyDir(dataDir string) string { return sqlite.KeyDir(dataDir) }

@@ -69,7 +69,7 @@ var demoClients = []struct{ name, birth, goal string }{
 // Seed fills an empty store with the demo: accounts, clients, trajectories,
 // blended contacts over every channel with follow-up links, notes of all three
 // visibilities, and a little access history (a denied attempt, a break-glass).
-func Seed(ctx context.Context, st *records.Store, password string, now time.Time) error {
+func Seed(ctx context.Context, st records.Store, password string, now time.Time) error {
 	hash, err := crypto.HashPassword(password)
 	if err != nil {
 		return err
@@ -159,7 +159,7 @@ func Seed(ctx context.Context, st *records.Store, password string, now time.Time
 }
 
 // seedFile writes one client's trajectory, blended contacts and notes.
-func seedFile(ctx context.Context, st *records.Store, pro records.Actor, clientID, goal string, i int, now time.Time) error {
+func seedFile(ctx context.Context, st records.Store, pro records.Actor, clientID, goal string, i int, now time.Time) error {
 	opened := now.AddDate(0, -6, -i)
 	tr, err := st.CreateTrajectory(ctx, pro, clientID, records.NewTrajectory{Goal: goal, OpenedAt: &opened})
 	if err != nil {

@@ -1,6 +1,7 @@
 package records
 
-// Role is what a user account may do in nabij (see PRODUCT.md).
+// Role is what a user account may do in nabij: professional, client, data
+// officer or admin.
 type Role string
 
 const (
