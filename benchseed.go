@@ -100,7 +100,7 @@ func cmdBenchSeed(args []string) error {
 	pros := make([]records.Actor, *nPros)
 	for i := range pros {
 		name := fmt.Sprintf("pro%02d", i+1)
-		u, err := st.CreateUser(ctx, records.System, records.NewUser{Username: name, Role: records.RoleProfessional,
+		u, err := st.CreateUser(ctx, records.System(), records.NewUser{Username: name, Role: records.RoleProfessional,
 			DisplayName: "Professional " + name, PasswordHash: hash})
 		if err != nil {
 			return err
@@ -144,7 +144,7 @@ func cmdBenchSeed(args []string) error {
 	}
 	for i := range *nAccounts {
 		name := fmt.Sprintf("client%04d", i+1)
-		if _, err := st.CreateUser(ctx, records.System, records.NewUser{Username: name, Role: records.RoleClient,
+		if _, err := st.CreateUser(ctx, records.System(), records.NewUser{Username: name, Role: records.RoleClient,
 			PasswordHash: hash, ClientID: clients[i].ID}); err != nil {
 			return err
 		}

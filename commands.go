@@ -307,14 +307,14 @@ func cmdUser(args []string) error {
 		if err != nil {
 			return err
 		}
-		u, err := st.CreateUser(ctx, records.System, records.NewUser{Username: *username, Role: records.Role(*role),
+		u, err := st.CreateUser(ctx, records.System(), records.NewUser{Username: *username, Role: records.Role(*role),
 			DisplayName: *name, PasswordHash: h, ClientID: *clientID})
 		if err != nil {
 			return err
 		}
 		fmt.Printf("added %s (%s), id %s\n", u.Username, u.Role, u.ID)
 	case "list":
-		users, err := st.Users(ctx, records.System)
+		users, err := st.Users(ctx, records.System())
 		if err != nil {
 			return err
 		}
@@ -329,7 +329,7 @@ func cmdUser(args []string) error {
 		if err != nil {
 			return err
 		}
-		if err := st.SetUserDisabled(ctx, records.System, u.ID, true); err != nil {
+		if err := st.SetUserDisabled(ctx, records.System(), u.ID, true); err != nil {
 			return err
 		}
 		fmt.Printf("disabled %s\n", u.Username)

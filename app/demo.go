@@ -75,7 +75,7 @@ func Seed(ctx context.Context, st records.Store, password string, now time.Time)
 		return err
 	}
 	add := func(username string, role records.Role, name, clientID string) (records.Actor, error) {
-		u, err := st.CreateUser(ctx, records.System, records.NewUser{Username: username, Role: role, DisplayName: name,
+		u, err := st.CreateUser(ctx, records.System(), records.NewUser{Username: username, Role: role, DisplayName: name,
 			PasswordHash: hash, ClientID: clientID})
 		if err != nil {
 			return records.Actor{}, fmt.Errorf("demo user %s: %w", username, err)
@@ -96,12 +96,12 @@ func Seed(ctx context.Context, st records.Store, password string, now time.Time)
 	if _, err := add("admin", records.RoleAdmin, "Ari Admin", ""); err != nil {
 		return err
 	}
-	team, err := st.CreateTeam(ctx, records.System, "Team Oost")
+	team, err := st.CreateTeam(ctx, records.System(), "Team Oost")
 	if err != nil {
 		return err
 	}
 	for _, p := range []records.Actor{sam, lena} {
-		if err := st.AddTeamMember(ctx, records.System, team.ID, p.UserID); err != nil {
+		if err := st.AddTeamMember(ctx, records.System(), team.ID, p.UserID); err != nil {
 			return err
 		}
 	}

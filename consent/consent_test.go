@@ -186,7 +186,7 @@ func fhirStore(t *testing.T) (records.Store, records.Actor, string) {
 	t.Cleanup(func() { st.Close() })
 	ctx := context.Background()
 	user := func(name string, role records.Role, clientID string) records.Actor {
-		u, err := st.CreateUser(ctx, records.System, records.NewUser{Username: name, Role: role, DisplayName: name, PasswordHash: "$argon2id$x", ClientID: clientID})
+		u, err := st.CreateUser(ctx, records.System(), records.NewUser{Username: name, Role: role, DisplayName: name, PasswordHash: "$argon2id$x", ClientID: clientID})
 		if err != nil {
 			t.Fatal(err)
 		}

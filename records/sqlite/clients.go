@@ -17,7 +17,7 @@ func (s *Store) CreateClient(ctx context.Context, a records.Actor, in records.Ne
 	}
 	c := &records.Client{ID: newID(), Name: in.Name, BirthDate: in.BirthDate, Contact: in.Contact}
 	err := s.write(ctx, func(w *wtx) error {
-		if a.Role != records.RoleProfessional && a != records.System {
+		if a.Role != records.RoleProfessional && !a.IsSystem() {
 			return w.deny(entry{actor: a, kind: "client", action: records.ActionCreate, purpose: records.PurposeCare},
 				"only professionals create clients")
 		}

@@ -17,7 +17,7 @@ func (s *Store) ClientExport(ctx context.Context, a records.Actor, clientID stri
 	var consSealed, discSealed [][2][]byte
 	var reqSealed [][]byte
 	err := s.write(ctx, func(w *wtx) error {
-		if a.Role != records.RoleClient && a != records.System {
+		if a.Role != records.RoleClient && !a.IsSystem() {
 			return w.deny(entry{actor: a, clientID: clientID, kind: "export", action: records.ActionExport, purpose: records.PurposeExport},
 				"only the client downloads their own data")
 		}

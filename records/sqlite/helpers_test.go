@@ -55,7 +55,7 @@ func (e *testEnv) dbPath() string { return filepath.Join(e.dir, "nabij.db") }
 
 func mustCreateUser(tb testing.TB, s *sqlite.Store, username string, role records.Role, clientID string) records.Actor {
 	tb.Helper()
-	u, err := s.CreateUser(context.Background(), records.System, records.NewUser{
+	u, err := s.CreateUser(context.Background(), records.System(), records.NewUser{
 		Username: username, Role: role, DisplayName: username, PasswordHash: "$argon2id$dummy", ClientID: clientID})
 	if err != nil {
 		tb.Fatal(err)

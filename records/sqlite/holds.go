@@ -26,7 +26,7 @@ func (s *Store) PlaceLegalHold(ctx context.Context, a records.Actor, clientID, t
 	}
 	h := &records.LegalHold{ID: newID(), ClientID: clientID, TrajectoryID: trajectoryID, Reason: reason, PlacedBy: a.UserID}
 	err := s.write(ctx, func(w *wtx) error {
-		if h.TrajectoryID != "" && (a.Role == records.RoleDataOfficer || a == records.System) {
+		if h.TrajectoryID != "" && (a.Role == records.RoleDataOfficer || a.IsSystem()) {
 			err := w.queryRow(`SELECT client_id FROM trajectories WHERE id = ?`, h.TrajectoryID).Scan(&h.ClientID)
 			if errors.Is(err, sql.ErrNoRows) {
 				return notFound("trajectory")

@@ -19,7 +19,7 @@ func (s *Store) CreateNote(ctx context.Context, a records.Actor, clientID string
 	n := &records.Note{ID: newID(), ClientID: clientID, ContactID: in.ContactID, TrajectoryID: in.TrajectoryID, AuthorID: a.UserID,
 		NoteVersion: records.NoteVersion{Version: 1, Visibility: in.Visibility, Body: in.Body, RestrictedReason: in.RestrictedReason, VersionAuthorID: a.UserID}}
 	err := s.write(ctx, func(w *wtx) error {
-		if a.Role != records.RoleProfessional && a != records.System {
+		if a.Role != records.RoleProfessional && !a.IsSystem() {
 			return w.deny(entry{actor: a, clientID: clientID, kind: "note", action: records.ActionCreate, purpose: records.PurposeCare},
 				"only professionals write notes")
 		}
@@ -104,7 +104,7 @@ func (s *Store) CorrectNote(ctx context.Context, a records.Actor, noteID string,
 		} else if err != nil {
 			return internal("correct note", err)
 		}
-		if a.Role != records.RoleProfessional && a != records.System {
+		if a.Role != records.RoleProfessional && !a.IsSystem() {
 			return w.deny(entry{actor: a, clientID: clientID, kind: "note", ids: []string{noteID}, action: records.ActionCorrect, purpose: records.PurposeCare},
 				"only professionals correct notes")
 		}

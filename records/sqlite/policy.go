@@ -63,7 +63,7 @@ func (w *wtx) rule(a records.Actor, clientID string) (records.Rule, string, erro
 	}
 	now := ms(w.now)
 	switch {
-	case a == records.System:
+	case a.IsSystem():
 		return records.RuleSystem, "", nil
 	case a.Role == records.RoleClient:
 		if a.ClientID != "" && a.ClientID == clientID {
@@ -113,7 +113,7 @@ func (w *wtx) noBreakGlass(g grant, kind string, ids []string, action records.Ac
 // officer lets only the data officer (and nabij itself) through, writing a
 // denied record otherwise, and checks that the client exists.
 func (w *wtx) officer(a records.Actor, clientID, kind string, action records.Action, purpose records.Purpose) (grant, error) {
-	if a.Role != records.RoleDataOfficer && a != records.System {
+	if a.Role != records.RoleDataOfficer && !a.IsSystem() {
 		return grant{}, w.deny(entry{actor: a, clientID: clientID, kind: kind, action: action, purpose: purposeFor(a)},
 			"only the data officer does this")
 	}
@@ -121,7 +121,7 @@ func (w *wtx) officer(a records.Actor, clientID, kind string, action records.Act
 		return grant{}, notFound("client")
 	}
 	rule := records.RuleAudit
-	if a == records.System {
+	if a.IsSystem() {
 		rule = records.RuleSystem
 	}
 	return grant{actor: a, clientID: clientID, rule: rule, purpose: purpose}, nil

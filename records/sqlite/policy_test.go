@@ -124,7 +124,7 @@ func TestUnknownClientDenied(t *testing.T) {
 	}{
 		{"Professional", w.sam},
 		{"ClientAccountOfUnknownID", records.Actor{UserID: w.self.UserID, Role: records.RoleClient, ClientID: unknown}},
-		{"System", records.System},
+		{"System", records.System()},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -139,4 +139,44 @@ func TestUnknownClientDenied(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestForgedSystemActor: an Actor built outside package records with user id
+// and role "system" is not nabij itself. It reads no file, writes no note,
+// shreds nothing and lists no accounts; each refusal that reaches the store's
+// rules leaves a denied record.
+func TestForgedSystemActor(t *testing.T) {
+	w := newWorld(t)
+	db := w.raw(t)
+	forged := records.Actor{UserID: "system", Role: "system"}
+	t.Run("ClientFile", func(t *testing.T) {
+		before := maxSeq(t, db)
+		f, err := w.s.ClientFile(w.ctx, forged, records.PurposeCare, w.c.ID)
+		if records.ErrorCode(err) != records.EFORBIDDEN || f != nil {
+			t.Fatalf("got file %t, %v; want EFORBIDDEN", f != nil, err)
+		}
+		got := accessRowsAfter(t, db, before)
+		if len(got) != 1 || got[0].Outcome != "denied" || got[0].Rule != "none" {
+			t.Fatalf("records %+v", got)
+		}
+	})
+	t.Run("CreateNote", func(t *testing.T) {
+		_, err := w.s.CreateNote(w.ctx, forged, w.c.ID, records.NewNote{TrajectoryID: w.tr.ID, Body: "x", Visibility: records.VisibilityShared})
+		if records.ErrorCode(err) != records.EFORBIDDEN {
+			t.Fatalf("got %v, want EFORBIDDEN", err)
+		}
+	})
+	t.Run("ShredClient", func(t *testing.T) {
+		if err := w.s.ShredClient(w.ctx, forged, records.PurposeErasure, w.c.ID); records.ErrorCode(err) != records.EFORBIDDEN {
+			t.Fatalf("got %v, want EFORBIDDEN", err)
+		}
+		if _, err := w.s.Client(w.ctx, w.sam, records.PurposeCare, w.c.ID); err != nil {
+			t.Fatalf("the client's data is gone after a forged shred: %v", err)
+		}
+	})
+	t.Run("Users", func(t *testing.T) {
+		if _, err := w.s.Users(w.ctx, forged); records.ErrorCode(err) != records.EFORBIDDEN {
+			t.Fatalf("got %v, want EFORBIDDEN", err)
+		}
+	})
 }

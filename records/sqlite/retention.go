@@ -296,7 +296,7 @@ func (w *wtx) purgeClient(rep *records.PurgeReport, clientID string, rules map[s
 		if len(items) == 0 {
 			return nil, false, nil
 		}
-		return items, shred, w.record(entry{actor: records.System, clientID: clientID, kind: "retention", action: records.ActionRead,
+		return items, shred, w.record(entry{actor: records.System(), clientID: clientID, kind: "retention", action: records.ActionRead,
 			purpose: records.PurposeRetention, rule: records.RuleSystem, outcome: records.OutcomeOK})
 	}
 	// A client whose due records are all held leaves no stored report line (the
@@ -400,7 +400,7 @@ func (w *wtx) report(rep *records.PurgeReport, items []records.PurgeItem, purpos
 	for _, it := range items {
 		if it.Action != "held" {
 			kind := it.Kind
-			if err := w.record(entry{actor: records.System, clientID: it.ClientID, kind: kind, ids: it.RecordIDs, action: records.ActionDestroy,
+			if err := w.record(entry{actor: records.System(), clientID: it.ClientID, kind: kind, ids: it.RecordIDs, action: records.ActionDestroy,
 				purpose: purpose, rule: records.RuleSystem, outcome: records.OutcomeOK}); err != nil {
 				return err
 			}

@@ -38,7 +38,7 @@ func (s *Store) StoredRetentionRules(ctx context.Context) (map[string]records.Re
 // stored rule of each kind given. Only the data officer. The change is recorded.
 func (s *Store) SetRetentionRules(ctx context.Context, a records.Actor, rules []records.RetentionRule) error {
 	return s.write(ctx, func(w *wtx) error {
-		if a.Role != records.RoleDataOfficer && a != records.System {
+		if a.Role != records.RoleDataOfficer && !a.IsSystem() {
 			return w.deny(entry{actor: a, kind: "retention_rule", action: records.ActionCorrect, purpose: records.PurposeAudit},
 				"only the data officer sets retention rules")
 		}
@@ -54,7 +54,7 @@ func (s *Store) SetRetentionRules(ctx context.Context, a records.Actor, rules []
 			kinds = append(kinds, r.Kind)
 		}
 		rule := records.RuleAudit
-		if a == records.System {
+		if a.IsSystem() {
 			rule = records.RuleSystem
 		}
 		return w.record(entry{actor: a, kind: "retention_rule", ids: kinds, action: records.ActionCorrect, purpose: records.PurposeRetention,

@@ -54,13 +54,13 @@ func TestShredClient(t *testing.T) {
 		if err := s.ShredClient(ctx, sam, records.PurposeErasure, a.ID); records.ErrorCode(err) != records.EFORBIDDEN {
 			t.Fatalf("professional: %v", err)
 		}
-		if err := s.ShredClient(ctx, records.System, records.PurposeErasure, "0190a000-0000-7000-8000-000000000000"); records.ErrorCode(err) != records.ENOTFOUND {
+		if err := s.ShredClient(ctx, records.System(), records.PurposeErasure, "0190a000-0000-7000-8000-000000000000"); records.ErrorCode(err) != records.ENOTFOUND {
 			t.Fatalf("unknown client: %v", err)
 		}
 	})
 
 	before := maxSeq(t, db)
-	if err := s.ShredClient(ctx, records.System, records.PurposeErasure, a.ID); err != nil {
+	if err := s.ShredClient(ctx, records.System(), records.PurposeErasure, a.ID); err != nil {
 		t.Fatal(err)
 	}
 	got := accessRowsAfter(t, db, before)

@@ -68,7 +68,7 @@ func TestSmoke(t *testing.T) {
 	if err != nil || !rep.OK || rep.Checkpoints != 1 {
 		t.Fatalf("verify %+v %v", rep, err)
 	}
-	if err := s.ShredClient(ctx, records.System, records.PurposeErasure, c.ID); err != nil {
+	if err := s.ShredClient(ctx, records.System(), records.PurposeErasure, c.ID); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.ClientFile(ctx, sam, records.PurposeCare, c.ID); records.ErrorCode(err) != records.EDESTROYED {

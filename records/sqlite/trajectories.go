@@ -32,7 +32,7 @@ func (s *Store) CreateTrajectory(ctx context.Context, a records.Actor, clientID 
 		t.LeadID = a.UserID
 	}
 	err := s.write(ctx, func(w *wtx) error {
-		if a.Role != records.RoleProfessional && a != records.System {
+		if a.Role != records.RoleProfessional && !a.IsSystem() {
 			return w.deny(entry{actor: a, clientID: clientID, kind: "trajectory", action: records.ActionCreate, purpose: records.PurposeCare},
 				"only professionals open trajectories")
 		}
@@ -82,7 +82,7 @@ func (s *Store) CloseTrajectory(ctx context.Context, a records.Actor, trajectory
 		} else if err != nil {
 			return internal("close trajectory", err)
 		}
-		if a.Role != records.RoleProfessional && a != records.System {
+		if a.Role != records.RoleProfessional && !a.IsSystem() {
 			return w.deny(entry{actor: a, clientID: t.ClientID, kind: "trajectory", ids: []string{trajectoryID}, action: records.ActionCorrect, purpose: records.PurposeCare},
 				"only professionals close trajectories")
 		}

@@ -22,7 +22,7 @@ func (s *Store) CreateUser(ctx context.Context, a records.Actor, in records.NewU
 	// someone who may read that file links it: the client's own professional
 	// (recorded like any access) or nabij itself. Staff accounts are the admin's.
 	switch {
-	case a == records.System:
+	case a.IsSystem():
 	case in.Role == records.RoleClient && a.Role != records.RoleProfessional:
 		// An attempt at a key to someone's file is recorded against that client.
 		return nil, s.write(ctx, func(w *wtx) error {
@@ -35,7 +35,7 @@ func (s *Store) CreateUser(ctx context.Context, a records.Actor, in records.NewU
 	u := &records.User{ID: newID(), Username: in.Username, Role: in.Role, DisplayName: in.DisplayName, ClientID: in.ClientID, PasswordHash: in.PasswordHash}
 	err := s.write(ctx, func(w *wtx) error {
 		var g grant
-		if in.Role == records.RoleClient && a != records.System {
+		if in.Role == records.RoleClient && !a.IsSystem() {
 			var err error
 			if g, err = w.authorize(a, in.ClientID, records.PurposeCare, "account", records.ActionCreate); err != nil {
 				return err
@@ -118,7 +118,7 @@ func (s *Store) userWhere(ctx context.Context, where string, arg any) (*records.
 
 // Users lists accounts for the admin, by username.
 func (s *Store) Users(ctx context.Context, a records.Actor) ([]records.User, error) {
-	if a.Role != records.RoleAdmin && a.Role != records.RoleDataOfficer && a != records.System {
+	if a.Role != records.RoleAdmin && a.Role != records.RoleDataOfficer && !a.IsSystem() {
 		return nil, forbidden("only admins and data officers list accounts")
 	}
 	rows, err := s.r.QueryContext(ctx, `SELECT `+userColumns+` FROM users ORDER BY username`)
@@ -140,7 +140,7 @@ func (s *Store) Users(ctx context.Context, a records.Actor) ([]records.User, err
 // SetUserDisabled disables or enables an account; disabling also revokes its
 // refresh tokens. ENOTFOUND when there is no such user.
 func (s *Store) SetUserDisabled(ctx context.Context, a records.Actor, userID string, disabled bool) error {
-	if a.Role != records.RoleAdmin && a != records.System {
+	if a.Role != records.RoleAdmin && !a.IsSystem() {
 		return forbidden("only admins manage accounts")
 	}
 	return s.write(ctx, func(w *wtx) error {
