@@ -94,6 +94,9 @@ func (w *wtx) record(e entry) error {
 		return internal("access record", err)
 	}
 	w.seq, w.head = r.Seq, hash
+	if w.recorded != nil && e.outcome == records.OutcomeOK {
+		w.recorded[e.clientID] = true
+	}
 	return nil
 }
 
@@ -138,16 +141,4 @@ func (s *Store) RecordDenied(ctx context.Context, a records.Actor, clientID, kin
 		return w.record(entry{actor: a, clientID: clientID, kind: kind, action: action,
 			purpose: purposeFor(a), rule: records.RuleNone, outcome: records.OutcomeDenied})
 	})
-}
-
-// purposeFor is the purpose a refused request is recorded under: the one its
-// role would have had.
-func purposeFor(a records.Actor) records.Purpose {
-	switch a.Role {
-	case records.RoleClient:
-		return records.PurposeOwnFile
-	case records.RoleDataOfficer, records.RoleAdmin:
-		return records.PurposeAudit
-	}
-	return records.PurposeCare
 }

@@ -15,7 +15,7 @@ const maxPage = 500
 // AccessLog searches the access log for the data officer, newest first. The
 // search itself is recorded (purpose audit). EFORBIDDEN for other roles.
 func (s *Store) AccessLog(ctx context.Context, a records.Actor, f records.AccessFilter) ([]records.AccessView, error) {
-	if a.Role != records.RoleDataOfficer {
+	if !isDataOfficer(a) {
 		return nil, forbidden("only the data officer searches the access log")
 	}
 	if f.Limit <= 0 || f.Limit > maxPage {
@@ -25,7 +25,7 @@ func (s *Store) AccessLog(ctx context.Context, a records.Actor, f records.Access
 		return nil, invalid("action", "unknown action %q", f.Action)
 	}
 	var out []records.AccessView
-	err := s.write(ctx, func(w *wtx) error {
+	err := s.gate(ctx, func(w *wtx, _ *unsealing) error {
 		var err error
 		if out, err = w.searchAccessLog(f); err != nil {
 			return err
@@ -47,102 +47,88 @@ func (s *Store) ClientAccessLog(ctx context.Context, a records.Actor, clientID s
 		limit = 100
 	}
 	var out []records.AccessView
-	var grants sealedGrants
-	err := s.write(ctx, func(w *wtx) error {
-		if a.Role != records.RoleClient {
-			return w.deny(entry{actor: a, clientID: clientID, kind: "access_log", action: records.ActionRead, purpose: records.PurposeOwnFile},
-				"only the client reads their own access log here")
-		}
-		g, err := w.authorize(a, clientID, records.PurposeOwnFile, "access_log", records.ActionRead)
-		if err != nil {
-			return err
-		}
+	var reasons breakGlassReasons
+	spec := readSpec{actor: a, clientID: clientID, purpose: records.PurposeOwnFile, kind: "access_log", action: records.ActionRead,
+		may: isClient, refusal: "only the client reads their own access log here"}
+	err := s.readClient(ctx, spec, func(w *wtx, g grant, u *unsealing) ([]string, error) {
+		var err error
 		if out, err = w.searchAccessLog(records.AccessFilter{ClientID: clientID, BeforeSeq: beforeSeq, Limit: limit}); err != nil {
-			return err
+			return nil, err
 		}
-		if grants, err = w.grantReasons(clientID, out); err != nil {
-			return err
-		}
-		return w.record(g.entry("access_log", nil, records.ActionRead))
+		reasons, err = w.grantReasons(g, u, out)
+		return nil, err
 	})
 	if err != nil {
 		return nil, err // fail closed: no rows when the read could not be recorded
 	}
-	if err := grants.fill(out); err != nil {
-		return nil, err
-	}
+	reasons.fill(out)
 	return out, nil
 }
 
-// sealedGrants are break-the-glass grants read inside a job, opened after it.
-type sealedGrants struct {
-	sl      sealer
-	reasons map[string][]byte
+// breakGlassReasons are the reasons of break-the-glass grants, by grant id,
+// opened by the gate after the commit, and when each grant ends.
+type breakGlassReasons struct {
+	reasons map[string]*string
 	expires map[string]time.Time
+	// keyed: the client's key was there (not shredded), so reasons are opened.
+	keyed bool
 }
 
-// grantReasons reads the grants that the views' records name, with the client's
-// sealer; nothing when none of them is a break-the-glass access.
-func (w *wtx) grantReasons(clientID string, views []records.AccessView) (sealedGrants, error) {
-	g := sealedGrants{reasons: map[string][]byte{}, expires: map[string]time.Time{}}
+// grantReasons queues the reasons of the break-the-glass grants that the
+// views' records name, under g (the reader's grant on the client); nothing
+// when none of them is a break-the-glass access, or when the client's key was
+// shredded (the reasons are gone with it).
+func (w *wtx) grantReasons(g grant, u *unsealing, views []records.AccessView) (breakGlassReasons, error) {
+	r := breakGlassReasons{reasons: map[string]*string{}, expires: map[string]time.Time{}}
+	wanted := map[string]bool{}
 	for _, v := range views {
 		if v.GrantID != "" {
-			g.reasons[v.GrantID] = nil
+			wanted[v.GrantID] = true
 		}
 	}
-	if len(g.reasons) == 0 {
-		return g, nil
+	if len(wanted) == 0 {
+		return r, nil
 	}
-	sl, err := w.sealerFor(clientID)
-	if err != nil {
+	if err := u.add(w, g); err != nil {
 		if records.ErrorCode(err) == records.EDESTROYED {
-			return sealedGrants{}, nil // shredded: the reasons are gone with the key
+			return breakGlassReasons{}, nil
 		}
-		return g, err
+		return r, err
 	}
-	g.sl = sl
-	rows, err := w.query(`SELECT id, reason_sealed, expires_at FROM break_glass WHERE client_id = ?`, clientID)
+	r.keyed = true
+	rows, err := w.query(`SELECT id, reason_sealed, expires_at FROM break_glass WHERE client_id = ?`, g.clientID)
 	if err != nil {
-		return g, internal("grants", err)
+		return r, internal("grants", err)
 	}
 	defer rows.Close()
+	var fields []sealedField
 	for rows.Next() {
 		var id string
 		var reason []byte
 		var exp int64
 		if err := rows.Scan(&id, &reason, &exp); err != nil {
-			return g, internal("grants", err)
+			return r, internal("grants", err)
 		}
-		if _, wanted := g.reasons[id]; wanted {
-			g.reasons[id], g.expires[id] = reason, fromMS(exp)
+		if wanted[id] && reason != nil {
+			dst := new(string)
+			r.reasons[id], r.expires[id] = dst, fromMS(exp)
+			fields = append(fields, sealedField{"break_glass", "reason", id, reason, dst})
 		}
 	}
-	return g, rows.Err()
+	if err := rows.Err(); err != nil {
+		return r, err
+	}
+	return r, u.add(w, g, fields...)
 }
 
-// fill opens the reasons into the views (after the commit, like every decryption).
-func (g sealedGrants) fill(views []records.AccessView) error {
-	if g.sl.dk == nil {
-		return nil
-	}
-	opened := map[string]string{}
-	for id, sealed := range g.reasons {
-		if sealed == nil {
-			continue
-		}
-		r, err := g.sl.open("break_glass", "reason", id, sealed)
-		if err != nil {
-			return err // fail closed
-		}
-		opened[id] = r
-	}
+// fill puts the opened reasons, and when the grants end, into the views.
+func (r breakGlassReasons) fill(views []records.AccessView) {
 	for i := range views {
-		if r, ok := opened[views[i].GrantID]; ok {
-			exp := g.expires[views[i].GrantID]
-			views[i].BreakGlassReason, views[i].BreakGlassExpires = r, &exp
+		if reason, ok := r.reasons[views[i].GrantID]; ok {
+			exp := r.expires[views[i].GrantID]
+			views[i].BreakGlassReason, views[i].BreakGlassExpires = *reason, &exp
 		}
 	}
-	return nil
 }
 
 func validAction(a records.Action) bool {

@@ -12,14 +12,14 @@ import (
 // an hour) and online contacts logged without consent. The look is recorded
 // (purpose audit). EFORBIDDEN for anyone but the data officer.
 func (s *Store) Anomalies(ctx context.Context, a records.Actor, since time.Time) ([]records.Anomaly, error) {
-	if a.Role != records.RoleDataOfficer {
+	if !isDataOfficer(a) {
 		return nil, forbidden("only the data officer reads anomalies")
 	}
 	out := []records.Anomaly{}
-	var grants map[string]sealedGrants
-	err := s.write(ctx, func(w *wtx) error {
+	var grants map[string]breakGlassReasons
+	err := s.gate(ctx, func(w *wtx, u *unsealing) error {
 		out = out[:0]
-		grants = map[string]sealedGrants{}
+		grants = map[string]breakGlassReasons{}
 		t := ms(since)
 		rows, err := w.query(`SELECT CASE WHEN l.outcome = 'denied' THEN 'denied' ELSE 'break_glass' END,
 			l.at, l.actor_id, COALESCE(u.username, ''), l.actor_role, l.client_id, l.record_ids, l.seq, l.action || ' ' || l.record_kind
@@ -90,38 +90,40 @@ func (s *Store) Anomalies(ctx context.Context, a records.Actor, since time.Time)
 				byClient[an.ClientID] = append(byClient[an.ClientID], records.AccessView{AccessRecord: records.AccessRecord{GrantID: an.RecordIDs[0]}})
 			}
 		}
+		officer, err := w.officer(a, "", "anomalies", records.ActionRead, records.PurposeAudit)
+		if err != nil {
+			return err
+		}
 		for clientID, views := range byClient {
-			g, err := w.grantReasons(clientID, views)
+			g := officer.forClient(clientID)
+			r, err := w.grantReasons(g, u, views)
 			if err != nil {
 				return err
 			}
-			if g.sl.dk == nil {
+			if !r.keyed {
 				continue
 			}
-			grants[clientID] = g
+			grants[clientID] = r
 			ids := make([]string, 0, len(views))
 			for _, v := range views {
 				ids = append(ids, v.GrantID)
 			}
-			if err := w.record(entry{actor: a, clientID: clientID, kind: "break_glass", ids: ids, action: records.ActionRead,
-				purpose: records.PurposeAudit, rule: records.RuleAudit, outcome: records.OutcomeOK}); err != nil {
+			if err := w.record(g.entry("break_glass", ids, records.ActionRead)); err != nil {
 				return err
 			}
 		}
-		return w.record(entry{actor: a, kind: "anomalies", action: records.ActionRead, purpose: records.PurposeAudit, rule: records.RuleAudit, outcome: records.OutcomeOK})
+		return w.record(officer.entry("anomalies", nil, records.ActionRead))
 	})
 	if err != nil {
 		return nil, err
 	}
 	for i, an := range out {
-		g, ok := grants[an.ClientID]
+		r, ok := grants[an.ClientID]
 		if an.Kind != "break_glass" || !ok || len(an.RecordIDs) != 1 {
 			continue
 		}
 		v := []records.AccessView{{AccessRecord: records.AccessRecord{GrantID: an.RecordIDs[0]}}}
-		if err := g.fill(v); err != nil {
-			return nil, err // fail closed
-		}
+		r.fill(v)
 		out[i].Reason, out[i].ExpiresAt = v[0].BreakGlassReason, v[0].BreakGlassExpires
 	}
 	return out, nil

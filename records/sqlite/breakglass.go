@@ -21,18 +21,11 @@ func (s *Store) BreakGlass(ctx context.Context, a records.Actor, clientID, reaso
 	}
 	g := &records.Grant{ID: newID(), UserID: a.UserID, ClientID: clientID, Reason: reason}
 	err := s.write(ctx, func(w *wtx) error {
-		rule, _, err := w.rule(a, clientID)
+		bg, err := w.breakGlass(a, clientID, g.ID)
 		if err != nil {
 			return err
 		}
-		if a.Role != records.RoleProfessional || rule == records.RuleNone && !w.clientExists(clientID) {
-			return w.deny(entry{actor: a, clientID: clientID, kind: "break_glass", action: records.ActionCreate, purpose: records.PurposeBreakGlass},
-				"only professionals can use emergency access, to an existing client")
-		}
-		if rule == records.RuleCaseload || rule == records.RuleTeamCaseload {
-			return conflict("this client is on your caseload already")
-		}
-		sl, err := w.sealerFor(clientID)
+		sl, err := w.sealerFor(bg)
 		if err != nil {
 			return err
 		}
@@ -42,8 +35,7 @@ func (s *Store) BreakGlass(ctx context.Context, a records.Actor, clientID, reaso
 			g.ID, a.UserID, clientID, sl.seal("break_glass", "reason", g.ID, reason), ms(g.GrantedAt), ms(g.ExpiresAt)); err != nil {
 			return internal("break glass", err)
 		}
-		return w.record(entry{actor: a, clientID: clientID, kind: "break_glass", ids: []string{g.ID}, action: records.ActionCreate,
-			purpose: records.PurposeBreakGlass, rule: records.RuleBreakGlass, grantID: g.ID, outcome: records.OutcomeOK})
+		return w.record(bg.entry("break_glass", []string{g.ID}, records.ActionCreate))
 	})
 	if err != nil {
 		return nil, err

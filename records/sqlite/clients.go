@@ -4,7 +4,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/nabij/nabij/crypto"
 	"github.com/nabij/nabij/records"
 )
 
@@ -17,16 +16,15 @@ func (s *Store) CreateClient(ctx context.Context, a records.Actor, in records.Ne
 	}
 	c := &records.Client{ID: newID(), Name: in.Name, BirthDate: in.BirthDate, Contact: in.Contact}
 	err := s.write(ctx, func(w *wtx) error {
-		if a.Role != records.RoleProfessional && !a.IsSystem() {
-			return w.deny(entry{actor: a, kind: "client", action: records.ActionCreate, purpose: records.PurposeCare},
-				"only professionals create clients")
-		}
-		c.CreatedAt = fromMS(ms(w.now))
-		dk, err := w.newClientKeyFor(c.ID, a, c.CreatedAt)
+		g, err := w.creator(a, c.ID)
 		if err != nil {
 			return err
 		}
-		sl := sealer{dk: dk, clientID: c.ID, version: 1}
+		c.CreatedAt = fromMS(ms(w.now))
+		sl, err := w.newClientKeyFor(g, c.CreatedAt)
+		if err != nil {
+			return err
+		}
 		var birth, contact []byte
 		if c.BirthDate != "" {
 			birth = sl.seal("clients", "birth_date", c.ID, c.BirthDate)
@@ -38,16 +36,13 @@ func (s *Store) CreateClient(ctx context.Context, a records.Actor, in records.Ne
 			sl.seal("clients", "name", c.ID, c.Name), birth, contact, c.ID); err != nil {
 			return internal("create client", err)
 		}
-		rule := records.RuleSystem
-		if a.Role == records.RoleProfessional {
-			rule = records.RuleCaseload
+		if g.rule == records.RuleCaseload {
 			if _, err := w.exec(`INSERT INTO caseload (id, client_id, user_id, from_at) VALUES (?,?,?,?)`,
 				newID(), c.ID, a.UserID, ms(w.now)); err != nil {
 				return internal("create client: caseload", err)
 			}
 		}
-		return w.record(entry{actor: a, clientID: c.ID, kind: "client", ids: []string{c.ID},
-			action: records.ActionCreate, purpose: records.PurposeCare, rule: rule, outcome: records.OutcomeOK})
+		return w.record(g.entry("client", []string{c.ID}, records.ActionCreate))
 	})
 	if err != nil {
 		return nil, err
@@ -56,56 +51,43 @@ func (s *Store) CreateClient(ctx context.Context, a records.Actor, in records.Ne
 }
 
 // newClientKeyFor inserts the client row (with a placeholder name, sealed right
-// after: the row must exist before its key) and the client's new data key.
-func (w *wtx) newClientKeyFor(id string, a records.Actor, at time.Time) (*crypto.DataKey, error) {
+// after: the row must exist before its key) and the client's new data key, and
+// returns the sealer for the client's fields.
+func (w *wtx) newClientKeyFor(g grant, at time.Time) (sealer, error) {
 	if _, err := w.exec(`INSERT INTO clients (id, name_sealed, created_by, created_at) VALUES (?, x'', ?, ?)`,
-		id, a.UserID, ms(at)); err != nil {
-		return nil, internal("create client", err)
+		g.clientID, g.actor.UserID, ms(at)); err != nil {
+		return sealer{}, internal("create client", err)
 	}
-	return w.newClientKey(id)
+	return w.newClientKey(g)
 }
 
 // Client returns the client's identity fields. Writes a read record first;
 // EFORBIDDEN (with a denied record) when no rule allows it; EDESTROYED when the
 // client's key was shredded.
 func (s *Store) Client(ctx context.Context, a records.Actor, purpose records.Purpose, clientID string) (*records.Client, error) {
-	var c *records.Client
-	var sl sealer
-	var name, birth, contact []byte
-	err := s.write(ctx, func(w *wtx) error {
-		g, err := w.authorize(a, clientID, purpose, "client", records.ActionRead)
-		if err != nil {
-			return err
-		}
-		c = &records.Client{ID: clientID}
-		var created int64
-		if err := w.queryRow(`SELECT name_sealed, birth_date_sealed, contact_sealed, created_at FROM clients WHERE id = ?`, clientID).
-			Scan(&name, &birth, &contact, &created); err != nil {
-			return internal("client", err)
-		}
-		c.CreatedAt = fromMS(created)
-		if sl, err = w.sealerFor(clientID); err != nil {
-			return err
-		}
-		return w.record(g.entry("client", []string{clientID}, records.ActionRead))
-	})
+	c := &records.Client{ID: clientID}
+	err := s.readClient(ctx, readSpec{actor: a, clientID: clientID, purpose: purpose, kind: "client", action: records.ActionRead},
+		func(w *wtx, g grant, u *unsealing) ([]string, error) {
+			var name, birth, contact []byte
+			var created int64
+			if err := w.queryRow(`SELECT name_sealed, birth_date_sealed, contact_sealed, created_at FROM clients WHERE id = ?`, clientID).
+				Scan(&name, &birth, &contact, &created); err != nil {
+				return nil, internal("client", err)
+			}
+			c.CreatedAt = fromMS(created)
+			return []string{clientID}, u.add(w, g, clientFields(c, name, birth, contact)...)
+		})
 	if err != nil {
-		return nil, err
-	}
-	if err := openClient(sl, c, name, birth, contact); err != nil {
 		return nil, err
 	}
 	return c, nil
 }
 
-func openClient(sl sealer, c *records.Client, name, birth, contact []byte) error {
-	var err error
-	if c.Name, err = sl.open("clients", "name", c.ID, name); err != nil {
-		return err
+// clientFields are the sealed identity fields of c, to open into c.
+func clientFields(c *records.Client, name, birth, contact []byte) []sealedField {
+	return []sealedField{
+		{"clients", "name", c.ID, name, &c.Name},
+		{"clients", "birth_date", c.ID, birth, &c.BirthDate},
+		{"clients", "contact", c.ID, contact, &c.Contact},
 	}
-	if c.BirthDate, err = sl.open("clients", "birth_date", c.ID, birth); err != nil {
-		return err
-	}
-	c.Contact, err = sl.open("clients", "contact", c.ID, contact)
-	return err
 }

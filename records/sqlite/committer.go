@@ -36,6 +36,9 @@ type wtx struct {
 	// every job of a busy batch runs (authorize, the access record) is prepared
 	// once per batch instead of once per job. They close with the transaction.
 	stmts map[string]*sql.Stmt
+	// recorded lists, for a job of the read gate, the clients this job wrote
+	// an access record with outcome ok for; nil outside the gate.
+	recorded map[string]bool
 }
 
 var errClosed = errors.New("records: store is closed")

@@ -31,11 +31,8 @@ func (s *Store) RecordConsent(ctx context.Context, a records.Actor, clientID str
 		c.ExpiresAt = &t
 	}
 	err := s.write(ctx, func(w *wtx) error {
-		purpose := records.PurposeCare
-		if a.Role == records.RoleClient {
-			purpose = records.PurposeOwnFile
-		}
-		if a.Role != records.RoleProfessional && a.Role != records.RoleClient {
+		purpose := careOrOwnFile(a)
+		if !recordsConsent(a) {
 			return w.deny(entry{actor: a, clientID: clientID, kind: "consent", action: records.ActionCreate, purpose: purpose},
 				"only professionals and the client record consent")
 		}
@@ -46,10 +43,10 @@ func (s *Store) RecordConsent(ctx context.Context, a records.Actor, clientID str
 		if err := w.noBreakGlass(g, "consent", nil, records.ActionCreate); err != nil {
 			return err
 		}
-		if (a.Role == records.RoleClient) != (c.Evidence == records.EvidenceOnline) {
+		if isClient(a) != (c.Evidence == records.EvidenceOnline) {
 			return invalid("evidence", "the client gives consent online; a professional records verbal or written consent")
 		}
-		sl, err := w.sealerFor(clientID)
+		sl, err := w.sealerFor(g)
 		if err != nil {
 			return err
 		}
@@ -99,49 +96,37 @@ func (w *wtx) reflagContacts(clientID string, ch records.Channel) error {
 // transaction. EFORBIDDEN (with a denied record) when no rule allows it.
 func (s *Store) Consents(ctx context.Context, a records.Actor, clientID string) ([]records.Consent, error) {
 	var out []records.Consent
-	var sealed [][2][]byte
-	var sl sealer
-	err := s.write(ctx, func(w *wtx) error {
-		purpose := records.PurposeCare
-		if a.Role == records.RoleClient {
-			purpose = records.PurposeOwnFile
+	spec := readSpec{actor: a, clientID: clientID, purpose: careOrOwnFile(a), kind: "consent", action: records.ActionRead}
+	err := s.readClient(ctx, spec, func(w *wtx, g grant, u *unsealing) ([]string, error) {
+		if err := u.add(w, g); err != nil {
+			return nil, err // EDESTROYED before anything is read
 		}
-		g, err := w.authorize(a, clientID, purpose, "consent", records.ActionRead)
+		list, sealed, err := w.consents(clientID, "")
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if sl, err = w.sealerFor(clientID); err != nil {
-			return err
-		}
-		if out, sealed, err = w.consents(clientID, ""); err != nil {
-			return err
-		}
+		out = list
 		ids := make([]string, len(out))
 		for i := range out {
 			ids[i] = out[i].ID
 		}
-		return w.record(g.entry("consent", ids, records.ActionRead))
+		return ids, u.add(w, g, consentFields(out, sealed)...)
 	})
 	if err != nil {
-		return nil, err
-	}
-	if err := openConsents(sl, out, sealed); err != nil {
 		return nil, err
 	}
 	return out, nil
 }
 
-func openConsents(sl sealer, out []records.Consent, sealed [][2][]byte) error {
+// consentFields are the sealed recipient and reason of each consent, to open
+// into out.
+func consentFields(out []records.Consent, sealed [][2][]byte) []sealedField {
+	fields := make([]sealedField, 0, 2*len(out))
 	for i := range out {
-		var err error
-		if out[i].Recipient, err = sl.open("consents", "recipient", out[i].ID, sealed[i][0]); err != nil {
-			return err
-		}
-		if out[i].Reason, err = sl.open("consents", "reason", out[i].ID, sealed[i][1]); err != nil {
-			return err
-		}
+		fields = append(fields, sealedField{"consents", "recipient", out[i].ID, sealed[i][0], &out[i].Recipient},
+			sealedField{"consents", "reason", out[i].ID, sealed[i][1], &out[i].Reason})
 	}
-	return nil
+	return fields
 }
 
 // consents reads the client's consents (all, or one id) with their sealed fields.
@@ -186,9 +171,7 @@ func (w *wtx) consents(clientID, id string) ([]records.Consent, [][2][]byte, err
 // EFORBIDDEN (with a denied record) when no rule allows it.
 func (s *Store) WithdrawConsent(ctx context.Context, a records.Actor, consentID string) (*records.Consent, error) {
 	var c *records.Consent
-	var sealed [][2][]byte
-	var sl sealer
-	err := s.write(ctx, func(w *wtx) error {
+	err := s.gate(ctx, func(w *wtx, u *unsealing) error {
 		var clientID string
 		err := w.queryRow(`SELECT client_id FROM consents WHERE id = ?`, consentID).Scan(&clientID)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -198,11 +181,8 @@ func (s *Store) WithdrawConsent(ctx context.Context, a records.Actor, consentID 
 		} else if err != nil {
 			return internal("withdraw consent", err)
 		}
-		purpose := records.PurposeCare
-		if a.Role == records.RoleClient {
-			purpose = records.PurposeOwnFile
-		}
-		if a.Role != records.RoleProfessional && a.Role != records.RoleClient {
+		purpose := careOrOwnFile(a)
+		if !recordsConsent(a) {
 			return w.deny(entry{actor: a, clientID: clientID, kind: "consent", ids: []string{consentID}, action: records.ActionCreate, purpose: purpose},
 				"only professionals and the client withdraw consent")
 		}
@@ -213,7 +193,7 @@ func (s *Store) WithdrawConsent(ctx context.Context, a records.Actor, consentID 
 		if err := w.noBreakGlass(g, "consent", []string{consentID}, records.ActionCreate); err != nil {
 			return err
 		}
-		list, sl2, err := w.consents(clientID, consentID)
+		list, sealed, err := w.consents(clientID, consentID)
 		if err != nil {
 			return err
 		}
@@ -234,20 +214,16 @@ func (s *Store) WithdrawConsent(ctx context.Context, a records.Actor, consentID 
 				return err
 			}
 		}
-		if sl, err = w.sealerFor(clientID); err != nil {
+		c = &list[0]
+		if err := u.add(w, g, consentFields(list, sealed)...); err != nil {
 			return err
 		}
-		c, sealed = &list[0], sl2
 		return w.record(g.entry("consent_withdrawal", []string{consentID}, records.ActionCreate))
 	})
 	if err != nil {
 		return nil, err
 	}
-	out := []records.Consent{*c}
-	if err := openConsents(sl, out, sealed); err != nil {
-		return nil, err
-	}
-	return &out[0], nil
+	return c, nil
 }
 
 // optMS stores an optional time as Unix milliseconds or NULL.

@@ -32,7 +32,7 @@ func (s *Store) CreateContact(ctx context.Context, a records.Actor, clientID str
 		DurationMinutes: in.DurationMinutes, FollowUpOf: in.FollowUpOf, AuthorID: a.UserID,
 	}
 	err := s.write(ctx, func(w *wtx) error {
-		if a.Role != records.RoleProfessional && !a.IsSystem() {
+		if !doesCare(a) {
 			return w.deny(entry{actor: a, clientID: clientID, kind: "contact", action: records.ActionCreate, purpose: records.PurposeCare},
 				"only professionals log contacts")
 		}

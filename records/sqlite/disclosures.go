@@ -45,12 +45,9 @@ func (s *Store) Disclose(ctx context.Context, a records.Actor, clientID string, 
 		seen[id] = true
 	}
 	p := &records.DisclosurePackage{Trajectories: []records.Trajectory{}, Contacts: []records.Contact{}, Notes: []records.Note{}}
-	var fields []sealedField
-	var sl sealer
-	err := s.write(ctx, func(w *wtx) error {
-		fields = fields[:0]
+	err := s.gate(ctx, func(w *wtx, u *unsealing) error {
 		p.Trajectories, p.Contacts, p.Notes = p.Trajectories[:0], p.Contacts[:0], p.Notes[:0]
-		if a.Role != records.RoleProfessional {
+		if !isProfessional(a) {
 			return w.deny(entry{actor: a, clientID: clientID, kind: "disclosure", ids: in.RecordIDs, action: records.ActionExport, purpose: records.PurposeDisclosure},
 				"only professionals disclose records")
 		}
@@ -61,8 +58,8 @@ func (s *Store) Disclose(ctx context.Context, a records.Actor, clientID string, 
 		if err := w.noBreakGlass(g, "disclosure", in.RecordIDs, records.ActionExport); err != nil {
 			return err
 		}
-		g.purpose = records.PurposeDisclosure
-		if sl, err = w.sealerFor(clientID); err != nil {
+		sl, err := w.sealerFor(g)
+		if err != nil {
 			return err
 		}
 		// Which consent allows this, now?
@@ -88,16 +85,15 @@ func (s *Store) Disclose(ctx context.Context, a records.Actor, clientID string, 
 		}
 		rows.Close()
 		consentID := ""
+		want := []string{in.Recipient, in.Purpose}
 		for _, c := range cands {
-			rec, err := sl.open("consents", "recipient", c.id, c.rec)
+			ok, err := w.sealedMatches(g, records.SameText, want,
+				sealedField{table: "consents", column: "recipient", recordID: c.id, data: c.rec},
+				sealedField{table: "consents", column: "reason", recordID: c.id, data: c.rea})
 			if err != nil {
 				return err
 			}
-			rea, err := sl.open("consents", "reason", c.id, c.rea)
-			if err != nil {
-				return err
-			}
-			if records.SameText(rec, in.Recipient) && records.SameText(rea, in.Purpose) {
+			if ok {
 				consentID = c.id
 				break
 			}
@@ -107,7 +103,8 @@ func (s *Store) Disclose(ctx context.Context, a records.Actor, clientID string, 
 				purpose: records.PurposeDisclosure}, "")
 			return &records.Error{Code: records.EFORBIDDEN, Field: "consent", Message: "the client has no valid consent for disclosure to this recipient for this purpose", Err: records.ErrNoConsent}
 		}
-		if fields, err = w.readDisclosed(p, clientID, in.RecordIDs, fields); err != nil {
+		fields, err := w.readDisclosed(p, clientID, in.RecordIDs, nil)
+		if err != nil {
 			return err
 		}
 		d := records.Disclosure{ID: newID(), ClientID: clientID, ConsentID: consentID, Recipient: in.Recipient, Purpose: in.Purpose,
@@ -119,17 +116,13 @@ func (s *Store) Disclose(ctx context.Context, a records.Actor, clientID string, 
 			return internal("disclosure", err)
 		}
 		p.Disclosure = d
+		if err := u.add(w, g, fields...); err != nil {
+			return err
+		}
 		return w.record(g.entry("disclosure", in.RecordIDs, records.ActionExport))
 	})
 	if err != nil {
 		return nil, err
-	}
-	for _, sf := range fields {
-		v, err := sl.open(sf.table, sf.column, sf.recordID, sf.data)
-		if err != nil {
-			return nil, err
-		}
-		*sf.dst = v
 	}
 	return p, nil
 }
@@ -205,26 +198,21 @@ func (w *wtx) readDisclosed(p *records.DisclosurePackage, clientID string, ids [
 // EFORBIDDEN (with a denied record) otherwise.
 func (s *Store) Disclosures(ctx context.Context, a records.Actor, clientID string) ([]records.Disclosure, error) {
 	out := []records.Disclosure{}
-	var sealed [][2][]byte
-	sealers := map[string]sealer{}
-	err := s.write(ctx, func(w *wtx) error {
-		out, sealed = out[:0], sealed[:0]
-		var grants []grant
+	err := s.gate(ctx, func(w *wtx, u *unsealing) error {
+		out = out[:0]
+		var sealed [][2][]byte
+		var own grant
 		switch {
-		case a.Role == records.RoleDataOfficer:
+		case isDataOfficer(a):
 			if clientID != "" && !w.clientExists(clientID) {
 				return notFound("client")
 			}
-		case a.Role == records.RoleClient || a.Role == records.RoleProfessional:
-			purpose := records.PurposeCare
-			if a.Role == records.RoleClient {
-				purpose = records.PurposeOwnFile
-			}
-			g, err := w.authorize(a, clientID, purpose, "disclosure", records.ActionRead)
+		case isClient(a) || isProfessional(a):
+			g, err := w.authorize(a, clientID, careOrOwnFile(a), "disclosure", records.ActionRead)
 			if err != nil {
 				return err
 			}
-			grants = append(grants, g)
+			own = g
 		default:
 			return w.deny(entry{actor: a, clientID: clientID, kind: "disclosure", action: records.ActionRead, purpose: purposeFor(a)},
 				"your role does not read disclosures")
@@ -253,7 +241,11 @@ func (s *Store) Disclosures(ctx context.Context, a records.Actor, clientID strin
 			sealed = append(sealed, [2][]byte{rec, pur})
 		}
 		rows.Close()
-		if a.Role == records.RoleDataOfficer {
+		if isDataOfficer(a) {
+			officer, err := w.officer(a, "", "disclosure", records.ActionRead, records.PurposeAudit)
+			if err != nil {
+				return err
+			}
 			byClient := map[string][]string{}
 			var order []string
 			for _, d := range out {
@@ -266,15 +258,13 @@ func (s *Store) Disclosures(ctx context.Context, a records.Actor, clientID strin
 				order = append(order, clientID)
 			}
 			for _, id := range order {
-				g := grant{actor: a, clientID: id, rule: records.RuleAudit, purpose: records.PurposeAudit}
-				if err := w.record(g.entry("disclosure", byClient[id], records.ActionRead)); err != nil {
+				if err := w.record(officer.forClient(id).entry("disclosure", byClient[id], records.ActionRead)); err != nil {
 					return err
 				}
 			}
 			for _, id := range order {
-				if sl, err := w.sealerFor(id); err == nil {
-					sealers[id] = sl
-				}
+				// A shredded client's accounting stays, without names.
+				_ = u.add(w, officer.forClient(id), disclosureFieldsOf(out, sealed, id)...)
 			}
 			return nil
 		}
@@ -282,27 +272,36 @@ func (s *Store) Disclosures(ctx context.Context, a records.Actor, clientID strin
 		for i := range out {
 			ids[i] = out[i].ID
 		}
-		sl, err := w.sealerFor(clientID)
-		if err != nil {
+		if err := u.add(w, own, disclosureFields(out, sealed)...); err != nil {
 			return err
 		}
-		sealers[clientID] = sl
-		return w.record(grants[0].entry("disclosure", ids, records.ActionRead))
+		return w.record(own.entry("disclosure", ids, records.ActionRead))
 	})
 	if err != nil {
 		return nil, err
 	}
+	return out, nil
+}
+
+// disclosureFields are the sealed recipient and purpose of each disclosure,
+// to open into out.
+func disclosureFields(out []records.Disclosure, sealed [][2][]byte) []sealedField {
+	fields := make([]sealedField, 0, 2*len(out))
 	for i := range out {
-		sl, ok := sealers[out[i].ClientID]
-		if !ok {
-			continue // shredded: the accounting stays without names
-		}
-		if out[i].Recipient, err = sl.open("disclosures", "recipient", out[i].ID, sealed[i][0]); err != nil {
-			return nil, err
-		}
-		if out[i].Purpose, err = sl.open("disclosures", "purpose", out[i].ID, sealed[i][1]); err != nil {
-			return nil, err
+		fields = append(fields, sealedField{"disclosures", "recipient", out[i].ID, sealed[i][0], &out[i].Recipient},
+			sealedField{"disclosures", "purpose", out[i].ID, sealed[i][1], &out[i].Purpose})
+	}
+	return fields
+}
+
+// disclosureFieldsOf are disclosureFields of one client's entries.
+func disclosureFieldsOf(out []records.Disclosure, sealed [][2][]byte, clientID string) []sealedField {
+	var fields []sealedField
+	for i := range out {
+		if out[i].ClientID == clientID {
+			fields = append(fields, sealedField{"disclosures", "recipient", out[i].ID, sealed[i][0], &out[i].Recipient},
+				sealedField{"disclosures", "purpose", out[i].ID, sealed[i][1], &out[i].Purpose})
 		}
 	}
-	return out, nil
+	return fields
 }

@@ -20,7 +20,7 @@ func (s *Store) CreateEntry(ctx context.Context, a records.Actor, clientID, body
 	}
 	e := &records.Entry{ID: newID(), ClientID: clientID, AuthorID: a.UserID, Body: body}
 	err := s.write(ctx, func(w *wtx) error {
-		if a.Role != records.RoleClient {
+		if !isClient(a) {
 			return w.deny(entry{actor: a, clientID: clientID, kind: "entry", action: records.ActionCreate, purpose: records.PurposeOwnFile},
 				"only the client writes entries in their own file")
 		}
@@ -28,7 +28,7 @@ func (s *Store) CreateEntry(ctx context.Context, a records.Actor, clientID, body
 		if err != nil {
 			return err
 		}
-		sl, err := w.sealerFor(clientID)
+		sl, err := w.sealerFor(g)
 		if err != nil {
 			return err
 		}

@@ -14,7 +14,7 @@ import (
 func (s *Store) RequestErasure(ctx context.Context, a records.Actor, clientID string) (*records.ErasureRequest, error) {
 	r := &records.ErasureRequest{ID: newID(), ClientID: clientID, RequestedBy: a.UserID, Status: records.ErasurePending}
 	err := s.write(ctx, func(w *wtx) error {
-		if a.Role != records.RoleClient {
+		if !isClient(a) {
 			return w.deny(entry{actor: a, clientID: clientID, kind: "erasure_request", action: records.ActionCreate, purpose: purposeFor(a)},
 				"only the client asks to erase their own data")
 		}
@@ -50,22 +50,23 @@ func (s *Store) RequestErasure(ctx context.Context, a records.Actor, clientID st
 // One access record per client listed. EFORBIDDEN (with a denied record) otherwise.
 func (s *Store) ErasureRequests(ctx context.Context, a records.Actor, clientID string) ([]records.ErasureRequest, error) {
 	out := []records.ErasureRequest{}
-	var sealed [][]byte
-	sealers := map[string]sealer{}
-	err := s.write(ctx, func(w *wtx) error {
-		out, sealed = out[:0], sealed[:0]
-		var own grant
-		switch a.Role {
-		case records.RoleClient:
-			g, err := w.authorize(a, clientID, records.PurposeOwnFile, "erasure_request", records.ActionRead)
+	err := s.gate(ctx, func(w *wtx, u *unsealing) error {
+		out = out[:0]
+		var sealed [][]byte
+		var g grant
+		switch {
+		case isClient(a):
+			own, err := w.authorize(a, clientID, records.PurposeOwnFile, "erasure_request", records.ActionRead)
 			if err != nil {
 				return err
 			}
-			own = g
-		case records.RoleDataOfficer:
-			if _, err := w.officer(a, clientID, "erasure_request", records.ActionRead, records.PurposeErasure); err != nil {
+			g = own
+		case isDataOfficer(a):
+			officer, err := w.officer(a, clientID, "erasure_request", records.ActionRead, records.PurposeErasure)
+			if err != nil {
 				return err
 			}
+			g = officer
 		default:
 			return w.deny(entry{actor: a, clientID: clientID, kind: "erasure_request", action: records.ActionRead, purpose: purposeFor(a)},
 				"your role does not read erasure requests")
@@ -103,18 +104,23 @@ func (s *Store) ErasureRequests(ctx context.Context, a records.Actor, clientID s
 			}
 			byClient[r.ClientID] = append(byClient[r.ClientID], r.ID)
 		}
-		if a.Role == records.RoleClient {
-			if sl, err := w.sealerFor(clientID); err == nil {
-				sealers[clientID] = sl
+		fieldsOf := func(id string) []sealedField {
+			var fields []sealedField
+			for i := range out {
+				if out[i].ClientID == id && sealed[i] != nil {
+					fields = append(fields, sealedField{"erasure_requests", "decision_reason", out[i].ID, sealed[i], &out[i].Reason})
+				}
 			}
-			return w.record(own.entry("erasure_request", byClient[clientID], records.ActionRead))
+			return fields
+		}
+		if isClient(a) {
+			_ = u.add(w, g, fieldsOf(clientID)...) // shredded: the outcome stays, without the reason
+			return w.record(g.entry("erasure_request", byClient[clientID], records.ActionRead))
 		}
 		for _, id := range order {
-			if sl, err := w.sealerFor(id); err == nil {
-				sealers[id] = sl
-			}
-			g := grant{actor: a, clientID: id, rule: records.RuleAudit, purpose: records.PurposeErasure}
-			if err := w.record(g.entry("erasure_request", byClient[id], records.ActionRead)); err != nil {
+			cg := g.forClient(id)
+			_ = u.add(w, cg, fieldsOf(id)...) // shredded: listed without the reason
+			if err := w.record(cg.entry("erasure_request", byClient[id], records.ActionRead)); err != nil {
 				return err
 			}
 		}
@@ -126,13 +132,6 @@ func (s *Store) ErasureRequests(ctx context.Context, a records.Actor, clientID s
 	})
 	if err != nil {
 		return nil, err
-	}
-	for i := range out {
-		if sl, ok := sealers[out[i].ClientID]; ok && sealed[i] != nil {
-			if out[i].Reason, err = sl.open("erasure_requests", "decision_reason", out[i].ID, sealed[i]); err != nil {
-				return nil, err
-			}
-		}
 	}
 	return out, nil
 }
@@ -187,7 +186,7 @@ func (s *Store) DecideErasure(ctx context.Context, a records.Actor, id string, a
 			return w.record(g.entry("erasure_request", []string{id}, records.ActionCorrect))
 		}
 		if !approve {
-			sl, err := w.sealerFor(r.ClientID)
+			sl, err := w.sealerFor(g)
 			if err != nil {
 				return err
 			}

@@ -12,35 +12,29 @@ import (
 // EFORBIDDEN (with a denied record) otherwise; EDESTROYED after crypto-shredding.
 func (s *Store) ClientExport(ctx context.Context, a records.Actor, clientID string) (*records.Export, error) {
 	var ex *records.Export
-	var sl sealer
-	var fields []sealedField
-	var consSealed, discSealed [][2][]byte
-	var reqSealed [][]byte
-	err := s.write(ctx, func(w *wtx) error {
-		if a.Role != records.RoleClient && !a.IsSystem() {
-			return w.deny(entry{actor: a, clientID: clientID, kind: "export", action: records.ActionExport, purpose: records.PurposeExport},
-				"only the client downloads their own data")
-		}
-		g, err := w.authorize(a, clientID, records.PurposeExport, "export", records.ActionExport)
-		if err != nil {
-			return err
-		}
+	spec := readSpec{actor: a, clientID: clientID, purpose: records.PurposeExport, kind: "export", action: records.ActionExport,
+		may: exportsOwnData, refusal: "only the client downloads their own data"}
+	err := s.readClient(ctx, spec, func(w *wtx, g grant, u *unsealing) ([]string, error) {
 		ex = &records.Export{GeneratedAt: fromMS(ms(w.now)), Jurisdiction: w.s.opts.Jurisdiction,
 			File: &records.File{Client: records.Client{ID: clientID}, Trajectories: []records.Trajectory{}, Contacts: []records.Contact{}, Notes: []records.Note{}, Entries: []records.Entry{}, Rule: g.rule}}
-		if sl, err = w.sealerFor(clientID); err != nil {
-			return err
+		if err := u.add(w, g); err != nil {
+			return nil, err // EDESTROYED before anything is read
 		}
-		if fields, err = w.readFile(ex.File, a, clientID, nil); err != nil {
-			return err
+		fields, err := w.readFile(ex.File, a, clientID, nil)
+		if err != nil {
+			return nil, err
 		}
+		var consSealed [][2][]byte
 		if ex.Consents, consSealed, err = w.consents(clientID, ""); err != nil {
-			return err
+			return nil, err
 		}
-		ex.Disclosures, discSealed = []records.Disclosure{}, nil
+		fields = append(fields, consentFields(ex.Consents, consSealed)...)
+		ex.Disclosures = []records.Disclosure{}
+		var discSealed [][2][]byte
 		rows, err := w.query(`SELECT id, consent_id, recipient_sealed, purpose_sealed, record_ids, disclosed_by, disclosed_at
 			FROM disclosures WHERE client_id = ? ORDER BY disclosed_at, id`, clientID)
 		if err != nil {
-			return internal("export: disclosures", err)
+			return nil, internal("export: disclosures", err)
 		}
 		for rows.Next() {
 			d := records.Disclosure{ClientID: clientID}
@@ -49,21 +43,23 @@ func (s *Store) ClientExport(ctx context.Context, a records.Actor, clientID stri
 			var rec, pur []byte
 			if err := rows.Scan(&d.ID, &d.ConsentID, &rec, &pur, &ids, &d.DisclosedBy, &at); err != nil {
 				rows.Close()
-				return internal("export: disclosures", err)
+				return nil, internal("export: disclosures", err)
 			}
 			d.RecordIDs, d.DisclosedAt = splitIDs(ids), fromMS(at)
 			ex.Disclosures = append(ex.Disclosures, d)
 			discSealed = append(discSealed, [2][]byte{rec, pur})
 		}
 		rows.Close()
+		fields = append(fields, disclosureFields(ex.Disclosures, discSealed)...)
 		if ex.AccessLog, err = w.searchAccessLog(records.AccessFilter{ClientID: clientID, Limit: 1 << 30}); err != nil {
-			return err
+			return nil, err
 		}
-		ex.ErasureRequests, reqSealed = []records.ErasureRequest{}, nil
+		ex.ErasureRequests = []records.ErasureRequest{}
+		var reqSealed [][]byte
 		rows, err = w.query(`SELECT id, requested_by, requested_at, status, COALESCE(decided_by, ''), decided_at, decision_reason_sealed
 			FROM erasure_requests WHERE client_id = ? ORDER BY requested_at, id`, clientID)
 		if err != nil {
-			return internal("export: erasure requests", err)
+			return nil, internal("export: erasure requests", err)
 		}
 		for rows.Next() {
 			r := records.ErasureRequest{ClientID: clientID}
@@ -72,46 +68,25 @@ func (s *Store) ClientExport(ctx context.Context, a records.Actor, clientID stri
 			var reason []byte
 			if err := rows.Scan(&r.ID, &r.RequestedBy, &at, &r.Status, &r.DecidedBy, &dec, &reason); err != nil {
 				rows.Close()
-				return internal("export: erasure requests", err)
+				return nil, internal("export: erasure requests", err)
 			}
 			r.RequestedAt, r.DecidedAt = fromMS(at), fromNullMS(dec)
 			ex.ErasureRequests = append(ex.ErasureRequests, r)
 			reqSealed = append(reqSealed, reason)
 		}
 		rows.Close()
+		for i := range ex.ErasureRequests {
+			r := &ex.ErasureRequests[i]
+			fields = append(fields, sealedField{"erasure_requests", "decision_reason", r.ID, reqSealed[i], &r.Reason})
+		}
 		ids := make([]string, 0, len(ex.File.Notes))
 		for _, n := range ex.File.Notes {
 			ids = append(ids, n.ID)
 		}
-		return w.record(g.entry("export", ids, records.ActionExport))
+		return ids, u.add(w, g, fields...)
 	})
 	if err != nil {
-		return nil, err
-	}
-	for _, sf := range fields {
-		v, err := sl.open(sf.table, sf.column, sf.recordID, sf.data)
-		if err != nil {
-			return nil, err // fail closed
-		}
-		*sf.dst = v
-	}
-	if err := openConsents(sl, ex.Consents, consSealed); err != nil {
-		return nil, err
-	}
-	for i := range ex.Disclosures {
-		if ex.Disclosures[i].Recipient, err = sl.open("disclosures", "recipient", ex.Disclosures[i].ID, discSealed[i][0]); err != nil {
-			return nil, err
-		}
-		if ex.Disclosures[i].Purpose, err = sl.open("disclosures", "purpose", ex.Disclosures[i].ID, discSealed[i][1]); err != nil {
-			return nil, err
-		}
-	}
-	for i := range ex.ErasureRequests {
-		if reqSealed[i] != nil {
-			if ex.ErasureRequests[i].Reason, err = sl.open("erasure_requests", "decision_reason", ex.ErasureRequests[i].ID, reqSealed[i]); err != nil {
-				return nil, err
-			}
-		}
+		return nil, err // fail closed
 	}
 	return ex, nil
 }

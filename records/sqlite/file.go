@@ -7,13 +7,6 @@ import (
 	"github.com/nabij/nabij/records"
 )
 
-// sealed rows read inside the job, opened after the commit.
-type sealedField struct {
-	table, column, recordID string
-	data                    []byte
-	dst                     *string
-}
-
 // ClientFile returns the client's file as the actor may see it, and writes the
 // access record (with the ids of the notes whose content it returns) in the same
 // transaction that reads the rows. What each reader sees:
@@ -25,36 +18,24 @@ type sealedField struct {
 // crypto-shredding; never partial data on error.
 func (s *Store) ClientFile(ctx context.Context, a records.Actor, purpose records.Purpose, clientID string) (*records.File, error) {
 	f := &records.File{Client: records.Client{ID: clientID}, Trajectories: []records.Trajectory{}, Contacts: []records.Contact{}, Notes: []records.Note{}, Entries: []records.Entry{}}
-	var sl sealer
-	var fields []sealedField
-	err := s.write(ctx, func(w *wtx) error {
-		g, err := w.authorize(a, clientID, purpose, "file", records.ActionRead)
-		if err != nil {
-			return err
-		}
-		f.Rule = g.rule
-		fields = fields[:0]
-		if sl, err = w.sealerFor(clientID); err != nil {
-			return err
-		}
-		if fields, err = w.readFile(f, a, clientID, fields); err != nil {
-			return err
-		}
-		ids := make([]string, 0, len(f.Notes))
-		for _, n := range f.Notes {
-			ids = append(ids, n.ID)
-		}
-		return w.record(g.entry("file", ids, records.ActionRead))
-	})
+	err := s.readClient(ctx, readSpec{actor: a, clientID: clientID, purpose: purpose, kind: "file", action: records.ActionRead},
+		func(w *wtx, g grant, u *unsealing) ([]string, error) {
+			f.Rule = g.rule
+			if err := u.add(w, g); err != nil {
+				return nil, err // EDESTROYED before anything is read
+			}
+			fields, err := w.readFile(f, a, clientID, nil)
+			if err != nil {
+				return nil, err
+			}
+			ids := make([]string, 0, len(f.Notes))
+			for _, n := range f.Notes {
+				ids = append(ids, n.ID)
+			}
+			return ids, u.add(w, g, fields...)
+		})
 	if err != nil {
-		return nil, err
-	}
-	for _, sf := range fields {
-		v, err := sl.open(sf.table, sf.column, sf.recordID, sf.data)
-		if err != nil {
-			return nil, err // fail closed: nothing of the file
-		}
-		*sf.dst = v
+		return nil, err // fail closed: nothing of the file
 	}
 	return f, nil
 }
@@ -200,10 +181,7 @@ func (w *wtx) readFile(f *records.File, a records.Actor, clientID string, fields
 	rows.Close()
 
 	// Only now that the slices are final, take pointers into them.
-	fields = append(fields,
-		sealedField{"clients", "name", clientID, name, &f.Client.Name},
-		sealedField{"clients", "birth_date", clientID, birth, &f.Client.BirthDate},
-		sealedField{"clients", "contact", clientID, contact, &f.Client.Contact})
+	fields = append(fields, clientFields(&f.Client, name, birth, contact)...)
 	for i := range f.Trajectories {
 		fields = append(fields, sealedField{"trajectories", "goal", f.Trajectories[i].ID, goals[i], &f.Trajectories[i].Goal})
 	}
@@ -236,7 +214,7 @@ func noteView(a records.Actor, jur records.Jurisdiction, authorID string, v reco
 	case a.IsSystem():
 		// nabij itself (export, erasure) sees everything it is asked to process.
 		return true, false
-	case a.Role == records.RoleClient:
+	case isClient(a):
 		switch v.Visibility {
 		case records.VisibilityShared:
 			return true, false
@@ -245,7 +223,7 @@ func noteView(a records.Actor, jur records.Jurisdiction, authorID string, v reco
 		case records.VisibilityPersonal:
 			return jur == records.JurisdictionBE, false
 		}
-	case a.Role == records.RoleProfessional:
+	case isProfessional(a):
 		if v.Visibility == records.VisibilityPersonal {
 			return authorID == a.UserID, false
 		}

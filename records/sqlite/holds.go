@@ -26,7 +26,7 @@ func (s *Store) PlaceLegalHold(ctx context.Context, a records.Actor, clientID, t
 	}
 	h := &records.LegalHold{ID: newID(), ClientID: clientID, TrajectoryID: trajectoryID, Reason: reason, PlacedBy: a.UserID}
 	err := s.write(ctx, func(w *wtx) error {
-		if h.TrajectoryID != "" && (a.Role == records.RoleDataOfficer || a.IsSystem()) {
+		if h.TrajectoryID != "" && audits(a) {
 			err := w.queryRow(`SELECT client_id FROM trajectories WHERE id = ?`, h.TrajectoryID).Scan(&h.ClientID)
 			if errors.Is(err, sql.ErrNoRows) {
 				return notFound("trajectory")
@@ -38,7 +38,7 @@ func (s *Store) PlaceLegalHold(ctx context.Context, a records.Actor, clientID, t
 		if err != nil {
 			return err
 		}
-		sl, err := w.sealerFor(h.ClientID)
+		sl, err := w.sealerFor(g)
 		if err != nil {
 			return err
 		}
@@ -63,7 +63,7 @@ func (s *Store) ReleaseLegalHold(ctx context.Context, a records.Actor, id string
 		var released sql.NullInt64
 		err := w.queryRow(`SELECT client_id, released_at FROM legal_holds WHERE id = ?`, id).Scan(&clientID, &released)
 		if errors.Is(err, sql.ErrNoRows) {
-			if a.Role != records.RoleDataOfficer {
+			if !isDataOfficer(a) {
 				return w.deny(entry{actor: a, kind: "legal_hold", ids: []string{id}, action: records.ActionCorrect, purpose: purposeFor(a)},
 					"only the data officer does this")
 			}
@@ -89,11 +89,11 @@ func (s *Store) ReleaseLegalHold(ctx context.Context, a records.Actor, id string
 // Only the data officer; one access record per client listed.
 func (s *Store) LegalHolds(ctx context.Context, a records.Actor) ([]records.LegalHold, error) {
 	out := []records.LegalHold{}
-	var sealed [][]byte
-	sealers := map[string]sealer{}
-	err := s.write(ctx, func(w *wtx) error {
-		out, sealed = out[:0], sealed[:0]
-		if _, err := w.officer(a, "", "legal_hold", records.ActionRead, records.PurposeRetention); err != nil {
+	err := s.gate(ctx, func(w *wtx, u *unsealing) error {
+		out = out[:0]
+		var sealed [][]byte
+		officer, err := w.officer(a, "", "legal_hold", records.ActionRead, records.PurposeRetention)
+		if err != nil {
 			return err
 		}
 		rows, err := w.query(`SELECT id, client_id, COALESCE(trajectory_id, ''), reason_sealed, placed_by, placed_at,
@@ -124,10 +124,14 @@ func (s *Store) LegalHolds(ctx context.Context, a records.Actor) ([]records.Lega
 			byClient[h.ClientID] = append(byClient[h.ClientID], h.ID)
 		}
 		for _, id := range order {
-			if sl, err := w.sealerFor(id); err == nil {
-				sealers[id] = sl
+			g := officer.forClient(id)
+			var fields []sealedField
+			for i := range out {
+				if out[i].ClientID == id {
+					fields = append(fields, sealedField{"legal_holds", "reason", out[i].ID, sealed[i], &out[i].Reason})
+				}
 			}
-			g := grant{actor: a, clientID: id, rule: records.RuleAudit, purpose: records.PurposeRetention}
+			_ = u.add(w, g, fields...) // shredded: listed without the reason
 			if err := w.record(g.entry("legal_hold", byClient[id], records.ActionRead)); err != nil {
 				return err
 			}
@@ -136,13 +140,6 @@ func (s *Store) LegalHolds(ctx context.Context, a records.Actor) ([]records.Lega
 	})
 	if err != nil {
 		return nil, err
-	}
-	for i := range out {
-		if sl, ok := sealers[out[i].ClientID]; ok {
-			if out[i].Reason, err = sl.open("legal_holds", "reason", out[i].ID, sealed[i]); err != nil {
-				return nil, err
-			}
-		}
 	}
 	return out, nil
 }

@@ -100,21 +100,26 @@ func (w *wtx) dataKey(clientID string) (*crypto.DataKey, error) {
 	return dk, nil
 }
 
-// newClientKey makes, wraps and stores a data key for a new client.
-func (w *wtx) newClientKey(clientID string) (*crypto.DataKey, error) {
+// newClientKey makes, wraps and stores a data key for a new client, and
+// returns the sealer for the client's first fields. It needs the creator's
+// grant (policy.go), like every other sealer.
+func (w *wtx) newClientKey(g grant) (sealer, error) {
+	if !g.valid() {
+		return sealer{}, internal("new data key", errNoGrant)
+	}
 	dk, err := crypto.NewDataKey()
 	if err != nil {
-		return nil, internal("new data key", err)
+		return sealer{}, internal("new data key", err)
 	}
-	wrapped, version, err := w.s.kr.Wrap(clientID, dk)
+	wrapped, version, err := w.s.kr.Wrap(g.clientID, dk)
 	if err != nil {
-		return nil, internal("wrap data key", err)
+		return sealer{}, internal("wrap data key", err)
 	}
 	if _, err := w.exec(`INSERT INTO client_keys (client_id, wrapped, kek_version, created_at) VALUES (?,?,?,?)`,
-		clientID, wrapped, version, ms(w.now)); err != nil {
-		return nil, internal("store data key", err)
+		g.clientID, wrapped, version, ms(w.now)); err != nil {
+		return sealer{}, internal("store data key", err)
 	}
-	return dk, nil
+	return sealer{dk: dk, clientID: g.clientID, version: 1}, nil
 }
 
 // shredKey deletes the client's data key: every ciphertext of the client becomes
@@ -140,7 +145,10 @@ func (s sealer) seal(table, column, recordID, plaintext string) []byte {
 	return s.dk.Seal([]byte(plaintext), crypto.AD{Table: table, Column: column, RecordID: recordID, ClientID: s.clientID, KeyVersion: s.version})
 }
 
-// open returns the plaintext, or an error that never holds content.
+// open returns the plaintext, or an error that never holds content. It is the
+// unsealing function: only unseal, in the read gate, calls it (the gate test
+// checks this), so plaintext of a client leaves only after its access record
+// is committed.
 func (s sealer) open(table, column, recordID string, sealed []byte) (string, error) {
 	if sealed == nil {
 		return "", nil
@@ -152,12 +160,21 @@ func (s sealer) open(table, column, recordID string, sealed []byte) (string, err
 	return string(pt), nil
 }
 
-func (w *wtx) sealerFor(clientID string) (sealer, error) {
-	dk, err := w.dataKey(clientID)
+// errNoGrant: a sealer was asked for without a grant that allows access.
+var errNoGrant = errors.New("no access rule allowed this")
+
+// sealerFor returns the sealer of the grant's client. Only a grant made by an
+// access rule (policy.go) opens a client's key: no code reaches a client's
+// fields with a bare client id. EDESTROYED when the key was shredded.
+func (w *wtx) sealerFor(g grant) (sealer, error) {
+	if !g.valid() {
+		return sealer{}, internal("sealer", errNoGrant)
+	}
+	dk, err := w.dataKey(g.clientID)
 	if err != nil {
 		return sealer{}, err
 	}
-	return sealer{dk: dk, clientID: clientID, version: 1}, nil
+	return sealer{dk: dk, clientID: g.clientID, version: 1}, nil
 }
 
 // RotateMasterKey re-wraps every client's data key under the keyring's active

@@ -19,7 +19,7 @@ func (s *Store) CreateNote(ctx context.Context, a records.Actor, clientID string
 	n := &records.Note{ID: newID(), ClientID: clientID, ContactID: in.ContactID, TrajectoryID: in.TrajectoryID, AuthorID: a.UserID,
 		NoteVersion: records.NoteVersion{Version: 1, Visibility: in.Visibility, Body: in.Body, RestrictedReason: in.RestrictedReason, VersionAuthorID: a.UserID}}
 	err := s.write(ctx, func(w *wtx) error {
-		if a.Role != records.RoleProfessional && !a.IsSystem() {
+		if !doesCare(a) {
 			return w.deny(entry{actor: a, clientID: clientID, kind: "note", action: records.ActionCreate, purpose: records.PurposeCare},
 				"only professionals write notes")
 		}
@@ -37,7 +37,7 @@ func (s *Store) CreateNote(ctx context.Context, a records.Actor, clientID string
 		} else if err := w.checkTrajectory(clientID, n.TrajectoryID); err != nil {
 			return err
 		}
-		sl, err := w.sealerFor(clientID)
+		sl, err := w.sealerFor(g)
 		if err != nil {
 			return err
 		}
@@ -104,7 +104,7 @@ func (s *Store) CorrectNote(ctx context.Context, a records.Actor, noteID string,
 		} else if err != nil {
 			return internal("correct note", err)
 		}
-		if a.Role != records.RoleProfessional && !a.IsSystem() {
+		if !doesCare(a) {
 			return w.deny(entry{actor: a, clientID: clientID, kind: "note", ids: []string{noteID}, action: records.ActionCorrect, purpose: records.PurposeCare},
 				"only professionals correct notes")
 		}
@@ -119,7 +119,7 @@ func (s *Store) CorrectNote(ctx context.Context, a records.Actor, noteID string,
 		if records.Visibility(vis) != records.VisibilityPersonal && in.Visibility == records.VisibilityPersonal {
 			return invalid("visibility", "a note that is part of the file cannot become a personal note again")
 		}
-		sl, err := w.sealerFor(clientID)
+		sl, err := w.sealerFor(g)
 		if err != nil {
 			return err
 		}

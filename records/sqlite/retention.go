@@ -296,8 +296,7 @@ func (w *wtx) purgeClient(rep *records.PurgeReport, clientID string, rules map[s
 		if len(items) == 0 {
 			return nil, false, nil
 		}
-		return items, shred, w.record(entry{actor: records.System(), clientID: clientID, kind: "retention", action: records.ActionRead,
-			purpose: records.PurposeRetention, rule: records.RuleSystem, outcome: records.OutcomeOK})
+		return items, shred, w.record(asSystem(clientID, records.PurposeRetention).entry("retention", nil, records.ActionRead))
 	}
 	// A client whose due records are all held leaves no stored report line (the
 	// run's own report and GET /legal-holds show the hold); daily runs would
@@ -399,9 +398,7 @@ func (w *wtx) finalShredItems(clientID string, dry, keepAccount bool) ([]records
 func (w *wtx) report(rep *records.PurgeReport, items []records.PurgeItem, purpose records.Purpose) error {
 	for _, it := range items {
 		if it.Action != "held" {
-			kind := it.Kind
-			if err := w.record(entry{actor: records.System(), clientID: it.ClientID, kind: kind, ids: it.RecordIDs, action: records.ActionDestroy,
-				purpose: purpose, rule: records.RuleSystem, outcome: records.OutcomeOK}); err != nil {
+			if err := w.record(asSystem(it.ClientID, purpose).entry(it.Kind, it.RecordIDs, records.ActionDestroy)); err != nil {
 				return err
 			}
 		}

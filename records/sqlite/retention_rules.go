@@ -38,7 +38,7 @@ func (s *Store) StoredRetentionRules(ctx context.Context) (map[string]records.Re
 // stored rule of each kind given. Only the data officer. The change is recorded.
 func (s *Store) SetRetentionRules(ctx context.Context, a records.Actor, rules []records.RetentionRule) error {
 	return s.write(ctx, func(w *wtx) error {
-		if a.Role != records.RoleDataOfficer && !a.IsSystem() {
+		if !audits(a) {
 			return w.deny(entry{actor: a, kind: "retention_rule", action: records.ActionCorrect, purpose: records.PurposeAudit},
 				"only the data officer sets retention rules")
 		}
@@ -53,10 +53,7 @@ func (s *Store) SetRetentionRules(ctx context.Context, a records.Actor, rules []
 			}
 			kinds = append(kinds, r.Kind)
 		}
-		rule := records.RuleAudit
-		if a.IsSystem() {
-			rule = records.RuleSystem
-		}
+		rule := auditRule(a)
 		return w.record(entry{actor: a, kind: "retention_rule", ids: kinds, action: records.ActionCorrect, purpose: records.PurposeRetention,
 			rule: rule, outcome: records.OutcomeOK})
 	})

@@ -14,7 +14,7 @@ import (
 // itself (retention, an approved erasure request) shreds. Afterwards the WAL is
 // checkpointed and truncated so the wrapped key does not linger there.
 func (s *Store) ShredClient(ctx context.Context, a records.Actor, purpose records.Purpose, clientID string) error {
-	if !a.IsSystem() {
+	if !destroysData(a) {
 		return forbidden("only retention and approved erasure requests destroy data")
 	}
 	err := s.write(ctx, func(w *wtx) error {

@@ -16,7 +16,8 @@ type nullInt = sql.NullInt64
 func (s *Store) StatisticsData(ctx context.Context, a records.Actor) (*records.StatisticsData, error) {
 	var out *records.StatisticsData
 	err := s.write(ctx, func(w *wtx) error {
-		if _, err := w.officer(a, "", "statistics", records.ActionRead, records.PurposeStatistics); err != nil {
+		officer, err := w.officer(a, "", "statistics", records.ActionRead, records.PurposeStatistics)
+		if err != nil {
 			return err
 		}
 		out = &records.StatisticsData{At: fromMS(ms(w.now)), ChannelMonths: []records.ChannelMonthCount{}, Trajectories: []records.TrajectoryMix{}}
@@ -70,8 +71,7 @@ func (s *Store) StatisticsData(ctx context.Context, a records.Actor) (*records.S
 		}
 		out.ConsentingClients = len(ids)
 		for _, id := range ids {
-			if err := w.record(entry{actor: a, clientID: id, kind: "statistics", action: records.ActionRead, purpose: records.PurposeStatistics,
-				rule: records.RuleConsent, outcome: records.OutcomeOK}); err != nil {
+			if err := w.record(officer.byConsent(id).entry("statistics", nil, records.ActionRead)); err != nil {
 				return err
 			}
 		}

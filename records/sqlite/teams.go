@@ -9,7 +9,7 @@ import (
 )
 
 func requireAdmin(a records.Actor) error {
-	if a.Role != records.RoleAdmin && !a.IsSystem() {
+	if !administers(a) {
 		return forbidden("only admins manage teams and caseloads")
 	}
 	return nil

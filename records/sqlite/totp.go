@@ -83,9 +83,8 @@ func (s *Store) SetTOTP(ctx context.Context, userID, secret string, enabled bool
 // TOTPSecret returns an account's TOTP secret ("" when none) for checking a code.
 func (s *Store) TOTPSecret(ctx context.Context, userID string) (string, error) {
 	var secret string
-	var sealed []byte
-	var sl sealer
-	err := s.write(ctx, func(w *wtx) error {
+	err := s.gate(ctx, func(w *wtx, u *unsealing) error {
+		var sealed []byte
 		if err := w.queryRow(`SELECT totp_sealed FROM users WHERE id = ?`, userID).Scan(&sealed); err != nil {
 			if errors.Is(err, sql.ErrNoRows) {
 				return notFound("user")
@@ -95,15 +94,17 @@ func (s *Store) TOTPSecret(ctx context.Context, userID string) (string, error) {
 		if sealed == nil {
 			return nil
 		}
-		var err error
-		sl, err = w.systemSealer()
-		return err
+		sl, err := w.systemSealer()
+		if err != nil {
+			return err
+		}
+		u.addAccount(sl, sealedField{"users", "totp", userID, sealed, &secret})
+		return nil
 	})
-	if err != nil || sealed == nil {
+	if err != nil {
 		return "", err
 	}
-	secret, err = sl.open("users", "totp", userID, sealed)
-	return secret, err
+	return secret, nil
 }
 
 // rewrapSystemKey re-wraps the account-secrets key under the active master key.

@@ -28,11 +28,11 @@ func (s *Store) CreateTrajectory(ctx context.Context, a records.Actor, clientID 
 		}
 		t.OpenedAt = fromMS(ms(*in.OpenedAt))
 	}
-	if t.LeadID == "" && a.Role == records.RoleProfessional {
+	if t.LeadID == "" && isProfessional(a) {
 		t.LeadID = a.UserID
 	}
 	err := s.write(ctx, func(w *wtx) error {
-		if a.Role != records.RoleProfessional && !a.IsSystem() {
+		if !doesCare(a) {
 			return w.deny(entry{actor: a, clientID: clientID, kind: "trajectory", action: records.ActionCreate, purpose: records.PurposeCare},
 				"only professionals open trajectories")
 		}
@@ -49,7 +49,7 @@ func (s *Store) CreateTrajectory(ctx context.Context, a records.Actor, clientID 
 				return invalid("lead_id", "the lead must be a professional")
 			}
 		}
-		sl, err := w.sealerFor(clientID)
+		sl, err := w.sealerFor(g)
 		if err != nil {
 			return err
 		}
@@ -82,7 +82,7 @@ func (s *Store) CloseTrajectory(ctx context.Context, a records.Actor, trajectory
 		} else if err != nil {
 			return internal("close trajectory", err)
 		}
-		if a.Role != records.RoleProfessional && !a.IsSystem() {
+		if !doesCare(a) {
 			return w.deny(entry{actor: a, clientID: t.ClientID, kind: "trajectory", ids: []string{trajectoryID}, action: records.ActionCorrect, purpose: records.PurposeCare},
 				"only professionals close trajectories")
 		}

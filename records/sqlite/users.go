@@ -23,13 +23,13 @@ func (s *Store) CreateUser(ctx context.Context, a records.Actor, in records.NewU
 	// (recorded like any access) or nabij itself. Staff accounts are the admin's.
 	switch {
 	case a.IsSystem():
-	case in.Role == records.RoleClient && a.Role != records.RoleProfessional:
+	case in.Role == records.RoleClient && !isProfessional(a):
 		// An attempt at a key to someone's file is recorded against that client.
 		return nil, s.write(ctx, func(w *wtx) error {
 			return w.deny(entry{actor: a, clientID: in.ClientID, kind: "account", action: records.ActionCreate, purpose: purposeFor(a)},
 				"a client account is made by a professional who follows the client")
 		})
-	case in.Role != records.RoleClient && a.Role != records.RoleAdmin:
+	case in.Role != records.RoleClient && !administers(a):
 		return nil, forbidden("only admins manage staff accounts")
 	}
 	u := &records.User{ID: newID(), Username: in.Username, Role: in.Role, DisplayName: in.DisplayName, ClientID: in.ClientID, PasswordHash: in.PasswordHash}
@@ -118,7 +118,7 @@ func (s *Store) userWhere(ctx context.Context, where string, arg any) (*records.
 
 // Users lists accounts for the admin, by username.
 func (s *Store) Users(ctx context.Context, a records.Actor) ([]records.User, error) {
-	if a.Role != records.RoleAdmin && a.Role != records.RoleDataOfficer && !a.IsSystem() {
+	if !listsAccounts(a) {
 		return nil, forbidden("only admins and data officers list accounts")
 	}
 	rows, err := s.r.QueryContext(ctx, `SELECT `+userColumns+` FROM users ORDER BY username`)
@@ -140,7 +140,7 @@ func (s *Store) Users(ctx context.Context, a records.Actor) ([]records.User, err
 // SetUserDisabled disables or enables an account; disabling also revokes its
 // refresh tokens. ENOTFOUND when there is no such user.
 func (s *Store) SetUserDisabled(ctx context.Context, a records.Actor, userID string, disabled bool) error {
-	if a.Role != records.RoleAdmin && !a.IsSystem() {
+	if !administers(a) {
 		return forbidden("only admins manage accounts")
 	}
 	return s.write(ctx, func(w *wtx) error {
