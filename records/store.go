@@ -39,6 +39,14 @@ type Files interface {
 	// EFORBIDDEN (with a denied record) when no rule allows it; EDESTROYED after
 	// crypto-shredding; never partial data on error.
 	ClientFile(ctx context.Context, a Actor, purpose Purpose, clientID string) (*File, error)
+	// ClientOutline returns what a form needs of the client: id and name, the open
+	// trajectories (id, goal, opened) and the contacts (id, channel, when,
+	// trajectory, follow-up), oldest first. It reads no note and no entry, and is
+	// recorded as its own kind ("outline", action read, with the ids of the
+	// trajectories whose goals it returns) in the same transaction.
+	// EFORBIDDEN (with a denied record) when no rule allows it; EDESTROYED after
+	// crypto-shredding; never partial data on error.
+	ClientOutline(ctx context.Context, a Actor, purpose Purpose, clientID string) (*Outline, error)
 	// Caseload lists the clients the professional follows now, directly or through a
 	// team. Showing a client's name is a read: one access record per client listed,
 	// written in the same transaction. EFORBIDDEN for other roles.
