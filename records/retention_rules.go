@@ -16,8 +16,9 @@ const (
 	KindEntry          = "entry"
 	KindDisclosure     = "disclosure"
 	// KindAccessRecord: access records are the append-only, hash-chained log
-	// (tamper-evident, never edited). They hold ids and codes only; retention never deletes them, and
-	// they become anonymous when the client's key is destroyed.
+	// (tamper-evident, never edited). They hold ids and codes only; retention
+	// never deletes them, and they become anonymous when the client's key is
+	// destroyed.
 	KindAccessRecord = "access_record"
 )
 

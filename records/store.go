@@ -130,6 +130,8 @@ type Consents interface {
 	// online/face-to-face mix, over the clients whose statistics consent is valid
 	// now. Each counted client gets an access record (rule consent, purpose
 	// statistics) in the same transaction. Only the data officer.
+	// EFORBIDDEN (with a denied record) for anyone but the data officer; EINTERNAL
+	// when a record cannot be written (no data then).
 	StatisticsData(ctx context.Context, a Actor) (*StatisticsData, error)
 }
 
@@ -146,17 +148,21 @@ type Accounts interface {
 	// UserByID returns an account. ENOTFOUND when there is none.
 	UserByID(ctx context.Context, id string) (*User, error)
 	// Users lists accounts for the admin, by username.
+	// EFORBIDDEN for other roles.
 	Users(ctx context.Context, a Actor) ([]User, error)
 	// SetUserDisabled disables or enables an account; disabling also revokes its
 	// refresh tokens. ENOTFOUND when there is no such user.
 	SetUserDisabled(ctx context.Context, a Actor, userID string, disabled bool) error
 	// SetPasswordHash replaces an account's password hash (a rehash after sign-in,
 	// or a reset by nabij's command line).
+	// Returns EINTERNAL when the write fails; an unknown user id changes nothing.
 	SetPasswordHash(ctx context.Context, userID, hash string) error
 	// RecordLogin notes a sign-in attempt: success clears the failure count; the
 	// lockAfter-th failure in a row locks the account until lockUntil.
+	// Returns EINTERNAL when the write fails; an unknown user id changes nothing.
 	RecordLogin(ctx context.Context, userID string, ok bool, lockAfter int, lockFor time.Duration) error
 	// StoreRefreshToken keeps a new token (by hash) in a family; family "" starts one.
+	// Returns EINTERNAL when the token cannot be stored.
 	StoreRefreshToken(ctx context.Context, userID, family, token string, ttl time.Duration) (*RefreshToken, error)
 	// RotateRefreshToken marks the presented token used and stores next in its family,
 	// in one transaction. ENOTFOUND for an unknown, expired or revoked token;
@@ -171,8 +177,11 @@ type Accounts interface {
 	ActiveRefreshToken(ctx context.Context, token string) (string, error)
 	// SetTOTP stores an account's TOTP secret, sealed, and whether it is confirmed
 	// (enabled). A secret of "" removes the second factor.
+	// ENOTFOUND when there is no such user.
 	SetTOTP(ctx context.Context, userID, secret string, enabled bool) error
 	// TOTPSecret returns an account's TOTP secret ("" when none) for checking a code.
+	// ENOTFOUND when there is no such user; EINTERNAL when the secret cannot be
+	// opened (no secret then).
 	TOTPSecret(ctx context.Context, userID string) (string, error)
 	// CreateTeam adds a team. ECONFLICT when the name is taken.
 	CreateTeam(ctx context.Context, a Actor, name string) (*Team, error)
@@ -180,6 +189,7 @@ type Accounts interface {
 	// professional; ENOTFOUND when the team does not exist.
 	AddTeamMember(ctx context.Context, a Actor, teamID, userID string) error
 	// Teams lists teams with their members.
+	// EFORBIDDEN for anyone but admins.
 	Teams(ctx context.Context, a Actor) ([]Team, error)
 	// Assign puts a client on the caseload of a professional (userID) or a team
 	// (teamID). It names the client by id only: admins read no client data.
@@ -189,6 +199,7 @@ type Accounts interface {
 	// ENOTFOUND when there is no open assignment with that id.
 	EndAssignment(ctx context.Context, a Actor, id string) error
 	// Assignments lists caseload assignments (ids and dates only), newest first.
+	// EFORBIDDEN for anyone but admins.
 	Assignments(ctx context.Context, a Actor) ([]Assignment, error)
 }
 
@@ -198,6 +209,7 @@ type AccessLog interface {
 	// RecordDenied writes a denied access record for a request refused at the edge
 	// (a role that never does this), so that every refusal is in the log. clientID
 	// may be "" when the request names no client.
+	// Returns EINTERNAL when the record cannot be written.
 	RecordDenied(ctx context.Context, a Actor, clientID, kind string, action Action) error
 	// AccessLog searches the access log for the data officer, newest first. The
 	// search itself is recorded (purpose audit). EFORBIDDEN for other roles.
@@ -213,8 +225,10 @@ type AccessLog interface {
 	Anomalies(ctx context.Context, a Actor, since time.Time) ([]Anomaly, error)
 	// Checkpoint signs the current chain head now (when it has moved since the last
 	// checkpoint). The server calls it on a timer so that quiet periods are covered too.
+	// Returns EINTERNAL when the checkpoint cannot be signed or stored.
 	Checkpoint(ctx context.Context) error
 	// PublicKey is the key that verifies the checkpoints.
+	// It never fails.
 	PublicKey() ed25519.PublicKey
 	// VerifyAccessLog walks the whole chain and checks every checkpoint with pub (the
 	// store's own public key when pub is nil). It reports the first broken position:
@@ -230,9 +244,11 @@ type AccessLog interface {
 type Retention interface {
 	// StoredRetentionRules returns the rules the data officer set (kinds without a
 	// stored rule are absent: package consent fills in its defaults). Not client data.
+	// Returns EINTERNAL when the rules cannot be read.
 	StoredRetentionRules(ctx context.Context) (map[string]RetentionRule, error)
 	// SetRetentionRules stores rules (validated by package consent), replacing the
 	// stored rule of each kind given. Only the data officer. The change is recorded.
+	// EFORBIDDEN (with a denied record) for anyone but the data officer.
 	SetRetentionRules(ctx context.Context, a Actor, rules []RetentionRule) error
 	// RunRetention destroys what is due at the store's clock (Options.Now), one
 	// transaction per client, unless a legal hold applies; when a client has
@@ -240,10 +256,13 @@ type Retention interface {
 	// destruction writes a destroy access record and a purge report line in the
 	// same transaction. A dry run changes nothing (it records that it looked) and
 	// reports what would go. Afterwards the WAL is truncated.
+	// EINVALID when the run lacks the due-date rule or a rule for a kind; on
+	// another error the report holds what was done until then.
 	RunRetention(ctx context.Context, run RetentionRun) (*PurgeReport, error)
 	// PurgeReports returns the stored purge reports (retention runs and erasures),
 	// newest first, since a time. They hold kinds, counts, ids, rules and times,
 	// never content. Only the data officer; the look is recorded.
+	// EFORBIDDEN (with a denied record) for anyone but the data officer.
 	PurgeReports(ctx context.Context, a Actor, since time.Time) ([]PurgeReport, error)
 	// PlaceLegalHold puts a hold on a client (trajectoryID "") or on one trajectory
 	// (clientID may then be ""); the reason is sealed with the client's key. Only the
@@ -255,6 +274,7 @@ type Retention interface {
 	ReleaseLegalHold(ctx context.Context, a Actor, id string) error
 	// LegalHolds lists the holds (active first, then released), with their reasons.
 	// Only the data officer; one access record per client listed.
+	// EFORBIDDEN (with a denied record) for anyone but the data officer.
 	LegalHolds(ctx context.Context, a Actor) ([]LegalHold, error)
 	// RequestErasure records the client's request to erase everything kept about
 	// them. Only the client, for their own file. ECONFLICT when one is pending.
@@ -276,6 +296,7 @@ type Retention interface {
 	// access log stays whole and verifiable. It writes a destroy record. Only nabij
 	// itself (retention, an approved erasure request) shreds. Afterwards the WAL is
 	// checkpointed and truncated so the wrapped key does not linger there.
+	// EFORBIDDEN for any actor but nabij itself; ENOTFOUND for an unknown client.
 	ShredClient(ctx context.Context, a Actor, purpose Purpose, clientID string) error
 }
 
@@ -286,21 +307,29 @@ type Admin interface {
 	// version, a batch at a time; no data is re-encrypted. It is safe to interrupt:
 	// each key row names the version that wraps it, and old versions stay in the
 	// keyring until Retire. Returns how many keys were re-wrapped.
+	// On error it returns how many keys it re-wrapped so far; running it again
+	// finishes the job.
 	RotateMasterKey(ctx context.Context) (int, error)
 	// KeysWrappedBy counts the data keys (clients' and the account-secrets key) still
 	// wrapped by a master key version; a version may be retired only when this is zero.
+	// Returns the database error when the count cannot be read.
 	KeysWrappedBy(ctx context.Context, version int) (int, error)
 	// Close stops the committer after the writes already queued, and closes the database.
+	// Returns the database errors of closing, if any; a second Close returns nil.
 	Close() error
 	// Ping checks that the database answers; used by /readyz.
+	// Returns the database error when it does not answer.
 	Ping(ctx context.Context) error
 	// Path is the database file.
+	// It never fails.
 	Path() string
 	// Jurisdiction is the organisation's setting for personal working notes.
+	// It never fails.
 	Jurisdiction() Jurisdiction
 	// Backup writes an online, consistent copy of the database to path with VACUUM
 	// INTO, between write batches. The copy holds only ciphertexts and wrapped keys:
 	// it is useless without the key file, which must be backed up apart (see README).
 	// Refuses to overwrite an existing file.
+	// ECONFLICT when the file exists; EINTERNAL when the copy fails.
 	Backup(ctx context.Context, path string) error
 }

@@ -133,6 +133,7 @@ func scanAccessRecord(sc interface{ Scan(...any) error }) (records.AccessRecord,
 // RecordDenied writes a denied access record for a request refused at the edge
 // (a role that never does this), so that every refusal is in the log. clientID
 // may be "" when the request names no client.
+// Returns EINTERNAL when the record cannot be written.
 func (s *Store) RecordDenied(ctx context.Context, a records.Actor, clientID, kind string, action records.Action) error {
 	if !validAction(action) {
 		action = records.ActionRead

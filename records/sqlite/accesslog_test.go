@@ -164,9 +164,9 @@ func TestAccessLogAppendOnly(t *testing.T) {
 	}
 }
 
-// TestFailClosed: no client data leaves without its access record. When the access record cannot be
-// written, the reader gets an error and no data, and a write leaves nothing
-// behind. A trigger installed through a second connection makes every append
+// TestFailClosed: no client data leaves without its access record. When the
+// access record cannot be written, the reader gets an error and no data, and a
+// write leaves nothing behind. A trigger installed through a second connection makes every append
 // to the access log fail.
 func TestFailClosed(t *testing.T) {
 	w := newWorld(t)

@@ -35,8 +35,8 @@ func writeViewNotes(t *testing.T, w *world) viewNotes {
 	return n
 }
 
-// TestClientFileView checks what a client sees of their file, and the personal-note rules:
-// the client reads shared notes in full, restricted notes as existence and
+// TestClientFileView checks what each reader sees of a file, and the
+// personal-note rules: the client reads shared notes in full, restricted notes as existence and
 // reason only, personal working notes only where the jurisdiction opens them
 // (BE, not NL); professionals never read a colleague's personal note, nor the
 // earlier personal versions of a note that was shared later.

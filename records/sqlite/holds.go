@@ -87,6 +87,7 @@ func (s *Store) ReleaseLegalHold(ctx context.Context, a records.Actor, id string
 
 // LegalHolds lists the holds (active first, then released), with their reasons.
 // Only the data officer; one access record per client listed.
+// EFORBIDDEN (with a denied record) for anyone but the data officer.
 func (s *Store) LegalHolds(ctx context.Context, a records.Actor) ([]records.LegalHold, error) {
 	out := []records.LegalHold{}
 	err := s.gate(ctx, func(w *wtx, u *unsealing) error {

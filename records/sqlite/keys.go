@@ -181,6 +181,8 @@ func (w *wtx) sealerFor(g grant) (sealer, error) {
 // version, a batch at a time; no data is re-encrypted. It is safe to interrupt:
 // each key row names the version that wraps it, and old versions stay in the
 // keyring until Retire. Returns how many keys were re-wrapped.
+// On error it returns how many keys it re-wrapped so far; running it again
+// finishes the job.
 func (s *Store) RotateMasterKey(ctx context.Context) (int, error) {
 	active := s.kr.Active()
 	total := 0
@@ -237,6 +239,7 @@ func (s *Store) RotateMasterKey(ctx context.Context) (int, error) {
 
 // KeysWrappedBy counts the data keys (clients' and the account-secrets key) still
 // wrapped by a master key version; a version may be retired only when this is zero.
+// Returns the database error when the count cannot be read.
 func (s *Store) KeysWrappedBy(ctx context.Context, version int) (int, error) {
 	var n int
 	err := s.r.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM client_keys WHERE kek_version = ?1)

@@ -13,8 +13,8 @@ import (
 	"github.com/nabij/nabij/records/sqlite"
 )
 
-// TestNoPlaintextAtRest: nothing personal is stored in plaintext. After every kind of personal
-// text has been written — identity fields, a goal, note bodies (all three
+// TestNoPlaintextAtRest: nothing personal is stored in plaintext. After every
+// kind of personal text has been written — identity fields, a goal, note bodies (all three
 // visibilities, and a correction), a restricted reason, a client's entry and a
 // break-the-glass reason — neither the database file nor its WAL holds any of
 // it, in any case, while the store is open or after Close.

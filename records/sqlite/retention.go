@@ -16,6 +16,8 @@ import (
 // destruction writes a destroy access record and a purge report line in the
 // same transaction. A dry run changes nothing (it records that it looked) and
 // reports what would go. Afterwards the WAL is truncated.
+// EINVALID when the run lacks the due-date rule or a rule for a kind; on
+// another error the report holds what was done until then.
 func (s *Store) RunRetention(ctx context.Context, run records.RetentionRun) (*records.PurgeReport, error) {
 	if run.DueAt == nil {
 		return nil, invalid("rules", "a retention run needs the due-date rule")
@@ -414,6 +416,7 @@ func (w *wtx) report(rep *records.PurgeReport, items []records.PurgeItem, purpos
 // PurgeReports returns the stored purge reports (retention runs and erasures),
 // newest first, since a time. They hold kinds, counts, ids, rules and times,
 // never content. Only the data officer; the look is recorded.
+// EFORBIDDEN (with a denied record) for anyone but the data officer.
 func (s *Store) PurgeReports(ctx context.Context, a records.Actor, since time.Time) ([]records.PurgeReport, error) {
 	var out []records.PurgeReport
 	err := s.write(ctx, func(w *wtx) error {

@@ -9,6 +9,7 @@ import (
 
 // StoredRetentionRules returns the rules the data officer set (kinds without a
 // stored rule are absent: package consent fills in its defaults). Not client data.
+// Returns EINTERNAL when the rules cannot be read.
 func (s *Store) StoredRetentionRules(ctx context.Context) (map[string]records.RetentionRule, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT kind, basis, years, days, max_days, action, source, updated_by, updated_at FROM retention_rules`)
 	if err != nil {
@@ -36,6 +37,7 @@ func (s *Store) StoredRetentionRules(ctx context.Context) (map[string]records.Re
 
 // SetRetentionRules stores rules (validated by package consent), replacing the
 // stored rule of each kind given. Only the data officer. The change is recorded.
+// EFORBIDDEN (with a denied record) for anyone but the data officer.
 func (s *Store) SetRetentionRules(ctx context.Context, a records.Actor, rules []records.RetentionRule) error {
 	return s.write(ctx, func(w *wtx) error {
 		if !audits(a) {

@@ -13,6 +13,7 @@ import (
 // access log stays whole and verifiable. It writes a destroy record. Only nabij
 // itself (retention, an approved erasure request) shreds. Afterwards the WAL is
 // checkpointed and truncated so the wrapped key does not linger there.
+// EFORBIDDEN for any actor but nabij itself; ENOTFOUND for an unknown client.
 func (s *Store) ShredClient(ctx context.Context, a records.Actor, purpose records.Purpose, clientID string) error {
 	if !destroysData(a) {
 		return forbidden("only retention and approved erasure requests destroy data")

@@ -13,6 +13,8 @@ type nullInt = sql.NullInt64
 // online/face-to-face mix, over the clients whose statistics consent is valid
 // now. Each counted client gets an access record (rule consent, purpose
 // statistics) in the same transaction. Only the data officer.
+// EFORBIDDEN (with a denied record) for anyone but the data officer; EINTERNAL
+// when a record cannot be written (no data then).
 func (s *Store) StatisticsData(ctx context.Context, a records.Actor) (*records.StatisticsData, error) {
 	var out *records.StatisticsData
 	err := s.write(ctx, func(w *wtx) error {

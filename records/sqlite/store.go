@@ -169,6 +169,7 @@ func Migrate(path string) (int64, error) {
 }
 
 // Close stops the committer after the writes already queued, and closes the database.
+// Returns the database errors of closing, if any; a second Close returns nil.
 func (s *Store) Close() error {
 	s.closeMu.Lock()
 	if s.closed {
@@ -191,14 +192,17 @@ func (s *Store) Close() error {
 }
 
 // Ping checks that the database answers; used by /readyz.
+// Returns the database error when it does not answer.
 func (s *Store) Ping(ctx context.Context) error {
 	return s.r.PingContext(ctx)
 }
 
 // Path is the database file.
+// It never fails.
 func (s *Store) Path() string { return s.path }
 
 // Jurisdiction is the organisation's setting for personal working notes.
+// It never fails.
 func (s *Store) Jurisdiction() records.Jurisdiction { return s.opts.Jurisdiction }
 
 func (s *Store) now() time.Time { return s.opts.Now().UTC() }
@@ -265,6 +269,7 @@ var _ records.Store = (*Store)(nil)
 // INTO, between write batches. The copy holds only ciphertexts and wrapped keys:
 // it is useless without the key file, which must be backed up apart (see README).
 // Refuses to overwrite an existing file.
+// ECONFLICT when the file exists; EINTERNAL when the copy fails.
 func (s *Store) Backup(ctx context.Context, path string) error {
 	if _, err := os.Stat(path); err == nil {
 		return conflict("%s exists; choose a new file", path)

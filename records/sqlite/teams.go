@@ -74,6 +74,7 @@ func (s *Store) AddTeamMember(ctx context.Context, a records.Actor, teamID, user
 }
 
 // Teams lists teams with their members.
+// EFORBIDDEN for anyone but admins.
 func (s *Store) Teams(ctx context.Context, a records.Actor) ([]records.Team, error) {
 	if err := requireAdmin(a); err != nil {
 		return nil, err
@@ -164,6 +165,7 @@ func (s *Store) EndAssignment(ctx context.Context, a records.Actor, id string) e
 }
 
 // Assignments lists caseload assignments (ids and dates only), newest first.
+// EFORBIDDEN for anyone but admins.
 func (s *Store) Assignments(ctx context.Context, a records.Actor) ([]records.Assignment, error) {
 	if err := requireAdmin(a); err != nil {
 		return nil, err

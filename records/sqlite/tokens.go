@@ -16,6 +16,7 @@ func tokenHash(token string) []byte {
 }
 
 // StoreRefreshToken keeps a new token (by hash) in a family; family "" starts one.
+// Returns EINTERNAL when the token cannot be stored.
 func (s *Store) StoreRefreshToken(ctx context.Context, userID, family, token string, ttl time.Duration) (*records.RefreshToken, error) {
 	t := &records.RefreshToken{ID: newID(), Family: family, UserID: userID}
 	if t.Family == "" {

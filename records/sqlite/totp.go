@@ -59,6 +59,7 @@ func (w *wtx) systemSealer() (sealer, error) {
 
 // SetTOTP stores an account's TOTP secret, sealed, and whether it is confirmed
 // (enabled). A secret of "" removes the second factor.
+// ENOTFOUND when there is no such user.
 func (s *Store) SetTOTP(ctx context.Context, userID, secret string, enabled bool) error {
 	return s.write(ctx, func(w *wtx) error {
 		var sealed []byte
@@ -81,6 +82,8 @@ func (s *Store) SetTOTP(ctx context.Context, userID, secret string, enabled bool
 }
 
 // TOTPSecret returns an account's TOTP secret ("" when none) for checking a code.
+// ENOTFOUND when there is no such user; EINTERNAL when the secret cannot be
+// opened (no secret then).
 func (s *Store) TOTPSecret(ctx context.Context, userID string) (string, error) {
 	var secret string
 	err := s.gate(ctx, func(w *wtx, u *unsealing) error {

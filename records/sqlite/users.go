@@ -117,6 +117,7 @@ func (s *Store) userWhere(ctx context.Context, where string, arg any) (*records.
 }
 
 // Users lists accounts for the admin, by username.
+// EFORBIDDEN for other roles.
 func (s *Store) Users(ctx context.Context, a records.Actor) ([]records.User, error) {
 	if !listsAccounts(a) {
 		return nil, forbidden("only admins and data officers list accounts")
@@ -162,6 +163,7 @@ func (s *Store) SetUserDisabled(ctx context.Context, a records.Actor, userID str
 
 // SetPasswordHash replaces an account's password hash (a rehash after sign-in,
 // or a reset by nabij's command line).
+// Returns EINTERNAL when the write fails; an unknown user id changes nothing.
 func (s *Store) SetPasswordHash(ctx context.Context, userID, hash string) error {
 	return s.write(ctx, func(w *wtx) error {
 		_, err := w.exec(`UPDATE users SET password_hash = ? WHERE id = ?`, hash, userID)
@@ -174,6 +176,7 @@ func (s *Store) SetPasswordHash(ctx context.Context, userID, hash string) error 
 
 // RecordLogin notes a sign-in attempt: success clears the failure count; the
 // lockAfter-th failure in a row locks the account until lockUntil.
+// Returns EINTERNAL when the write fails; an unknown user id changes nothing.
 func (s *Store) RecordLogin(ctx context.Context, userID string, ok bool, lockAfter int, lockFor time.Duration) error {
 	return s.write(ctx, func(w *wtx) error {
 		var err error

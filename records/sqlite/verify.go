@@ -35,6 +35,7 @@ func (s *Store) signCheckpoint(tx *sql.Tx, seq int64, head []byte, at time.Time)
 
 // Checkpoint signs the current chain head now (when it has moved since the last
 // checkpoint). The server calls it on a timer so that quiet periods are covered too.
+// Returns EINTERNAL when the checkpoint cannot be signed or stored.
 func (s *Store) Checkpoint(ctx context.Context) error {
 	return s.write(ctx, func(w *wtx) error {
 		var last sql.NullInt64
@@ -49,6 +50,7 @@ func (s *Store) Checkpoint(ctx context.Context) error {
 }
 
 // PublicKey is the key that verifies the checkpoints.
+// It never fails.
 func (s *Store) PublicKey() ed25519.PublicKey { return s.signer.Public().(ed25519.PublicKey) }
 
 // VerifyAccessLog walks the whole chain and checks every checkpoint with pub (the
