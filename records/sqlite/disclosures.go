@@ -87,7 +87,7 @@ func (s *Store) Disclose(ctx context.Context, a records.Actor, clientID string, 
 		consentID := ""
 		want := []string{in.Recipient, in.Purpose}
 		for _, c := range cands {
-			ok, err := w.sealedMatches(g, records.SameText, want,
+			ok, err := sealedMatches(sl, records.SameText, want,
 				sealedField{table: "consents", column: "recipient", recordID: c.id, data: c.rec},
 				sealedField{table: "consents", column: "reason", recordID: c.id, data: c.rea})
 			if err != nil {
