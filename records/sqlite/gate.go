@@ -27,12 +27,18 @@ type sealedField struct {
 // returns, each with the sealer its grant opened.
 type unsealing struct {
 	sealers map[string]sealer // by client id
-	fields  []sealedField
-	owner   []string // the client id of each field
+	batches []unsealBatch
 	// account holds fields sealed with the account-secrets key (TOTP seeds):
 	// no client's data, so no access record.
 	account []sealedField
 	sys     sealer
+}
+
+// unsealBatch is the fields of one add: one client's, kept as the caller's
+// slice (no copy).
+type unsealBatch struct {
+	clientID string
+	fields   []sealedField
 }
 
 func (u *unsealing) reset() {
@@ -50,10 +56,9 @@ func (u *unsealing) add(w *wtx, g grant, fields ...sealedField) error {
 		}
 		u.sealers[g.clientID] = sl
 	}
-	for range fields {
-		u.owner = append(u.owner, g.clientID)
+	if len(fields) > 0 {
+		u.batches = append(u.batches, unsealBatch{g.clientID, fields})
 	}
-	u.fields = append(u.fields, fields...)
 	return nil
 }
 
@@ -74,8 +79,8 @@ func (s *Store) gate(ctx context.Context, fn func(w *wtx, u *unsealing) error) e
 		if err := fn(w, &u); err != nil {
 			return err
 		}
-		for _, id := range u.owner {
-			if !w.recorded[id] {
+		for _, b := range u.batches {
+			if !w.recorded[b.clientID] {
 				return internal("read gate", errors.New("a read of client data wrote no access record"))
 			}
 		}
@@ -84,9 +89,12 @@ func (s *Store) gate(ctx context.Context, fn func(w *wtx, u *unsealing) error) e
 	if err != nil {
 		return err
 	}
-	for i, f := range u.fields {
-		if err := unseal(u.sealers[u.owner[i]], f); err != nil {
-			return err // fail closed: the caller discards everything
+	for _, b := range u.batches {
+		sl := u.sealers[b.clientID]
+		for _, f := range b.fields {
+			if err := unseal(sl, f); err != nil {
+				return err // fail closed: the caller discards everything
+			}
 		}
 	}
 	for _, f := range u.account {
