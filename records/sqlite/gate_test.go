@@ -317,6 +317,16 @@ func TestOneUnsealer(t *testing.T) {
 	if len(openers) != 1 || openers[0] != "unseal" || p.fns["unseal"].file != "gate.go" {
 		t.Errorf("sealer.open is called from %v; want exactly unseal in gate.go", openers)
 	}
+	// Under sealer.open, crypto.DataKey.Open does the decryption; nothing else
+	// may call it with a key from dataKey.
+	if !p.fns["sealer.open"].calls[".Open"] {
+		t.Error("sealer.open calls no Open method: the test no longer sees the decryption")
+	}
+	for k, fi := range p.fns {
+		if fi.calls[".Open"] && k != "sealer.open" {
+			t.Errorf("%s calls an Open method; only sealer.open decrypts", k)
+		}
+	}
 	if len(unsealers) == 0 {
 		t.Error("nothing calls unseal: the gate test no longer sees the gate")
 	}
