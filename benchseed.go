@@ -34,6 +34,7 @@ import (
 	"github.com/nabij/nabij/bench/corpus"
 	"github.com/nabij/nabij/crypto"
 	"github.com/nabij/nabij/records"
+	"github.com/nabij/nabij/records/sqlite"
 )
 
 // BenchManifest is what bench-seed writes and bench/load reads.
@@ -80,10 +81,10 @@ func cmdBenchSeed(args []string) error {
 	if *nClients < 1 || *nPros < 1 || *nNotes < 0 || *nAccounts < 0 || *nAccounts > *nClients || *workers < 1 {
 		return exitError{2, "bench-seed: --clients and --pros at least 1, --client-accounts at most --clients"}
 	}
-	if _, err := os.Stat(app.DBPath(cfg.DataDir)); err == nil {
+	if _, err := os.Stat(sqlite.DBPath(cfg.DataDir)); err == nil {
 		return exitError{2, cfg.DataDir + " holds a database already; bench-seed fills a fresh data dir"}
 	}
-	st, _, err := app.OpenStore(cfg)
+	st, _, err := sqlite.OpenDir(cfg.DataDir, sqlite.DirOptions{Jurisdiction: cfg.Jurisdiction, Now: cfg.Now})
 	if err != nil {
 		return err
 	}
@@ -100,7 +101,7 @@ func cmdBenchSeed(args []string) error {
 	pros := make([]records.Actor, *nPros)
 	for i := range pros {
 		name := fmt.Sprintf("pro%02d", i+1)
-		u, err := st.CreateUser(ctx, records.System, records.NewUser{Username: name, Role: records.RoleProfessional,
+		u, err := st.CreateUser(ctx, records.System(), records.NewUser{Username: name, Role: records.RoleProfessional,
 			DisplayName: "Professional " + name, PasswordHash: hash})
 		if err != nil {
 			return err
@@ -144,7 +145,7 @@ func cmdBenchSeed(args []string) error {
 	}
 	for i := range *nAccounts {
 		name := fmt.Sprintf("client%04d", i+1)
-		if _, err := st.CreateUser(ctx, records.System, records.NewUser{Username: name, Role: records.RoleClient,
+		if _, err := st.CreateUser(ctx, records.System(), records.NewUser{Username: name, Role: records.RoleClient,
 			PasswordHash: hash, ClientID: clients[i].ID}); err != nil {
 			return err
 		}
@@ -167,7 +168,7 @@ var benchChannels = []records.Channel{"office", "home_visit", "phone", "video", 
 
 // seedBenchClient creates one client with a trajectory, five contacts and n
 // notes; it returns how many writes it made.
-func seedBenchClient(ctx context.Context, st *records.Store, pro records.Actor, i, n int) (BenchClient, int, error) {
+func seedBenchClient(ctx context.Context, st records.Store, pro records.Actor, i, n int) (BenchClient, int, error) {
 	var out BenchClient
 	writes := 0
 	rng := rand.New(rand.NewPCG(uint64(i), 42))

@@ -17,6 +17,7 @@ import (
 	"github.com/nabij/nabij/app/auth"
 	"github.com/nabij/nabij/crypto"
 	"github.com/nabij/nabij/records"
+	"github.com/nabij/nabij/records/sqlite"
 )
 
 const usage = `nabij — privacy-aware case notes for blended social work
@@ -156,7 +157,7 @@ func serveUntilSignal(srv *app.Server, addr string, ready func(addr string)) err
 }
 
 // openStore opens the data dir's store for commands that need no server.
-func openStore(args []string, name string) (*records.Store, *crypto.Keyring, *flag.FlagSet, error) {
+func openStore(args []string, name string) (records.Store, *crypto.Keyring, *flag.FlagSet, error) {
 	var cfg app.Config
 	fs := serverFlags(name, &cfg)
 	if err := parse(fs, args, &cfg); err != nil {
@@ -165,7 +166,7 @@ func openStore(args []string, name string) (*records.Store, *crypto.Keyring, *fl
 	if cfg.DataDir == "" {
 		return nil, nil, nil, exitError{2, name + " needs --data DIR (or NABIJ_DATA)"}
 	}
-	st, kr, err := app.OpenStore(cfg)
+	st, kr, err := sqlite.OpenDir(cfg.DataDir, sqlite.DirOptions{Jurisdiction: cfg.Jurisdiction, Now: cfg.Now})
 	return st, kr, fs, err
 }
 
@@ -181,7 +182,7 @@ func cmdMigrate(args []string) error {
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return err
 	}
-	v, err := records.Migrate(app.DBPath(cfg.DataDir))
+	v, err := sqlite.Migrate(sqlite.DBPath(cfg.DataDir))
 	if err != nil {
 		return err
 	}
@@ -218,7 +219,7 @@ func cmdRotateKey(args []string) error {
 	if cfg.DataDir == "" {
 		return exitError{2, "rotate-key needs --data DIR"}
 	}
-	st, kr, err := app.OpenStore(cfg)
+	st, kr, err := sqlite.OpenDir(cfg.DataDir, sqlite.DirOptions{Jurisdiction: cfg.Jurisdiction, Now: cfg.Now})
 	if err != nil {
 		return err
 	}
@@ -260,7 +261,7 @@ func cmdBackup(args []string) error {
 	if fs.NArg() != 1 || cfg.DataDir == "" {
 		return exitError{2, "usage: nabij backup --data DIR FILE"}
 	}
-	st, _, err := app.OpenStore(cfg)
+	st, _, err := sqlite.OpenDir(cfg.DataDir, sqlite.DirOptions{Jurisdiction: cfg.Jurisdiction, Now: cfg.Now})
 	if err != nil {
 		return err
 	}
@@ -268,7 +269,7 @@ func cmdBackup(args []string) error {
 	if err := st.Backup(context.Background(), fs.Arg(0)); err != nil {
 		return err
 	}
-	fmt.Printf("backup written to %s; it is useless without %s — back that up apart\n", fs.Arg(0), app.KeyDir(cfg.DataDir))
+	fmt.Printf("backup written to %s; it is useless without %s — back that up apart\n", fs.Arg(0), sqlite.KeyDir(cfg.DataDir))
 	return nil
 }
 
@@ -289,7 +290,7 @@ func cmdUser(args []string) error {
 	if cfg.DataDir == "" {
 		return exitError{2, "user needs --data DIR"}
 	}
-	st, _, err := app.OpenStore(cfg)
+	st, _, err := sqlite.OpenDir(cfg.DataDir, sqlite.DirOptions{Jurisdiction: cfg.Jurisdiction, Now: cfg.Now})
 	if err != nil {
 		return err
 	}
@@ -308,14 +309,14 @@ func cmdUser(args []string) error {
 		if err != nil {
 			return err
 		}
-		u, err := st.CreateUser(ctx, records.System, records.NewUser{Username: *username, Role: records.Role(*role),
+		u, err := st.CreateUser(ctx, records.System(), records.NewUser{Username: *username, Role: records.Role(*role),
 			DisplayName: *name, PasswordHash: h, ClientID: *clientID})
 		if err != nil {
 			return err
 		}
 		fmt.Printf("added %s (%s), id %s\n", u.Username, u.Role, u.ID)
 	case "list":
-		users, err := st.Users(ctx, records.System)
+		users, err := st.Users(ctx, records.System())
 		if err != nil {
 			return err
 		}
@@ -330,7 +331,7 @@ func cmdUser(args []string) error {
 		if err != nil {
 			return err
 		}
-		if err := st.SetUserDisabled(ctx, records.System, u.ID, true); err != nil {
+		if err := st.SetUserDisabled(ctx, records.System(), u.ID, true); err != nil {
 			return err
 		}
 		fmt.Printf("disabled %s\n", u.Username)

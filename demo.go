@@ -8,6 +8,7 @@ import (
 
 	"github.com/nabij/nabij/app"
 	"github.com/nabij/nabij/app/demo"
+	"github.com/nabij/nabij/records/sqlite"
 )
 
 func cmdDemo(args []string) error {
@@ -23,7 +24,7 @@ func cmdDemo(args []string) error {
 		}
 		cfg.DataDir = dir
 	}
-	if _, err := os.Stat(app.DBPath(cfg.DataDir)); err == nil {
+	if _, err := os.Stat(sqlite.DBPath(cfg.DataDir)); err == nil {
 		return exitError{2, cfg.DataDir + " holds a database already; serve it with: nabij serve --data " + cfg.DataDir}
 	}
 	srv, err := app.New(cfg)

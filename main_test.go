@@ -13,9 +13,9 @@ import (
 
 	_ "github.com/mattn/go-sqlite3"
 
-	"github.com/nabij/nabij/app"
 	"github.com/nabij/nabij/app/demo"
 	"github.com/nabij/nabij/records"
+	"github.com/nabij/nabij/records/sqlite"
 )
 
 // seededDir makes a data dir with the demo in it, as `nabij demo --data DIR`
@@ -23,7 +23,7 @@ import (
 func seededDir(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	st, _, err := app.OpenStore(app.Config{DataDir: dir})
+	st, _, err := sqlite.OpenDir(dir, sqlite.DirOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +50,7 @@ func exitCode(err error) int {
 // noorCanRead opens the data dir and reads noor's file as noor.
 func noorCanRead(t *testing.T, dir string) {
 	t.Helper()
-	st, _, err := app.OpenStore(app.Config{DataDir: dir})
+	st, _, err := sqlite.OpenDir(dir, sqlite.DirOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +95,7 @@ func TestRotateKeyCommand(t *testing.T) {
 	}
 	noorCanRead(t, dir)
 	// Version 1 is gone from the key file: only version 2 unwraps anything now.
-	b, err := os.ReadFile(filepath.Join(app.KeyDir(dir), "master.key"))
+	b, err := os.ReadFile(filepath.Join(sqlite.KeyDir(dir), "master.key"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,7 +121,7 @@ func TestBackupCommand(t *testing.T) {
 	}
 	// The copy, with the key files, is a working data dir.
 	restored := t.TempDir()
-	if err := os.CopyFS(filepath.Join(restored, "keys"), os.DirFS(app.KeyDir(dir))); err != nil {
+	if err := os.CopyFS(filepath.Join(restored, "keys"), os.DirFS(sqlite.KeyDir(dir))); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.Chmod(filepath.Join(restored, "keys"), 0o700); err != nil {
@@ -163,7 +163,7 @@ func TestUserCommands(t *testing.T) {
 	if err := run([]string{"user", "disable", "--data", dir, "--username", "ria"}); err != nil {
 		t.Fatal(err)
 	}
-	st, _, err := app.OpenStore(app.Config{DataDir: dir})
+	st, _, err := sqlite.OpenDir(dir, sqlite.DirOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/nabij/nabij/app"
 	"github.com/nabij/nabij/consent"
 	"github.com/nabij/nabij/records"
+	"github.com/nabij/nabij/records/sqlite"
 )
 
 const retentionUsage = `Usage:
@@ -48,7 +49,7 @@ func cmdRetention(args []string) error {
 		}
 		cfg.Now = func() time.Time { return t }
 	}
-	st, _, err := app.OpenStore(cfg)
+	st, _, err := sqlite.OpenDir(cfg.DataDir, sqlite.DirOptions{Jurisdiction: cfg.Jurisdiction, Now: cfg.Now})
 	if err != nil {
 		return err
 	}

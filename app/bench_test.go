@@ -66,7 +66,7 @@ func benchServer(b *testing.B, n int) (*Server, string, string, string) {
 		b.Fatal(err)
 	}
 	ctx := context.Background()
-	u, err := s.Store.CreateUser(ctx, records.System, records.NewUser{Username: "benchpro", Role: records.RoleProfessional,
+	u, err := s.Store.CreateUser(ctx, records.System(), records.NewUser{Username: "benchpro", Role: records.RoleProfessional,
 		DisplayName: "Bench Pro", PasswordHash: "$argon2id$not-used"})
 	if err != nil {
 		b.Fatal(err)

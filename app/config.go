@@ -3,7 +3,6 @@ package app
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -99,9 +98,3 @@ func ParseRoles(v string) (map[records.Role]bool, error) {
 	}
 	return out, nil
 }
-
-// DBPath is the database file in a data dir; KeyDir holds the key files.
-func DBPath(dataDir string) string { return filepath.Join(dataDir, "nabij.db") }
-
-// KeyDir is where the master key and the signing keys live.
-func KeyDir(dataDir string) string { return filepath.Join(dataDir, "keys") }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"os"
 	"strings"
 	"sync"
 	"time"
@@ -20,12 +19,13 @@ import (
 	"github.com/nabij/nabij/app/web"
 	"github.com/nabij/nabij/crypto"
 	"github.com/nabij/nabij/records"
+	"github.com/nabij/nabij/records/sqlite"
 )
 
 // Server is a running nabij: the store, the keys and the Fiber app.
 type Server struct {
 	cfg     Config
-	Store   *records.Store
+	Store   records.Store
 	Keyring *crypto.Keyring
 	App     *fiber.App
 	metrics *metrics
@@ -40,38 +40,13 @@ type Server struct {
 	stopped  chan struct{}
 }
 
-// OpenStore opens the keyring and the store of a data dir (creating both when
-// absent). Commands that need no server use it too.
-func OpenStore(cfg Config) (*records.Store, *crypto.Keyring, error) {
-	if cfg.DataDir == "" {
-		return nil, nil, errors.New("no data dir: pass --data DIR or set NABIJ_DATA")
-	}
-	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
-		return nil, nil, err
-	}
-	kr, err := crypto.OpenKeyring(KeyDir(cfg.DataDir))
-	if err != nil {
-		return nil, nil, err
-	}
-	signer, err := kr.SigningKey("checkpoints")
-	if err != nil {
-		return nil, nil, err
-	}
-	now := cfg.Now
-	if now == nil {
-		now = time.Now
-	}
-	st, err := records.Open(DBPath(cfg.DataDir), records.Options{Keyring: kr, Signer: signer, Jurisdiction: cfg.Jurisdiction, Now: now})
-	if err != nil {
-		return nil, nil, err
-	}
-	return st, kr, nil
-}
-
 // New opens the data dir and builds the server; it does not listen yet.
 func New(cfg Config) (*Server, error) {
 	cfg.Defaults()
-	st, kr, err := OpenStore(cfg)
+	if cfg.DataDir == "" {
+		return nil, errors.New("no data dir: pass --data DIR or set NABIJ_DATA")
+	}
+	st, kr, err := sqlite.OpenDir(cfg.DataDir, sqlite.DirOptions{Jurisdiction: cfg.Jurisdiction, Now: cfg.Now})
 	if err != nil {
 		return nil, err
 	}

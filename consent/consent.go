@@ -138,12 +138,12 @@ func view(c records.Consent, now time.Time) View {
 // Service applies the policy over a store. Now is the clock (the store's, so
 // that --now time travel reaches both).
 type Service struct {
-	Store *records.Store
+	Store records.Store
 	Now   func() time.Time
 }
 
 // New returns the service for st with the given clock (time.Now when nil).
-func New(st *records.Store, now func() time.Time) *Service {
+func New(st records.Store, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/nabij/nabij/consent/fhirtest"
 	"github.com/nabij/nabij/crypto"
 	"github.com/nabij/nabij/records"
+	"github.com/nabij/nabij/records/sqlite"
 )
 
 func TestConsentValidate(t *testing.T) {
@@ -167,7 +168,7 @@ func TestFHIREncounterClass(t *testing.T) {
 }
 
 // fhirStore is a store with one client whose file has every kind of record.
-func fhirStore(t *testing.T) (*records.Store, records.Actor, string) {
+func fhirStore(t *testing.T) (records.Store, records.Actor, string) {
 	t.Helper()
 	dir := t.TempDir()
 	kr, err := crypto.OpenKeyring(filepath.Join(dir, "keys"))
@@ -178,14 +179,14 @@ func fhirStore(t *testing.T) (*records.Store, records.Actor, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := records.Open(filepath.Join(dir, "nabij.db"), records.Options{Keyring: kr, Signer: signer})
+	st, err := sqlite.Open(filepath.Join(dir, "nabij.db"), sqlite.Options{Keyring: kr, Signer: signer})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
 	ctx := context.Background()
 	user := func(name string, role records.Role, clientID string) records.Actor {
-		u, err := st.CreateUser(ctx, records.System, records.NewUser{Username: name, Role: role, DisplayName: name, PasswordHash: "$argon2id$x", ClientID: clientID})
+		u, err := st.CreateUser(ctx, records.System(), records.NewUser{Username: name, Role: role, DisplayName: name, PasswordHash: "$argon2id$x", ClientID: clientID})
 		if err != nil {
 			t.Fatal(err)
 		}

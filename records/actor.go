@@ -1,6 +1,7 @@
 package records
 
-// Role is what a user account may do in nabij (see PRODUCT.md).
+// Role is what a user account may do in nabij: professional, client, data
+// officer or admin.
 type Role string
 
 const (
@@ -30,10 +31,17 @@ type Actor struct {
 	Role     Role
 	ClientID string // set only for RoleClient
 	Remote   string
+	// system marks nabij itself. Only System sets it, so an Actor built
+	// elsewhere — even with user id and role "system" — is never nabij.
+	system bool
 }
 
-// System is the actor for work nabij does by itself (retention runs, seeding).
-var System = Actor{UserID: "system", Role: "system"}
+// System is the actor for work nabij does by itself (retention runs, erasure,
+// seeding). It is a function, not a variable, so that nobody can replace it.
+func System() Actor { return Actor{UserID: "system", Role: "system", system: true} }
+
+// IsSystem reports whether a is nabij itself, as made by System.
+func (a Actor) IsSystem() bool { return a.system }
 
 // Purpose says why client data is read or changed; it is kept in the access record
 // and shown to the client.

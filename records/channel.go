@@ -1,6 +1,7 @@
 package records
 
-// Channel is how a contact took place. The list is fixed by PRODUCT.md.
+// Channel is how a contact took place: three face-to-face channels and six
+// online ones, a fixed list.
 type Channel string
 
 const (

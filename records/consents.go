@@ -1,9 +1,6 @@
 package records
 
 import (
-	"context"
-	"database/sql"
-	"errors"
 	"strings"
 	"time"
 )
@@ -74,13 +71,7 @@ type NewConsent struct {
 	ExpiresAt *time.Time
 }
 
-// validConsentSQL is the validity rule in SQL over consents c and
-// consent_withdrawals x at the time bound to ?T (repeated three times).
-const validConsentSQL = `c.granted_at <= ?T AND (c.expires_at IS NULL OR c.expires_at > ?T) AND (x.withdrawn_at IS NULL OR x.withdrawn_at > ?T)`
-
-func validConsentAt(param string) string { return strings.ReplaceAll(validConsentSQL, "?T", param) }
-
-func (in *NewConsent) check(now time.Time) error {
+func (in *NewConsent) Validate(now time.Time) error {
 	in.Recipient, in.Reason = strings.TrimSpace(in.Recipient), strings.TrimSpace(in.Reason)
 	switch in.Purpose {
 	case ConsentContactChannel:
@@ -107,10 +98,10 @@ func (in *NewConsent) check(now time.Time) error {
 	default:
 		return invalid("purpose", "purpose must be contact_channel, disclosure or statistics")
 	}
-	if err := checkText("recipient", in.Recipient, 200); err != nil {
+	if err := CheckText("recipient", in.Recipient, 200); err != nil {
 		return err
 	}
-	if err := checkText("reason", in.Reason, 500); err != nil {
+	if err := CheckText("reason", in.Reason, 500); err != nil {
 		return err
 	}
 	if !in.Evidence.Valid() {
@@ -120,246 +111,4 @@ func (in *NewConsent) check(now time.Time) error {
 		return invalid("expires_at", "expires_at must lie in the future")
 	}
 	return nil
-}
-
-// RecordConsent records a consent of the client. A professional (with access to
-// the client) records verbal or written consent; the client gives consent online
-// in their own file. Recipient and reason are sealed with the client's key.
-// EINVALID for bad input; EFORBIDDEN (with a denied record) otherwise.
-func (s *Store) RecordConsent(ctx context.Context, a Actor, clientID string, in NewConsent) (*Consent, error) {
-	if err := in.check(s.now()); err != nil {
-		return nil, err
-	}
-	c := &Consent{ID: newID(), ClientID: clientID, Purpose: in.Purpose, Channel: in.Channel, Recipient: in.Recipient,
-		Reason: in.Reason, Evidence: in.Evidence, RecordedBy: a.UserID}
-	if in.ExpiresAt != nil {
-		t := fromMS(ms(*in.ExpiresAt))
-		c.ExpiresAt = &t
-	}
-	err := s.write(ctx, func(w *wtx) error {
-		purpose := PurposeCare
-		if a.Role == RoleClient {
-			purpose = PurposeOwnFile
-		}
-		if a.Role != RoleProfessional && a.Role != RoleClient {
-			return w.deny(entry{actor: a, clientID: clientID, kind: "consent", action: ActionCreate, purpose: purpose},
-				"only professionals and the client record consent")
-		}
-		g, err := w.authorize(a, clientID, purpose, "consent", ActionCreate)
-		if err != nil {
-			return err
-		}
-		if err := w.noBreakGlass(g, "consent", nil, ActionCreate); err != nil {
-			return err
-		}
-		if (a.Role == RoleClient) != (c.Evidence == EvidenceOnline) {
-			return invalid("evidence", "the client gives consent online; a professional records verbal or written consent")
-		}
-		sl, err := w.sealerFor(clientID)
-		if err != nil {
-			return err
-		}
-		var recipient, reason []byte
-		if c.Recipient != "" {
-			recipient = sl.seal("consents", "recipient", c.ID, c.Recipient)
-			reason = sl.seal("consents", "reason", c.ID, c.Reason)
-		}
-		c.GrantedAt = fromMS(ms(w.now))
-		if _, err := w.exec(`INSERT INTO consents (id, client_id, purpose, channel, recipient_sealed, reason_sealed, evidence,
-			recorded_by, granted_at, expires_at) VALUES (?,?,?,?,?,?,?,?,?,?)`,
-			c.ID, clientID, string(c.Purpose), string(c.Channel), recipient, reason, string(c.Evidence), c.RecordedBy,
-			ms(c.GrantedAt), optMS(c.ExpiresAt)); err != nil {
-			return internal("record consent", err)
-		}
-		if c.Purpose == ConsentContactChannel {
-			if err := w.reflagContacts(clientID, c.Channel); err != nil {
-				return err
-			}
-		}
-		return w.record(g.entry("consent", []string{c.ID}, ActionCreate))
-	})
-	if err != nil {
-		return nil, err
-	}
-	return c, nil
-}
-
-// reflagContacts recomputes consent_missing for the client's contacts through ch
-// that lie at or after now (planned contacts), after a grant or a withdrawal;
-// earlier contacts keep the flag they were logged with, which already follows
-// the validity rule at their time.
-func (w *wtx) reflagContacts(clientID string, ch Channel) error {
-	_, err := w.exec(`UPDATE contacts SET consent_missing = NOT EXISTS(SELECT 1 FROM consents c
-		LEFT JOIN consent_withdrawals x ON x.consent_id = c.id
-		WHERE c.client_id = contacts.client_id AND c.purpose = 'contact_channel' AND c.channel = contacts.channel
-		  AND `+validConsentAt("contacts.occurred_at")+`)
-		WHERE client_id = ? AND channel = ? AND occurred_at >= ?`, clientID, string(ch), ms(w.now))
-	if err != nil {
-		return internal("consent flags", err)
-	}
-	return nil
-}
-
-// Consents returns the client's consent history, oldest first, withdrawals
-// included. A read of client data: the access record is written in the same
-// transaction. EFORBIDDEN (with a denied record) when no rule allows it.
-func (s *Store) Consents(ctx context.Context, a Actor, clientID string) ([]Consent, error) {
-	var out []Consent
-	var sealed [][2][]byte
-	var sl sealer
-	err := s.write(ctx, func(w *wtx) error {
-		purpose := PurposeCare
-		if a.Role == RoleClient {
-			purpose = PurposeOwnFile
-		}
-		g, err := w.authorize(a, clientID, purpose, "consent", ActionRead)
-		if err != nil {
-			return err
-		}
-		if sl, err = w.sealerFor(clientID); err != nil {
-			return err
-		}
-		if out, sealed, err = w.consents(clientID, ""); err != nil {
-			return err
-		}
-		ids := make([]string, len(out))
-		for i := range out {
-			ids[i] = out[i].ID
-		}
-		return w.record(g.entry("consent", ids, ActionRead))
-	})
-	if err != nil {
-		return nil, err
-	}
-	if err := openConsents(sl, out, sealed); err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-func openConsents(sl sealer, out []Consent, sealed [][2][]byte) error {
-	for i := range out {
-		var err error
-		if out[i].Recipient, err = sl.open("consents", "recipient", out[i].ID, sealed[i][0]); err != nil {
-			return err
-		}
-		if out[i].Reason, err = sl.open("consents", "reason", out[i].ID, sealed[i][1]); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// consents reads the client's consents (all, or one id) with their sealed fields.
-func (w *wtx) consents(clientID, id string) ([]Consent, [][2][]byte, error) {
-	q := `SELECT c.id, c.purpose, c.channel, c.recipient_sealed, c.reason_sealed, c.evidence, c.recorded_by,
-		c.granted_at, c.expires_at, x.withdrawn_at, COALESCE(x.withdrawn_by, '')
-		FROM consents c LEFT JOIN consent_withdrawals x ON x.consent_id = c.id WHERE c.client_id = ?`
-	args := []any{clientID}
-	if id != "" {
-		q += ` AND c.id = ?`
-		args = append(args, id)
-	}
-	rows, err := w.query(q+` ORDER BY c.granted_at, c.id`, args...)
-	if err != nil {
-		return nil, nil, internal("consents", err)
-	}
-	defer rows.Close()
-	out := []Consent{}
-	var sealed [][2][]byte
-	for rows.Next() {
-		c := Consent{ClientID: clientID}
-		var purpose, channel, evidence string
-		var granted int64
-		var expires, withdrawn sql.NullInt64
-		var rec, rea []byte
-		if err := rows.Scan(&c.ID, &purpose, &channel, &rec, &rea, &evidence, &c.RecordedBy, &granted, &expires, &withdrawn, &c.WithdrawnBy); err != nil {
-			return nil, nil, internal("consents", err)
-		}
-		c.Purpose, c.Channel, c.Evidence = ConsentPurpose(purpose), Channel(channel), Evidence(evidence)
-		c.GrantedAt, c.ExpiresAt, c.WithdrawnAt = fromMS(granted), fromNullMS(expires), fromNullMS(withdrawn)
-		out = append(out, c)
-		sealed = append(sealed, [2][]byte{rec, rea})
-	}
-	return out, sealed, rows.Err()
-}
-
-// WithdrawConsent withdraws a consent at once: from this commit on, no request
-// may rely on it. The withdrawal is a new row; the consent stays in the history.
-// The client withdraws their own consents; a professional with access to the
-// client records a withdrawal the client gave them.
-// ENOTFOUND for an unknown consent; ECONFLICT when it was withdrawn already;
-// EFORBIDDEN (with a denied record) when no rule allows it.
-func (s *Store) WithdrawConsent(ctx context.Context, a Actor, consentID string) (*Consent, error) {
-	var c *Consent
-	var sealed [][2][]byte
-	var sl sealer
-	err := s.write(ctx, func(w *wtx) error {
-		var clientID string
-		err := w.queryRow(`SELECT client_id FROM consents WHERE id = ?`, consentID).Scan(&clientID)
-		if errors.Is(err, sql.ErrNoRows) {
-			// Recorded as a denied attempt: ids cannot be probed without a trace.
-			return w.deny(entry{actor: a, kind: "consent", ids: []string{consentID}, action: ActionCreate, purpose: purposeFor(a)},
-				"no such consent for you")
-		} else if err != nil {
-			return internal("withdraw consent", err)
-		}
-		purpose := PurposeCare
-		if a.Role == RoleClient {
-			purpose = PurposeOwnFile
-		}
-		if a.Role != RoleProfessional && a.Role != RoleClient {
-			return w.deny(entry{actor: a, clientID: clientID, kind: "consent", ids: []string{consentID}, action: ActionCreate, purpose: purpose},
-				"only professionals and the client withdraw consent")
-		}
-		g, err := w.authorize(a, clientID, purpose, "consent", ActionCreate)
-		if err != nil {
-			return err
-		}
-		if err := w.noBreakGlass(g, "consent", []string{consentID}, ActionCreate); err != nil {
-			return err
-		}
-		list, sl2, err := w.consents(clientID, consentID)
-		if err != nil {
-			return err
-		}
-		if len(list) != 1 {
-			return notFound("consent")
-		}
-		if list[0].WithdrawnAt != nil {
-			return conflict("this consent was withdrawn already")
-		}
-		now := fromMS(ms(w.now))
-		if _, err := w.exec(`INSERT INTO consent_withdrawals (consent_id, withdrawn_by, withdrawn_at) VALUES (?,?,?)`,
-			consentID, a.UserID, ms(now)); err != nil {
-			return internal("withdraw consent", err)
-		}
-		list[0].WithdrawnAt, list[0].WithdrawnBy = &now, a.UserID
-		if list[0].Purpose == ConsentContactChannel {
-			if err := w.reflagContacts(clientID, list[0].Channel); err != nil {
-				return err
-			}
-		}
-		if sl, err = w.sealerFor(clientID); err != nil {
-			return err
-		}
-		c, sealed = &list[0], sl2
-		return w.record(g.entry("consent_withdrawal", []string{consentID}, ActionCreate))
-	})
-	if err != nil {
-		return nil, err
-	}
-	out := []Consent{*c}
-	if err := openConsents(sl, out, sealed); err != nil {
-		return nil, err
-	}
-	return &out[0], nil
-}
-
-// optMS stores an optional time as Unix milliseconds or NULL.
-func optMS(t *time.Time) any {
-	if t == nil {
-		return nil
-	}
-	return ms(*t)
 }

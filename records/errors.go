@@ -61,22 +61,8 @@ func ErrorField(err error) string {
 	return ""
 }
 
+// invalid is the EINVALID error of the input checks in this package: it names
+// the field, and nothing was changed.
 func invalid(field, format string, args ...any) error {
 	return &Error{Code: EINVALID, Field: field, Message: fmt.Sprintf(format, args...)}
-}
-
-func notFound(what string) error {
-	return &Error{Code: ENOTFOUND, Message: what + " not found"}
-}
-
-func conflict(format string, args ...any) error {
-	return &Error{Code: ECONFLICT, Message: fmt.Sprintf(format, args...)}
-}
-
-func forbidden(msg string) error {
-	return &Error{Code: EFORBIDDEN, Message: msg}
-}
-
-func internal(op string, err error) error {
-	return &Error{Code: EINTERNAL, Message: op, Err: err}
 }

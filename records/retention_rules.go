@@ -1,8 +1,6 @@
 package records
 
 import (
-	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -18,8 +16,9 @@ const (
 	KindEntry          = "entry"
 	KindDisclosure     = "disclosure"
 	// KindAccessRecord: access records are the append-only, hash-chained log
-	// (rule 7). They hold ids and codes only; retention never deletes them, and
-	// they become anonymous when the client's key is destroyed.
+	// (tamper-evident, never edited). They hold ids and codes only; retention
+	// never deletes them, and they become anonymous when the client's key is
+	// destroyed.
 	KindAccessRecord = "access_record"
 )
 
@@ -57,59 +56,4 @@ func (r RetentionRule) String() string {
 		s += fmt.Sprintf(", at most %dd after creation", *r.MaxDays)
 	}
 	return s + ", " + r.Action
-}
-
-// StoredRetentionRules returns the rules the data officer set (kinds without a
-// stored rule are absent: package consent fills in its defaults). Not client data.
-func (s *Store) StoredRetentionRules(ctx context.Context) (map[string]RetentionRule, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT kind, basis, years, days, max_days, action, source, updated_by, updated_at FROM retention_rules`)
-	if err != nil {
-		return nil, internal("retention rules", err)
-	}
-	defer rows.Close()
-	out := map[string]RetentionRule{}
-	for rows.Next() {
-		var r RetentionRule
-		var maxDays sql.NullInt64
-		var at int64
-		if err := rows.Scan(&r.Kind, &r.Basis, &r.Years, &r.Days, &maxDays, &r.Action, &r.Source, &r.UpdatedBy, &at); err != nil {
-			return nil, internal("retention rules", err)
-		}
-		if maxDays.Valid {
-			v := int(maxDays.Int64)
-			r.MaxDays = &v
-		}
-		t := fromMS(at)
-		r.UpdatedAt = &t
-		out[r.Kind] = r
-	}
-	return out, rows.Err()
-}
-
-// SetRetentionRules stores rules (validated by package consent), replacing the
-// stored rule of each kind given. Only the data officer. The change is recorded.
-func (s *Store) SetRetentionRules(ctx context.Context, a Actor, rules []RetentionRule) error {
-	return s.write(ctx, func(w *wtx) error {
-		if a.Role != RoleDataOfficer && a != System {
-			return w.deny(entry{actor: a, kind: "retention_rule", action: ActionCorrect, purpose: PurposeAudit},
-				"only the data officer sets retention rules")
-		}
-		kinds := make([]string, 0, len(rules))
-		for _, r := range rules {
-			if _, err := w.exec(`INSERT INTO retention_rules (kind, basis, years, days, max_days, action, source, updated_by, updated_at)
-				VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(kind) DO UPDATE SET basis = excluded.basis, years = excluded.years,
-				days = excluded.days, max_days = excluded.max_days, action = excluded.action, source = excluded.source,
-				updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
-				r.Kind, r.Basis, r.Years, r.Days, r.MaxDays, r.Action, r.Source, a.UserID, ms(w.now)); err != nil {
-				return internal("set retention rule", err)
-			}
-			kinds = append(kinds, r.Kind)
-		}
-		rule := RuleAudit
-		if a == System {
-			rule = RuleSystem
-		}
-		return w.record(entry{actor: a, kind: "retention_rule", ids: kinds, action: ActionCorrect, purpose: PurposeRetention,
-			rule: rule, outcome: OutcomeOK})
-	})
 }

@@ -1,12 +1,6 @@
 package records
 
-import (
-	"context"
-	"database/sql"
-	"time"
-)
-
-type nullInt = sql.NullInt64
+import "time"
 
 // ChannelMonthCount counts contacts through one channel in one month, and the
 // distinct clients they were with.
@@ -33,78 +27,4 @@ type StatisticsData struct {
 	ConsentingClients int                 `json:"consenting_clients"`
 	ChannelMonths     []ChannelMonthCount `json:"channel_months"`
 	Trajectories      []TrajectoryMix     `json:"trajectories"`
-}
-
-// StatisticsData counts contacts per channel and month, and each trajectory's
-// online/face-to-face mix, over the clients whose statistics consent is valid
-// now. Each counted client gets an access record (rule consent, purpose
-// statistics) in the same transaction. Only the data officer.
-func (s *Store) StatisticsData(ctx context.Context, a Actor) (*StatisticsData, error) {
-	var out *StatisticsData
-	err := s.write(ctx, func(w *wtx) error {
-		if _, err := w.officer(a, "", "statistics", ActionRead, PurposeStatistics); err != nil {
-			return err
-		}
-		out = &StatisticsData{At: fromMS(ms(w.now)), ChannelMonths: []ChannelMonthCount{}, Trajectories: []TrajectoryMix{}}
-		if _, err := w.exec(`CREATE TEMP TABLE IF NOT EXISTS stat_clients (id TEXT PRIMARY KEY)`); err != nil {
-			return internal("statistics", err)
-		}
-		if _, err := w.exec(`DELETE FROM temp.stat_clients`); err != nil {
-			return internal("statistics", err)
-		}
-		if _, err := w.exec(`INSERT INTO temp.stat_clients SELECT DISTINCT c.client_id FROM consents c
-			LEFT JOIN consent_withdrawals x ON x.consent_id = c.id
-			JOIN client_keys k ON k.client_id = c.client_id
-			WHERE c.purpose = 'statistics' AND `+validConsentAt("?1"), ms(w.now)); err != nil {
-			return internal("statistics", err)
-		}
-		rows, err := w.query(`SELECT channel, strftime('%Y-%m', occurred_at / 1000, 'unixepoch'), COUNT(*), COUNT(DISTINCT client_id)
-			FROM contacts WHERE client_id IN (SELECT id FROM temp.stat_clients) GROUP BY 1, 2 ORDER BY 2, 1`)
-		if err != nil {
-			return internal("statistics", err)
-		}
-		for rows.Next() {
-			var c ChannelMonthCount
-			var ch string
-			if err := rows.Scan(&ch, &c.Month, &c.Contacts, &c.Clients); err != nil {
-				rows.Close()
-				return internal("statistics", err)
-			}
-			c.Channel = Channel(ch)
-			out.ChannelMonths = append(out.ChannelMonths, c)
-		}
-		rows.Close()
-		rows, err = w.query(`SELECT client_id, trajectory_id,
-			SUM(CASE WHEN channel IN ('office','home_visit','outreach') THEN 0 ELSE 1 END),
-			SUM(CASE WHEN channel IN ('office','home_visit','outreach') THEN 1 ELSE 0 END)
-			FROM contacts WHERE client_id IN (SELECT id FROM temp.stat_clients) GROUP BY 1, 2`)
-		if err != nil {
-			return internal("statistics", err)
-		}
-		for rows.Next() {
-			var m TrajectoryMix
-			if err := rows.Scan(&m.ClientID, &m.TrajectoryID, &m.Online, &m.FaceToFace); err != nil {
-				rows.Close()
-				return internal("statistics", err)
-			}
-			out.Trajectories = append(out.Trajectories, m)
-		}
-		rows.Close()
-		ids, err := scanIDs(w.query(`SELECT id FROM temp.stat_clients ORDER BY id`))
-		if err != nil {
-			return internal("statistics", err)
-		}
-		out.ConsentingClients = len(ids)
-		for _, id := range ids {
-			if err := w.record(entry{actor: a, clientID: id, kind: "statistics", action: ActionRead, purpose: PurposeStatistics,
-				rule: RuleConsent, outcome: OutcomeOK}); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
 }

@@ -3,243 +3,333 @@ package records
 import (
 	"context"
 	"crypto/ed25519"
-	"database/sql"
-	"embed"
-	"errors"
-	"fmt"
-	"net/url"
-	"sync"
 	"time"
-
-	"github.com/google/uuid"
-	_ "github.com/mattn/go-sqlite3" // the SQLite driver, registered as "sqlite3"
-	"github.com/pressly/goose/v3"
-
-	"github.com/nabij/nabij/crypto"
 )
 
-//go:embed migrations/*.sql
-var migrations embed.FS
-
-// Options configure a Store.
-type Options struct {
-	// Keyring wraps the clients' data keys. Required.
-	Keyring *crypto.Keyring
-	// Signer signs access-log checkpoints. Required.
-	Signer ed25519.PrivateKey
-	// Jurisdiction decides whether clients read personal working notes (BE) or not (NL).
-	// When set it is stored as the organisation's setting; when empty the stored setting
-	// is used, NL when there is none.
-	Jurisdiction Jurisdiction
-	// CheckpointEvery is how many access records pass between signed checkpoints. Default 1000.
-	CheckpointEvery int64
-	// MaxBatch bounds how many writes share one transaction and one fsync. Default 256.
-	MaxBatch int
-	// KeyCacheTTL is how long an unwrapped data key stays in memory. Default 5 minutes;
-	// a negative value disables the cache.
-	KeyCacheTTL time.Duration
-	// Now is the clock; tests and `retention run --now` set it. Default time.Now.
-	Now func() time.Time
+// Store is everything nabij keeps, as one interface composed of the parts
+// below. The SQLite implementation is package records/sqlite.
+type Store interface {
+	Files
+	Consents
+	Accounts
+	AccessLog
+	Retention
+	Admin
 }
 
-// Store is nabij's storage: one SQLite database in WAL mode with a single writer.
-// Writes (and every read of client data, because a read writes its access record)
-// go through a group committer: concurrent requests share one transaction and one
-// fsync, each in its own savepoint, and none is acknowledged before the commit.
-type Store struct {
-	path   string
-	w      *sql.DB // exactly one connection: the single writer
-	r      *sql.DB // readers, for queries that return no client data
-	kr     *crypto.Keyring
-	signer ed25519.PrivateKey
-	opts   Options
-	keys   *keyCache
-
-	// prepared are statements prepared once on the writer connection, by query
-	// text; toPrepare are queued for it. Only the committer goroutine uses them.
-	prepared  map[string]*sql.Stmt
-	toPrepare map[string]bool
-
-	jobs     chan *job
-	quit     chan struct{}
-	loopDone chan struct{}
-	closeMu  sync.RWMutex
-	closed   bool
+// Files is the client's file: identity, trajectories, contacts, notes, the
+// client's own entries, the caseload and emergency access. Every method that
+// returns client data writes its access record before it returns.
+type Files interface {
+	// CreateClient creates a client with their own data key. A professional who
+	// creates a client takes them on their caseload. Only professionals (and nabij
+	// itself) create clients. Returns EINVALID for bad input, EFORBIDDEN otherwise.
+	CreateClient(ctx context.Context, a Actor, in NewClient) (*Client, error)
+	// Client returns the client's identity fields. Writes a read record first;
+	// EFORBIDDEN (with a denied record) when no rule allows it; EDESTROYED when the
+	// client's key was shredded.
+	Client(ctx context.Context, a Actor, purpose Purpose, clientID string) (*Client, error)
+	// ClientFile returns the client's file as the actor may see it, and writes the
+	// access record (with the ids of the notes whose content it returns) in the same
+	// transaction that reads the rows. What each reader sees:
+	//   - a professional: everything, except other professionals' personal notes;
+	//   - the client: shared notes in full, restricted notes as existence and reason,
+	//     personal notes only where the jurisdiction opens them (BE).
+	//
+	// EFORBIDDEN (with a denied record) when no rule allows it; EDESTROYED after
+	// crypto-shredding; never partial data on error.
+	ClientFile(ctx context.Context, a Actor, purpose Purpose, clientID string) (*File, error)
+	// ClientOutline returns what a form needs of the client: id and name, the open
+	// trajectories (id, goal, opened) and the contacts (id, channel, when,
+	// trajectory, follow-up), oldest first. It reads no note and no entry, and is
+	// recorded as its own kind ("outline", action read, with the ids of the
+	// trajectories whose goals it returns) in the same transaction.
+	// EFORBIDDEN (with a denied record) when no rule allows it; EDESTROYED after
+	// crypto-shredding; never partial data on error.
+	ClientOutline(ctx context.Context, a Actor, purpose Purpose, clientID string) (*Outline, error)
+	// Caseload lists the clients the professional follows now, directly or through a
+	// team. Showing a client's name is a read: one access record per client listed,
+	// written in the same transaction. EFORBIDDEN for other roles.
+	Caseload(ctx context.Context, a Actor) ([]CaseloadEntry, error)
+	// CreateTrajectory opens a trajectory for a client the actor may reach.
+	// EINVALID for bad input; EFORBIDDEN (with a denied record) when no rule allows it.
+	CreateTrajectory(ctx context.Context, a Actor, clientID string, in NewTrajectory) (*Trajectory, error)
+	// CloseTrajectory closes a trajectory now: this starts most retention clocks
+	// (and personal working notes are due at once). A professional who may reach
+	// the client. ECONFLICT when closed already; EFORBIDDEN (with a denied record)
+	// for an unknown trajectory or when no rule allows it.
+	CloseTrajectory(ctx context.Context, a Actor, trajectoryID string) (*Trajectory, error)
+	// CreateContact logs a contact. The follow-up link may point only to an earlier
+	// contact of the same client. An online contact without valid consent for its
+	// channel is kept and flagged ConsentMissing.
+	// EINVALID for bad input; EFORBIDDEN (with a denied record) when no rule allows it.
+	CreateContact(ctx context.Context, a Actor, clientID string, in NewContact) (*Contact, error)
+	// CreateNote writes a note, sealed with the client's key, and its access record.
+	// EINVALID for bad input (unknown visibility, empty body, a restricted note
+	// without reason, a contact or trajectory of another client); EFORBIDDEN (with a
+	// denied record) when no rule allows it.
+	CreateNote(ctx context.Context, a Actor, clientID string, in NewNote) (*Note, error)
+	// CorrectNote adds a new version to a note; the earlier versions stay. Only the
+	// note's author corrects it. A note that was shared or restricted stays part of
+	// the file: it cannot become a personal note again.
+	// EFORBIDDEN (with a denied record) when there is no such note or the actor may
+	// not; EINVALID for bad input.
+	CorrectNote(ctx context.Context, a Actor, noteID string, in Correction) (*Note, error)
+	// CreateEntry adds an entry to the client's own file. Only the client writes in
+	// their own file. EINVALID for an empty or too long body; EFORBIDDEN (with a
+	// denied record) otherwise.
+	CreateEntry(ctx context.Context, a Actor, clientID, body string) (*Entry, error)
+	// BreakGlass gives a professional emergency access to a client who is not on
+	// their caseload, for BreakGlassDuration. The reason is sealed with the client's
+	// key. EINVALID without a reason; EFORBIDDEN (with a denied record) for other
+	// roles or an unknown client; ECONFLICT when the client is on the caseload already.
+	BreakGlass(ctx context.Context, a Actor, clientID, reason string) (*Grant, error)
+	// ClientExport returns the client's export and writes an export access record
+	// (with the ids of the notes whose content it returns) in the same transaction
+	// that reads the rows. Only the client, for their own file (and nabij itself).
+	// EFORBIDDEN (with a denied record) otherwise; EDESTROYED after crypto-shredding.
+	ClientExport(ctx context.Context, a Actor, clientID string) (*Export, error)
 }
 
-// Open opens (creating when absent) the database at path, applies the migrations
-// and starts the committer. Returns an error when the keyring or signer is missing.
-func Open(path string, opts Options) (*Store, error) {
-	if opts.Keyring == nil || opts.Signer == nil {
-		return nil, errors.New("records: Open needs a keyring and a signer")
-	}
-	if opts.CheckpointEvery <= 0 {
-		opts.CheckpointEvery = 1000
-	}
-	if opts.MaxBatch <= 0 {
-		opts.MaxBatch = 256
-	}
-	if opts.KeyCacheTTL == 0 {
-		opts.KeyCacheTTL = 5 * time.Minute
-	}
-	if opts.Now == nil {
-		opts.Now = time.Now
-	}
-	// synchronous=FULL: an acknowledged commit survives power loss.
-	// secure_delete: deleted rows are overwritten, so shredded wrapped keys and
-	// destroyed ciphertexts do not linger in free pages.
-	q := url.Values{}
-	q.Set("_journal_mode", "WAL")
-	q.Set("_foreign_keys", "on")
-	q.Set("_synchronous", "FULL")
-	q.Set("_busy_timeout", "10000")
-	q.Set("_secure_delete", "on")
-	q.Set("_txlock", "immediate")
-	w, err := sql.Open("sqlite3", "file:"+path+"?"+q.Encode())
-	if err != nil {
-		return nil, fmt.Errorf("records: open %s: %w", path, err)
-	}
-	w.SetMaxOpenConns(1)
-	w.SetMaxIdleConns(1)
-	w.SetConnMaxLifetime(0)
-	if err := migrate(w); err != nil {
-		w.Close()
-		return nil, err
-	}
-	q.Set("_query_only", "on")
-	q.Del("_txlock")
-	r, err := sql.Open("sqlite3", "file:"+path+"?"+q.Encode())
-	if err != nil {
-		w.Close()
-		return nil, fmt.Errorf("records: open readers %s: %w", path, err)
-	}
-	r.SetMaxOpenConns(8)
-	r.SetMaxIdleConns(8)
-	s := &Store{
-		path: path, w: w, r: r, kr: opts.Keyring, signer: opts.Signer, opts: opts,
-		keys:      newKeyCache(opts.KeyCacheTTL, 4096),
-		prepared:  map[string]*sql.Stmt{},
-		toPrepare: map[string]bool{},
-		jobs:      make(chan *job, 1024),
-		quit:      make(chan struct{}),
-		loopDone:  make(chan struct{}),
-	}
-	if err := s.loadSettings(); err != nil {
-		s.w.Close()
-		s.r.Close()
-		return nil, err
-	}
-	go s.commitLoop()
-	return s, nil
+// Consents is consent, disclosure to third parties under consent, and the raw
+// material of the anonymised statistics.
+type Consents interface {
+	// RecordConsent records a consent of the client. A professional (with access to
+	// the client) records verbal or written consent; the client gives consent online
+	// in their own file. Recipient and reason are sealed with the client's key.
+	// EINVALID for bad input; EFORBIDDEN (with a denied record) otherwise.
+	RecordConsent(ctx context.Context, a Actor, clientID string, in NewConsent) (*Consent, error)
+	// Consents returns the client's consent history, oldest first, withdrawals
+	// included. A read of client data: the access record is written in the same
+	// transaction. EFORBIDDEN (with a denied record) when no rule allows it.
+	Consents(ctx context.Context, a Actor, clientID string) ([]Consent, error)
+	// WithdrawConsent withdraws a consent at once: from this commit on, no request
+	// may rely on it. The withdrawal is a new row; the consent stays in the history.
+	// The client withdraws their own consents; a professional with access to the
+	// client records a withdrawal the client gave them.
+	// ENOTFOUND for an unknown consent; ECONFLICT when it was withdrawn already;
+	// EFORBIDDEN (with a denied record) when no rule allows it.
+	WithdrawConsent(ctx context.Context, a Actor, consentID string) (*Consent, error)
+	// Disclose produces the package for one recipient, only under a consent of the
+	// client for that recipient and purpose that is valid now (not expired, not
+	// withdrawn — a withdrawal committed before this request counts). It keeps an
+	// accounting entry and writes the access record (action export, purpose
+	// disclosure) in the same transaction. Only shared notes, contacts and
+	// trajectories can be disclosed; personal and restricted notes never.
+	// EINVALID for bad input or records that are not the client's or cannot be
+	// disclosed; EFORBIDDEN wrapping ErrNoConsent (with a denied record) without
+	// consent; EFORBIDDEN (with a denied record) when no rule allows the actor.
+	Disclose(ctx context.Context, a Actor, clientID string, in NewDisclosure) (*DisclosurePackage, error)
+	// Disclosures returns the accounting of disclosures, newest first: the client
+	// reads their own, a professional those of a client they may reach, the data
+	// officer those of one client or (clientID "") of every client. Every client
+	// whose entries are returned gets an access record in the same transaction.
+	// EFORBIDDEN (with a denied record) otherwise.
+	Disclosures(ctx context.Context, a Actor, clientID string) ([]Disclosure, error)
+	// StatisticsData counts contacts per channel and month, and each trajectory's
+	// online/face-to-face mix, over the clients whose statistics consent is valid
+	// now. Each counted client gets an access record (rule consent, purpose
+	// statistics) in the same transaction. Only the data officer.
+	// EFORBIDDEN (with a denied record) for anyone but the data officer; EINTERNAL
+	// when a record cannot be written (no data then).
+	StatisticsData(ctx context.Context, a Actor) (*StatisticsData, error)
 }
 
-// migrate applies the embedded migrations in order with goose.
-func migrate(db *sql.DB) error {
-	p, err := goose.NewProvider(goose.DialectSQLite3, db, mustSub(migrations, "migrations"))
-	if err != nil {
-		return fmt.Errorf("records: migrations: %w", err)
-	}
-	if _, err := p.Up(context.Background()); err != nil {
-		return fmt.Errorf("records: migrate: %w", err)
-	}
-	return nil
+// Accounts is sign-in, sessions, second factors, teams and caseload assignment.
+// Methods without an Actor serve sign-in and read no client data.
+type Accounts interface {
+	// CreateUser adds an account. Admins add staff accounts; a client account is
+	// added by a professional who follows the client (an access record says so), or
+	// by nabij itself. EINVALID for a bad username or role, ECONFLICT when the
+	// username is taken or the client has an account already, EFORBIDDEN otherwise.
+	CreateUser(ctx context.Context, a Actor, in NewUser) (*User, error)
+	// UserByUsername returns an account for sign-in. ENOTFOUND when there is none.
+	UserByUsername(ctx context.Context, username string) (*User, error)
+	// UserByID returns an account. ENOTFOUND when there is none.
+	UserByID(ctx context.Context, id string) (*User, error)
+	// Users lists accounts for the admin, by username.
+	// EFORBIDDEN for other roles.
+	Users(ctx context.Context, a Actor) ([]User, error)
+	// SetUserDisabled disables or enables an account; disabling also revokes its
+	// refresh tokens. ENOTFOUND when there is no such user.
+	SetUserDisabled(ctx context.Context, a Actor, userID string, disabled bool) error
+	// SetPasswordHash replaces an account's password hash (a rehash after sign-in,
+	// or a reset by nabij's command line).
+	// Returns EINTERNAL when the write fails; an unknown user id changes nothing.
+	SetPasswordHash(ctx context.Context, userID, hash string) error
+	// RecordLogin notes a sign-in attempt: success clears the failure count; the
+	// lockAfter-th failure in a row locks the account until lockUntil.
+	// Returns EINTERNAL when the write fails; an unknown user id changes nothing.
+	RecordLogin(ctx context.Context, userID string, ok bool, lockAfter int, lockFor time.Duration) error
+	// StoreRefreshToken keeps a new token (by hash) in a family; family "" starts one.
+	// Returns EINTERNAL when the token cannot be stored.
+	StoreRefreshToken(ctx context.Context, userID, family, token string, ttl time.Duration) (*RefreshToken, error)
+	// RotateRefreshToken marks the presented token used and stores next in its family,
+	// in one transaction. ENOTFOUND for an unknown, expired or revoked token;
+	// ErrTokenReused (and the family revoked) for a token used before; EFORBIDDEN for
+	// a disabled account.
+	RotateRefreshToken(ctx context.Context, presented, next string, ttl time.Duration) (*RefreshToken, error)
+	// RevokeRefreshFamily revokes every token of the family the presented token is
+	// in (sign-out). An unknown token is not an error: sign-out always succeeds.
+	RevokeRefreshFamily(ctx context.Context, presented string) error
+	// ActiveRefreshToken returns the user of a stored refresh token that is neither
+	// expired nor revoked (it may have been used). ENOTFOUND otherwise.
+	ActiveRefreshToken(ctx context.Context, token string) (string, error)
+	// SetTOTP stores an account's TOTP secret, sealed, and whether it is confirmed
+	// (enabled). A secret of "" removes the second factor.
+	// ENOTFOUND when there is no such user.
+	SetTOTP(ctx context.Context, userID, secret string, enabled bool) error
+	// TOTPSecret returns an account's TOTP secret ("" when none) for checking a code.
+	// ENOTFOUND when there is no such user; EINTERNAL when the secret cannot be
+	// opened (no secret then).
+	TOTPSecret(ctx context.Context, userID string) (string, error)
+	// CreateTeam adds a team. ECONFLICT when the name is taken.
+	CreateTeam(ctx context.Context, a Actor, name string) (*Team, error)
+	// AddTeamMember adds a professional to a team. EINVALID when the user is not a
+	// professional; ENOTFOUND when the team does not exist.
+	AddTeamMember(ctx context.Context, a Actor, teamID, userID string) error
+	// Teams lists teams with their members.
+	// EFORBIDDEN for anyone but admins.
+	Teams(ctx context.Context, a Actor) ([]Team, error)
+	// Assign puts a client on the caseload of a professional (userID) or a team
+	// (teamID). It names the client by id only: admins read no client data.
+	// EINVALID for a bad target; ENOTFOUND when the client does not exist.
+	Assign(ctx context.Context, a Actor, clientID, userID, teamID string) (*Assignment, error)
+	// EndAssignment ends a caseload assignment now; history stays.
+	// ENOTFOUND when there is no open assignment with that id.
+	EndAssignment(ctx context.Context, a Actor, id string) error
+	// Assignments lists caseload assignments (ids and dates only), newest first.
+	// EFORBIDDEN for anyone but admins.
+	Assignments(ctx context.Context, a Actor) ([]Assignment, error)
 }
 
-// Migrate opens the database at path only to apply pending migrations, and
-// reports the version it is at. It needs no keys.
-func Migrate(path string) (int64, error) {
-	db, err := sql.Open("sqlite3", "file:"+path+"?_journal_mode=WAL&_foreign_keys=on&_synchronous=FULL&_busy_timeout=10000")
-	if err != nil {
-		return 0, err
-	}
-	defer db.Close()
-	db.SetMaxOpenConns(1)
-	if err := migrate(db); err != nil {
-		return 0, err
-	}
-	p, err := goose.NewProvider(goose.DialectSQLite3, db, mustSub(migrations, "migrations"))
-	if err != nil {
-		return 0, err
-	}
-	return p.GetDBVersion(context.Background())
+// AccessLog is the tamper-evident access log: searching it, the client's view
+// of it, anomalies, refusals at the edge, signed checkpoints and verification.
+type AccessLog interface {
+	// RecordDenied writes a denied access record for a request refused at the edge
+	// (a role that never does this), so that every refusal is in the log. clientID
+	// may be "" when the request names no client.
+	// Returns EINTERNAL when the record cannot be written.
+	RecordDenied(ctx context.Context, a Actor, clientID, kind string, action Action) error
+	// AccessLog searches the access log for the data officer, newest first. The
+	// search itself is recorded (purpose audit). EFORBIDDEN for other roles.
+	AccessLog(ctx context.Context, a Actor, f AccessFilter) ([]AccessView, error)
+	// ClientAccessLog is the client's view of who read their file, when and why,
+	// newest first (including their own reads). Reading it is recorded too.
+	// EFORBIDDEN (with a denied record) for anyone but the client.
+	ClientAccessLog(ctx context.Context, a Actor, clientID string, beforeSeq int64, limit int) ([]AccessView, error)
+	// Anomalies lists, since a time and newest first: uses of break the glass, denied
+	// attempts, bulk reads (one actor opening more than BulkReadThreshold files in
+	// an hour) and online contacts logged without consent. The look is recorded
+	// (purpose audit). EFORBIDDEN for anyone but the data officer.
+	Anomalies(ctx context.Context, a Actor, since time.Time) ([]Anomaly, error)
+	// Checkpoint signs the current chain head now (when it has moved since the last
+	// checkpoint). The server calls it on a timer so that quiet periods are covered too.
+	// Returns EINTERNAL when the checkpoint cannot be signed or stored.
+	Checkpoint(ctx context.Context) error
+	// PublicKey is the key that verifies the checkpoints.
+	// It never fails.
+	PublicKey() ed25519.PublicKey
+	// VerifyAccessLog walks the whole chain and checks every checkpoint with pub (the
+	// store's own public key when pub is nil). It reports the first broken position:
+	// an edited, deleted, inserted or reordered record breaks the chain there; a
+	// consistent rewrite of the whole chain no longer matches the signed checkpoints.
+	// It reads no client data and writes nothing. An error means the check could not
+	// run; a broken log is a report with OK false.
+	VerifyAccessLog(ctx context.Context, pub ed25519.PublicKey) (VerifyReport, error)
 }
 
-// Close stops the committer after the writes already queued, and closes the database.
-func (s *Store) Close() error {
-	s.closeMu.Lock()
-	if s.closed {
-		s.closeMu.Unlock()
-		return nil
-	}
-	s.closed = true
-	close(s.quit)
-	s.closeMu.Unlock()
-	<-s.loopDone
-	s.keys.clear()
-	for _, st := range s.prepared {
-		st.Close()
-	}
-	err1 := s.r.Close()
-	// Fold the WAL back into the main file so a copied data dir is one file.
-	_, _ = s.w.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
-	err2 := s.w.Close()
-	return errors.Join(err1, err2)
+// Retention is retention rules and runs, legal holds, purge reports, erasure
+// requests and crypto-shredding.
+type Retention interface {
+	// StoredRetentionRules returns the rules the data officer set (kinds without a
+	// stored rule are absent: package consent fills in its defaults). Not client data.
+	// Returns EINTERNAL when the rules cannot be read.
+	StoredRetentionRules(ctx context.Context) (map[string]RetentionRule, error)
+	// SetRetentionRules stores rules (validated by package consent), replacing the
+	// stored rule of each kind given. Only the data officer. The change is recorded.
+	// EFORBIDDEN (with a denied record) for anyone but the data officer.
+	SetRetentionRules(ctx context.Context, a Actor, rules []RetentionRule) error
+	// RunRetention destroys what is due at the store's clock (Options.Now), one
+	// transaction per client, unless a legal hold applies; when a client has
+	// nothing left, their data key is destroyed (crypto-shredding). Every
+	// destruction writes a destroy access record and a purge report line in the
+	// same transaction. A dry run changes nothing (it records that it looked) and
+	// reports what would go. Afterwards the WAL is truncated.
+	// EINVALID when the run lacks the due-date rule or a rule for a kind; on
+	// another error the report holds what was done until then.
+	RunRetention(ctx context.Context, run RetentionRun) (*PurgeReport, error)
+	// PurgeReports returns the stored purge reports (retention runs and erasures),
+	// newest first, since a time. They hold kinds, counts, ids, rules and times,
+	// never content. Only the data officer; the look is recorded.
+	// EFORBIDDEN (with a denied record) for anyone but the data officer.
+	PurgeReports(ctx context.Context, a Actor, since time.Time) ([]PurgeReport, error)
+	// PlaceLegalHold puts a hold on a client (trajectoryID "") or on one trajectory
+	// (clientID may then be ""); the reason is sealed with the client's key. Only the
+	// data officer. EINVALID for bad input, ENOTFOUND for an unknown client or
+	// trajectory, EFORBIDDEN (with a denied record) for other roles.
+	PlaceLegalHold(ctx context.Context, a Actor, clientID, trajectoryID, reason string) (*LegalHold, error)
+	// ReleaseLegalHold ends a hold; the row stays with its release time. Only the
+	// data officer. ENOTFOUND for an unknown hold, ECONFLICT when released already.
+	ReleaseLegalHold(ctx context.Context, a Actor, id string) error
+	// LegalHolds lists the holds (active first, then released), with their reasons.
+	// Only the data officer; one access record per client listed.
+	// EFORBIDDEN (with a denied record) for anyone but the data officer.
+	LegalHolds(ctx context.Context, a Actor) ([]LegalHold, error)
+	// RequestErasure records the client's request to erase everything kept about
+	// them. Only the client, for their own file. ECONFLICT when one is pending.
+	RequestErasure(ctx context.Context, a Actor, clientID string) (*ErasureRequest, error)
+	// ErasureRequests lists erasure requests, newest first: the client their own
+	// (clientID = theirs), the data officer all (clientID "") or one client's.
+	// One access record per client listed. EFORBIDDEN (with a denied record) otherwise.
+	ErasureRequests(ctx context.Context, a Actor, clientID string) ([]ErasureRequest, error)
+	// DecideErasure approves or refuses a pending erasure request. A refusal needs a
+	// reason (sealed; the client reads it). An approval erases the client's whole
+	// file by crypto-shredding in one transaction — rows deleted, the data key
+	// destroyed — writes destroy access records and a purge report (trigger
+	// erasure), and truncates the WAL. Only the data officer. ENOTFOUND for an
+	// unknown request; ECONFLICT when decided already or under a legal hold;
+	// EINVALID for a refusal without reason.
+	DecideErasure(ctx context.Context, a Actor, id string, approve bool, reason string) (*ErasureRequest, *PurgeReport, error)
+	// ShredClient destroys the client's data key: every ciphertext of the client —
+	// in this database, its WAL and every backup — becomes unreadable, while the
+	// access log stays whole and verifiable. It writes a destroy record. Only nabij
+	// itself (retention, an approved erasure request) shreds. Afterwards the WAL is
+	// checkpointed and truncated so the wrapped key does not linger there.
+	// EFORBIDDEN for any actor but nabij itself; ENOTFOUND for an unknown client.
+	ShredClient(ctx context.Context, a Actor, purpose Purpose, clientID string) error
 }
 
-// Ping checks that the database answers; used by /readyz.
-func (s *Store) Ping(ctx context.Context) error {
-	return s.r.PingContext(ctx)
-}
-
-// Path is the database file.
-func (s *Store) Path() string { return s.path }
-
-// Jurisdiction is the organisation's setting for personal working notes.
-func (s *Store) Jurisdiction() Jurisdiction { return s.opts.Jurisdiction }
-
-func (s *Store) now() time.Time { return s.opts.Now().UTC() }
-
-func newID() string { return uuid.Must(uuid.NewV7()).String() }
-
-func ms(t time.Time) int64 { return t.UnixMilli() }
-
-func fromMS(v int64) time.Time { return time.UnixMilli(v).UTC() }
-
-func fromNullMS(v sql.NullInt64) *time.Time {
-	if !v.Valid {
-		return nil
-	}
-	t := fromMS(v.Int64)
-	return &t
-}
-
-func nullString(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
-}
-
-// loadSettings reads organisation settings kept in the database; an explicit
-// option wins over the stored value and is stored.
-func (s *Store) loadSettings() error {
-	var v string
-	err := s.w.QueryRow(`SELECT value FROM settings WHERE key = 'jurisdiction'`).Scan(&v)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("records: settings: %w", err)
-	}
-	switch {
-	case s.opts.Jurisdiction != "":
-		if s.opts.Jurisdiction != JurisdictionNL && s.opts.Jurisdiction != JurisdictionBE {
-			return fmt.Errorf("records: unknown jurisdiction %q (NL or BE)", s.opts.Jurisdiction)
-		}
-	case v != "":
-		s.opts.Jurisdiction = Jurisdiction(v)
-		return nil
-	default:
-		s.opts.Jurisdiction = JurisdictionNL
-	}
-	_, err = s.w.Exec(`INSERT INTO settings(key, value) VALUES ('jurisdiction', ?)
-		ON CONFLICT(key) DO UPDATE SET value = excluded.value`, string(s.opts.Jurisdiction))
-	return err
+// Admin is the store's own upkeep: master-key rotation, backups, health and
+// settings.
+type Admin interface {
+	// RotateMasterKey re-wraps every client's data key under the keyring's active
+	// version, a batch at a time; no data is re-encrypted. It is safe to interrupt:
+	// each key row names the version that wraps it, and old versions stay in the
+	// keyring until Retire. Returns how many keys were re-wrapped.
+	// On error it returns how many keys it re-wrapped so far; running it again
+	// finishes the job.
+	RotateMasterKey(ctx context.Context) (int, error)
+	// KeysWrappedBy counts the data keys (clients' and the account-secrets key) still
+	// wrapped by a master key version; a version may be retired only when this is zero.
+	// Returns the database error when the count cannot be read.
+	KeysWrappedBy(ctx context.Context, version int) (int, error)
+	// Close stops the committer after the writes already queued, and closes the database.
+	// Returns the database errors of closing, if any; a second Close returns nil.
+	Close() error
+	// Ping checks that the database answers; used by /readyz.
+	// Returns the database error when it does not answer.
+	Ping(ctx context.Context) error
+	// Path is the database file.
+	// It never fails.
+	Path() string
+	// Jurisdiction is the organisation's setting for personal working notes.
+	// It never fails.
+	Jurisdiction() Jurisdiction
+	// Backup writes an online, consistent copy of the database to path with VACUUM
+	// INTO, between write batches. The copy holds only ciphertexts and wrapped keys:
+	// it is useless without the key file, which must be backed up apart (see README).
+	// Refuses to overwrite an existing file.
+	// ECONFLICT when the file exists; EINTERNAL when the copy fails.
+	Backup(ctx context.Context, path string) error
 }

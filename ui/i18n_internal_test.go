@@ -118,6 +118,13 @@ func TestDynamicKeysExist(t *testing.T) {
 	for _, v := range []string{"shared", "restricted", "personal"} {
 		keys = append(keys, "visibility."+v)
 	}
+	// The record kinds of access records, which the access-log pages name as
+	// "kind.<kind>": each kind the store writes needs a translation.
+	for _, k := range []string{"file", "client", "outline", "note", "contact", "trajectory", "entry", "break_glass",
+		"access_log", "anomalies", "client_key", "account", "consent", "consent_withdrawal", "disclosure", "export",
+		"erasure_request", "legal_hold", "purge_report", "retention_rule", "retention", "statistics"} {
+		keys = append(keys, "kind."+k)
+	}
 	for _, s := range []int{400, 403, 404, 419, 500} {
 		v := ErrorView(ViewData{}, s)
 		keys = append(keys, v.Title, v.Data.(ErrorData).Message)

@@ -13,7 +13,7 @@ import (
 
 // Handler serves the JSON API.
 type Handler struct {
-	Store      *records.Store
+	Store      records.Store
 	Auth       *auth.Service
 	Now        func() time.Time // the server's clock
 	Logf       func(format string, args ...any)

@@ -18,7 +18,7 @@ const (
 
 // Config is what sign-in needs from the server.
 type Config struct {
-	Store *records.Store
+	Store records.Store
 	// Key signs the access tokens (and CSRF keys are derived from it).
 	Key         ed25519.PrivateKey
 	Now         func() time.Time

@@ -11,7 +11,7 @@ import (
 
 // seedConsent adds consents, a disclosure, closed trajectories with due data
 // and a legal hold to the demo. It runs at the end of Seed.
-func seedConsent(ctx context.Context, st *records.Store, now time.Time) error {
+func seedConsent(ctx context.Context, st records.Store, now time.Time) error {
 	actorOf := func(username string) (records.Actor, error) {
 		u, err := st.UserByUsername(ctx, username)
 		if err != nil {

@@ -72,13 +72,13 @@ var demoClients = []struct{ name, birth, goal string }{
 // Seed fills an empty store with the demo: accounts, clients, trajectories,
 // blended contacts over every channel with follow-up links, notes of all three
 // visibilities, and a little access history (a denied attempt, a break-glass).
-func Seed(ctx context.Context, st *records.Store, password string, now time.Time) error {
+func Seed(ctx context.Context, st records.Store, password string, now time.Time) error {
 	hash, err := crypto.HashPassword(password)
 	if err != nil {
 		return err
 	}
 	add := func(username string, role records.Role, name, clientID string) (records.Actor, error) {
-		u, err := st.CreateUser(ctx, records.System, records.NewUser{Username: username, Role: role, DisplayName: name,
+		u, err := st.CreateUser(ctx, records.System(), records.NewUser{Username: username, Role: role, DisplayName: name,
 			PasswordHash: hash, ClientID: clientID})
 		if err != nil {
 			return records.Actor{}, fmt.Errorf("demo user %s: %w", username, err)
@@ -99,12 +99,12 @@ func Seed(ctx context.Context, st *records.Store, password string, now time.Time
 	if _, err := add("admin", records.RoleAdmin, "Ari Admin", ""); err != nil {
 		return err
 	}
-	team, err := st.CreateTeam(ctx, records.System, "Team Oost")
+	team, err := st.CreateTeam(ctx, records.System(), "Team Oost")
 	if err != nil {
 		return err
 	}
 	for _, p := range []records.Actor{sam, lena} {
-		if err := st.AddTeamMember(ctx, records.System, team.ID, p.UserID); err != nil {
+		if err := st.AddTeamMember(ctx, records.System(), team.ID, p.UserID); err != nil {
 			return err
 		}
 	}
@@ -162,7 +162,7 @@ func Seed(ctx context.Context, st *records.Store, password string, now time.Time
 }
 
 // seedFile writes one client's trajectory, blended contacts and notes.
-func seedFile(ctx context.Context, st *records.Store, pro records.Actor, clientID, goal string, i int, now time.Time) error {
+func seedFile(ctx context.Context, st records.Store, pro records.Actor, clientID, goal string, i int, now time.Time) error {
 	opened := now.AddDate(0, -6, -i)
 	tr, err := st.CreateTrajectory(ctx, pro, clientID, records.NewTrajectory{Goal: goal, OpenedAt: &opened})
 	if err != nil {

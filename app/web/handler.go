@@ -26,7 +26,7 @@ import (
 
 // Handler serves the pages. The role packages embed it.
 type Handler struct {
-	Store         *records.Store
+	Store         records.Store
 	Auth          *auth.Service
 	Now           func() time.Time // the server's clock
 	Logf          func(format string, args ...any)

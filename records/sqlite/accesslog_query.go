@@ -1,0 +1,205 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/nabij/nabij/records"
+)
+
+const maxPage = 500
+
+// AccessLog searches the access log for the data officer, newest first. The
+// search itself is recorded (purpose audit). EFORBIDDEN for other roles.
+func (s *Store) AccessLog(ctx context.Context, a records.Actor, f records.AccessFilter) ([]records.AccessView, error) {
+	if !isDataOfficer(a) {
+		return nil, forbidden("only the data officer searches the access log")
+	}
+	if f.Limit <= 0 || f.Limit > maxPage {
+		f.Limit = 100
+	}
+	if f.Action != "" && !validAction(f.Action) {
+		return nil, invalid("action", "unknown action %q", f.Action)
+	}
+	var out []records.AccessView
+	err := s.gate(ctx, func(w *wtx, _ *unsealing) error {
+		var err error
+		if out, err = w.searchAccessLog(f); err != nil {
+			return err
+		}
+		return w.record(entry{actor: a, clientID: f.ClientID, kind: "access_log", action: records.ActionRead,
+			purpose: records.PurposeAudit, rule: records.RuleAudit, outcome: records.OutcomeOK})
+	})
+	if err != nil {
+		return nil, err // fail closed: no rows when the search could not be recorded
+	}
+	return out, nil
+}
+
+// ClientAccessLog is the client's view of who read their file, when and why,
+// newest first (including their own reads). Reading it is recorded too.
+// EFORBIDDEN (with a denied record) for anyone but the client.
+func (s *Store) ClientAccessLog(ctx context.Context, a records.Actor, clientID string, beforeSeq int64, limit int) ([]records.AccessView, error) {
+	if limit <= 0 || limit > maxPage {
+		limit = 100
+	}
+	var out []records.AccessView
+	var reasons breakGlassReasons
+	spec := readSpec{actor: a, clientID: clientID, purpose: records.PurposeOwnFile, kind: "access_log", action: records.ActionRead,
+		may: isClient, refusal: "only the client reads their own access log here"}
+	err := s.readClient(ctx, spec, func(w *wtx, g grant, u *unsealing) ([]string, error) {
+		var err error
+		if out, err = w.searchAccessLog(records.AccessFilter{ClientID: clientID, BeforeSeq: beforeSeq, Limit: limit}); err != nil {
+			return nil, err
+		}
+		reasons, err = w.grantReasons(g, u, out)
+		return nil, err
+	})
+	if err != nil {
+		return nil, err // fail closed: no rows when the read could not be recorded
+	}
+	reasons.fill(out)
+	return out, nil
+}
+
+// breakGlassReasons are the reasons of break-the-glass grants, by grant id,
+// opened by the gate after the commit, and when each grant ends.
+type breakGlassReasons struct {
+	reasons map[string]*string
+	expires map[string]time.Time
+	// keyed: the client's key was there (not shredded), so reasons are opened.
+	keyed bool
+}
+
+// grantReasons queues the reasons of the break-the-glass grants that the
+// views' records name, under g (the reader's grant on the client); nothing
+// when none of them is a break-the-glass access, or when the client's key was
+// shredded (the reasons are gone with it).
+func (w *wtx) grantReasons(g grant, u *unsealing, views []records.AccessView) (breakGlassReasons, error) {
+	r := breakGlassReasons{reasons: map[string]*string{}, expires: map[string]time.Time{}}
+	wanted := map[string]bool{}
+	for _, v := range views {
+		if v.GrantID != "" {
+			wanted[v.GrantID] = true
+		}
+	}
+	if len(wanted) == 0 {
+		return r, nil
+	}
+	if err := u.add(w, g); err != nil {
+		if records.ErrorCode(err) == records.EDESTROYED {
+			return breakGlassReasons{}, nil
+		}
+		return r, err
+	}
+	r.keyed = true
+	rows, err := w.query(`SELECT id, reason_sealed, expires_at FROM break_glass WHERE client_id = ?`, g.clientID)
+	if err != nil {
+		return r, internal("grants", err)
+	}
+	defer rows.Close()
+	var fields []sealedField
+	for rows.Next() {
+		var id string
+		var reason []byte
+		var exp int64
+		if err := rows.Scan(&id, &reason, &exp); err != nil {
+			return r, internal("grants", err)
+		}
+		if wanted[id] && reason != nil {
+			dst := new(string)
+			r.reasons[id], r.expires[id] = dst, fromMS(exp)
+			fields = append(fields, sealedField{"break_glass", "reason", id, reason, dst})
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return r, err
+	}
+	return r, u.add(w, g, fields...)
+}
+
+// fill puts the opened reasons, and when the grants end, into the views.
+func (r breakGlassReasons) fill(views []records.AccessView) {
+	for i := range views {
+		if reason, ok := r.reasons[views[i].GrantID]; ok {
+			exp := r.expires[views[i].GrantID]
+			views[i].BreakGlassReason, views[i].BreakGlassExpires = *reason, &exp
+		}
+	}
+}
+
+func validAction(a records.Action) bool {
+	switch a {
+	case records.ActionRead, records.ActionCreate, records.ActionCorrect, records.ActionExport, records.ActionDestroy:
+		return true
+	}
+	return false
+}
+
+func (w *wtx) searchAccessLog(f records.AccessFilter) ([]records.AccessView, error) {
+	var where []string
+	var args []any
+	add := func(cond string, arg any) {
+		where = append(where, cond)
+		args = append(args, arg)
+	}
+	if f.ClientID != "" {
+		add("l.client_id = ?", f.ClientID)
+	}
+	if f.Actor != "" {
+		add("u.username = ?", strings.ToLower(f.Actor))
+	}
+	if f.Action != "" {
+		add("l.action = ?", string(f.Action))
+	}
+	if f.Outcome != "" {
+		add("l.outcome = ?", string(f.Outcome))
+	}
+	if f.Rule != "" {
+		add("l.rule = ?", string(f.Rule))
+	}
+	if !f.From.IsZero() {
+		add("l.at >= ?", ms(f.From))
+	}
+	if !f.To.IsZero() {
+		add("l.at < ?", ms(f.To))
+	}
+	if f.BeforeSeq > 0 {
+		add("l.seq < ?", f.BeforeSeq)
+	}
+	q := `SELECT l.seq, l.id, l.at, l.actor_id, l.actor_role, l.client_id, l.record_kind, l.record_ids,
+		l.action, l.purpose, l.rule, l.grant_id, l.remote, l.outcome, l.prev_hash, l.hash,
+		COALESCE(u.username, l.actor_id), COALESCE(u.display_name, '')
+		FROM access_log l LEFT JOIN users u ON u.id = l.actor_id`
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	q += fmt.Sprintf(" ORDER BY l.seq DESC LIMIT %d", f.Limit)
+	rows, err := w.query(q, args...)
+	if err != nil {
+		return nil, internal("access log", err)
+	}
+	defer rows.Close()
+	out := []records.AccessView{}
+	for rows.Next() {
+		var v records.AccessView
+		r, err := scanAccessRecord(scanPrefix{rows, []any{&v.ActorUsername, &v.ActorName}})
+		if err != nil {
+			return nil, internal("access log", err)
+		}
+		v.AccessRecord = r
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// scanPrefix scans the access-record columns followed by extra columns.
+type scanPrefix struct {
+	rows  *sql.Rows
+	extra []any
+}
+
+func (p scanPrefix) Scan(dest ...any) error { return p.rows.Scan(append(dest, p.extra...)...) }

@@ -1,0 +1,144 @@
+package sqlite
+
+import (
+	"context"
+	"time"
+
+	"github.com/nabij/nabij/records"
+)
+
+// Anomalies lists, since a time and newest first: uses of break the glass, denied
+// attempts, bulk reads (one actor opening more than BulkReadThreshold files in
+// an hour) and online contacts logged without consent. The look is recorded
+// (purpose audit). EFORBIDDEN for anyone but the data officer.
+func (s *Store) Anomalies(ctx context.Context, a records.Actor, since time.Time) ([]records.Anomaly, error) {
+	if !isDataOfficer(a) {
+		return nil, forbidden("only the data officer reads anomalies")
+	}
+	out := []records.Anomaly{}
+	var grants map[string]breakGlassReasons
+	err := s.gate(ctx, func(w *wtx, u *unsealing) error {
+		out = out[:0]
+		grants = map[string]breakGlassReasons{}
+		t := ms(since)
+		rows, err := w.query(`SELECT CASE WHEN l.outcome = 'denied' THEN 'denied' ELSE 'break_glass' END,
+			l.at, l.actor_id, COALESCE(u.username, ''), l.actor_role, l.client_id, l.record_ids, l.seq, l.action || ' ' || l.record_kind
+			FROM access_log l LEFT JOIN users u ON u.id = l.actor_id
+			WHERE l.at >= ? AND (l.outcome = 'denied' OR (l.record_kind = 'break_glass' AND l.action = 'create'))
+			ORDER BY l.seq DESC LIMIT 1000`, t)
+		if err != nil {
+			return internal("anomalies", err)
+		}
+		for rows.Next() {
+			var an records.Anomaly
+			var at int64
+			var role, ids string
+			if err := rows.Scan(&an.Kind, &at, &an.ActorID, &an.ActorUsername, &role, &an.ClientID, &ids, &an.Seq, &an.Detail); err != nil {
+				rows.Close()
+				return internal("anomalies", err)
+			}
+			an.At, an.ActorRole = fromMS(at), records.Role(role)
+			if ids != "" {
+				an.RecordIDs = splitIDs(ids)
+			}
+			out = append(out, an)
+		}
+		rows.Close()
+		rows, err = w.query(`SELECT l.actor_id, COALESCE(u.username, ''), l.actor_role, MIN(l.at), COUNT(DISTINCT l.client_id)
+			FROM access_log l LEFT JOIN users u ON u.id = l.actor_id
+			WHERE l.at >= ? AND l.record_kind = 'file' AND l.action = 'read' AND l.outcome = 'ok'
+			GROUP BY l.actor_id, l.at / 3600000 HAVING COUNT(DISTINCT l.client_id) > ?
+			ORDER BY MIN(l.at) DESC LIMIT 1000`, t, records.BulkReadThreshold)
+		if err != nil {
+			return internal("anomalies", err)
+		}
+		for rows.Next() {
+			an := records.Anomaly{Kind: "bulk_read", Detail: "many files read within one hour"}
+			var at int64
+			var role string
+			if err := rows.Scan(&an.ActorID, &an.ActorUsername, &role, &at, &an.Count); err != nil {
+				rows.Close()
+				return internal("anomalies", err)
+			}
+			an.At, an.ActorRole = fromMS(at), records.Role(role)
+			out = append(out, an)
+		}
+		rows.Close()
+		rows, err = w.query(`SELECT k.id, k.client_id, k.channel, k.occurred_at, k.author_id, COALESCE(u.username, '')
+			FROM contacts k LEFT JOIN users u ON u.id = k.author_id
+			WHERE k.consent_missing = 1 AND k.created_at >= ? ORDER BY k.occurred_at DESC LIMIT 1000`, t)
+		if err != nil {
+			return internal("anomalies", err)
+		}
+		for rows.Next() {
+			an := records.Anomaly{Kind: "consent_missing", ActorRole: records.RoleProfessional}
+			var id, ch string
+			var at int64
+			if err := rows.Scan(&id, &an.ClientID, &ch, &at, &an.ActorID, &an.ActorUsername); err != nil {
+				rows.Close()
+				return internal("anomalies", err)
+			}
+			an.At, an.RecordIDs, an.Detail = fromMS(at), []string{id}, "online contact by "+ch+" without consent for that channel"
+			out = append(out, an)
+		}
+		rows.Close()
+		// The reasons of break-the-glass grants, per client: the data officer reads
+		// them to judge the emergency, and that read is recorded on the client.
+		byClient := map[string][]records.AccessView{}
+		for _, an := range out {
+			if an.Kind == "break_glass" && len(an.RecordIDs) == 1 {
+				byClient[an.ClientID] = append(byClient[an.ClientID], records.AccessView{AccessRecord: records.AccessRecord{GrantID: an.RecordIDs[0]}})
+			}
+		}
+		officer, err := w.officer(a, "", "anomalies", records.ActionRead, records.PurposeAudit)
+		if err != nil {
+			return err
+		}
+		for clientID, views := range byClient {
+			g := officer.forClient(clientID)
+			r, err := w.grantReasons(g, u, views)
+			if err != nil {
+				return err
+			}
+			if !r.keyed {
+				continue
+			}
+			grants[clientID] = r
+			ids := make([]string, 0, len(views))
+			for _, v := range views {
+				ids = append(ids, v.GrantID)
+			}
+			if err := w.record(g.entry("break_glass", ids, records.ActionRead)); err != nil {
+				return err
+			}
+		}
+		return w.record(officer.entry("anomalies", nil, records.ActionRead))
+	})
+	if err != nil {
+		return nil, err
+	}
+	for i, an := range out {
+		r, ok := grants[an.ClientID]
+		if an.Kind != "break_glass" || !ok || len(an.RecordIDs) != 1 {
+			continue
+		}
+		v := []records.AccessView{{AccessRecord: records.AccessRecord{GrantID: an.RecordIDs[0]}}}
+		r.fill(v)
+		out[i].Reason, out[i].ExpiresAt = v[0].BreakGlassReason, v[0].BreakGlassExpires
+	}
+	return out, nil
+}
+
+func splitIDs(s string) []string {
+	var out []string
+	start := 0
+	for i := 0; i <= len(s); i++ {
+		if i == len(s) || s[i] == ',' {
+			if i > start {
+				out = append(out, s[start:i])
+			}
+			start = i + 1
+		}
+	}
+	return out
+}

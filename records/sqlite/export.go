@@ -1,0 +1,92 @@
+package sqlite
+
+import (
+	"context"
+
+	"github.com/nabij/nabij/records"
+)
+
+// ClientExport returns the client's export and writes an export access record
+// (with the ids of the notes whose content it returns) in the same transaction
+// that reads the rows. Only the client, for their own file (and nabij itself).
+// EFORBIDDEN (with a denied record) otherwise; EDESTROYED after crypto-shredding.
+func (s *Store) ClientExport(ctx context.Context, a records.Actor, clientID string) (*records.Export, error) {
+	var ex *records.Export
+	spec := readSpec{actor: a, clientID: clientID, purpose: records.PurposeExport, kind: "export", action: records.ActionExport,
+		may: exportsOwnData, refusal: "only the client downloads their own data"}
+	err := s.readClient(ctx, spec, func(w *wtx, g grant, u *unsealing) ([]string, error) {
+		ex = &records.Export{GeneratedAt: fromMS(ms(w.now)), Jurisdiction: w.s.opts.Jurisdiction,
+			File: &records.File{Client: records.Client{ID: clientID}, Trajectories: []records.Trajectory{}, Contacts: []records.Contact{}, Notes: []records.Note{}, Entries: []records.Entry{}, Rule: g.rule}}
+		if err := u.add(w, g); err != nil {
+			return nil, err // EDESTROYED before anything is read
+		}
+		fields, err := w.readFile(ex.File, a, clientID, nil)
+		if err != nil {
+			return nil, err
+		}
+		var consSealed [][2][]byte
+		if ex.Consents, consSealed, err = w.consents(clientID, ""); err != nil {
+			return nil, err
+		}
+		fields = append(fields, consentFields(ex.Consents, consSealed)...)
+		ex.Disclosures = []records.Disclosure{}
+		var discSealed [][2][]byte
+		rows, err := w.query(`SELECT id, consent_id, recipient_sealed, purpose_sealed, record_ids, disclosed_by, disclosed_at
+			FROM disclosures WHERE client_id = ? ORDER BY disclosed_at, id`, clientID)
+		if err != nil {
+			return nil, internal("export: disclosures", err)
+		}
+		for rows.Next() {
+			d := records.Disclosure{ClientID: clientID}
+			var ids string
+			var at int64
+			var rec, pur []byte
+			if err := rows.Scan(&d.ID, &d.ConsentID, &rec, &pur, &ids, &d.DisclosedBy, &at); err != nil {
+				rows.Close()
+				return nil, internal("export: disclosures", err)
+			}
+			d.RecordIDs, d.DisclosedAt = splitIDs(ids), fromMS(at)
+			ex.Disclosures = append(ex.Disclosures, d)
+			discSealed = append(discSealed, [2][]byte{rec, pur})
+		}
+		rows.Close()
+		fields = append(fields, disclosureFields(ex.Disclosures, discSealed)...)
+		if ex.AccessLog, err = w.searchAccessLog(records.AccessFilter{ClientID: clientID, Limit: 1 << 30}); err != nil {
+			return nil, err
+		}
+		ex.ErasureRequests = []records.ErasureRequest{}
+		var reqSealed [][]byte
+		rows, err = w.query(`SELECT id, requested_by, requested_at, status, COALESCE(decided_by, ''), decided_at, decision_reason_sealed
+			FROM erasure_requests WHERE client_id = ? ORDER BY requested_at, id`, clientID)
+		if err != nil {
+			return nil, internal("export: erasure requests", err)
+		}
+		for rows.Next() {
+			r := records.ErasureRequest{ClientID: clientID}
+			var at int64
+			var dec nullInt
+			var reason []byte
+			if err := rows.Scan(&r.ID, &r.RequestedBy, &at, &r.Status, &r.DecidedBy, &dec, &reason); err != nil {
+				rows.Close()
+				return nil, internal("export: erasure requests", err)
+			}
+			r.RequestedAt, r.DecidedAt = fromMS(at), fromNullMS(dec)
+			ex.ErasureRequests = append(ex.ErasureRequests, r)
+			reqSealed = append(reqSealed, reason)
+		}
+		rows.Close()
+		for i := range ex.ErasureRequests {
+			r := &ex.ErasureRequests[i]
+			fields = append(fields, sealedField{"erasure_requests", "decision_reason", r.ID, reqSealed[i], &r.Reason})
+		}
+		ids := make([]string, 0, len(ex.File.Notes))
+		for _, n := range ex.File.Notes {
+			ids = append(ids, n.ID)
+		}
+		return ids, u.add(w, g, fields...)
+	})
+	if err != nil {
+		return nil, err // fail closed
+	}
+	return ex, nil
+}

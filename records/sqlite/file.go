@@ -1,0 +1,233 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/nabij/nabij/records"
+)
+
+// ClientFile returns the client's file as the actor may see it, and writes the
+// access record (with the ids of the notes whose content it returns) in the same
+// transaction that reads the rows. What each reader sees:
+//   - a professional: everything, except other professionals' personal notes;
+//   - the client: shared notes in full, restricted notes as existence and reason,
+//     personal notes only where the jurisdiction opens them (BE).
+//
+// EFORBIDDEN (with a denied record) when no rule allows it; EDESTROYED after
+// crypto-shredding; never partial data on error.
+func (s *Store) ClientFile(ctx context.Context, a records.Actor, purpose records.Purpose, clientID string) (*records.File, error) {
+	f := &records.File{Client: records.Client{ID: clientID}, Trajectories: []records.Trajectory{}, Contacts: []records.Contact{}, Notes: []records.Note{}, Entries: []records.Entry{}}
+	err := s.readClient(ctx, readSpec{actor: a, clientID: clientID, purpose: purpose, kind: "file", action: records.ActionRead},
+		func(w *wtx, g grant, u *unsealing) ([]string, error) {
+			f.Rule = g.rule
+			if err := u.add(w, g); err != nil {
+				return nil, err // EDESTROYED before anything is read
+			}
+			fields, err := w.readFile(f, a, clientID, nil)
+			if err != nil {
+				return nil, err
+			}
+			ids := make([]string, 0, len(f.Notes))
+			for _, n := range f.Notes {
+				ids = append(ids, n.ID)
+			}
+			return ids, u.add(w, g, fields...)
+		})
+	if err != nil {
+		return nil, err // fail closed: nothing of the file
+	}
+	return f, nil
+}
+
+// readFile reads the rows of the file into f and lists the sealed fields to open.
+// Pointers in fields point into f, so f's slices must not grow after this.
+func (w *wtx) readFile(f *records.File, a records.Actor, clientID string, fields []sealedField) ([]sealedField, error) {
+	var name, birth, contact []byte
+	var created int64
+	if err := w.queryRow(`SELECT name_sealed, birth_date_sealed, contact_sealed, created_at FROM clients WHERE id = ?`, clientID).
+		Scan(&name, &birth, &contact, &created); err != nil {
+		return nil, internal("file: client", err)
+	}
+	f.Client.CreatedAt = fromMS(created)
+
+	// Trajectories.
+	rows, err := w.query(`SELECT id, goal_sealed, COALESCE(lead_id, ''), opened_at, closed_at FROM trajectories WHERE client_id = ? ORDER BY opened_at`, clientID)
+	if err != nil {
+		return nil, internal("file: trajectories", err)
+	}
+	var goals [][]byte
+	for rows.Next() {
+		var t records.Trajectory
+		var goal []byte
+		var opened int64
+		var closed sql.NullInt64
+		if err := rows.Scan(&t.ID, &goal, &t.LeadID, &opened, &closed); err != nil {
+			rows.Close()
+			return nil, internal("file: trajectories", err)
+		}
+		t.ClientID, t.OpenedAt, t.ClosedAt = clientID, fromMS(opened), fromNullMS(closed)
+		f.Trajectories = append(f.Trajectories, t)
+		goals = append(goals, goal)
+	}
+	rows.Close()
+
+	// Contacts, with the follow-up link seen from both sides.
+	rows, err = w.query(`SELECT id, trajectory_id, channel, synchronous, occurred_at, duration_minutes,
+		COALESCE(follow_up_of, ''), consent_missing, author_id, created_at FROM contacts WHERE client_id = ? ORDER BY occurred_at, id`, clientID)
+	if err != nil {
+		return nil, internal("file: contacts", err)
+	}
+	for rows.Next() {
+		var c records.Contact
+		var occurred, createdAt int64
+		var ch string
+		if err := rows.Scan(&c.ID, &c.TrajectoryID, &ch, &c.Synchronous, &occurred, &c.DurationMinutes,
+			&c.FollowUpOf, &c.ConsentMissing, &c.AuthorID, &createdAt); err != nil {
+			rows.Close()
+			return nil, internal("file: contacts", err)
+		}
+		c.ClientID, c.Channel, c.Mode = clientID, records.Channel(ch), records.Channel(ch).Mode()
+		c.OccurredAt, c.CreatedAt = fromMS(occurred), fromMS(createdAt)
+		f.Contacts = append(f.Contacts, c)
+	}
+	rows.Close()
+	byID := make(map[string]int, len(f.Contacts))
+	for i := range f.Contacts {
+		byID[f.Contacts[i].ID] = i
+	}
+	for _, c := range f.Contacts {
+		if i, ok := byID[c.FollowUpOf]; ok {
+			f.Contacts[i].FollowedUpBy = append(f.Contacts[i].FollowedUpBy, c.ID)
+		}
+	}
+
+	// Notes: all versions, oldest first, filtered by who reads.
+	rows, err = w.query(`SELECT n.id, n.trajectory_id, COALESCE(n.contact_id, ''), n.author_id, n.created_at,
+		v.version, v.visibility, v.body_sealed, v.reason_sealed, v.author_id, v.created_at
+		FROM notes n JOIN note_versions v ON v.note_id = n.id
+		WHERE n.client_id = ? ORDER BY n.created_at, n.id, v.version`, clientID)
+	if err != nil {
+		return nil, internal("file: notes", err)
+	}
+	type sealedVersion struct{ body, reason []byte }
+	var notes []records.Note
+	var sealedNotes [][]sealedVersion
+	for rows.Next() {
+		var n records.Note
+		var v records.NoteVersion
+		var createdAt, vAt int64
+		var vis string
+		var sv sealedVersion
+		if err := rows.Scan(&n.ID, &n.TrajectoryID, &n.ContactID, &n.AuthorID, &createdAt,
+			&v.Version, &vis, &sv.body, &sv.reason, &v.VersionAuthorID, &vAt); err != nil {
+			rows.Close()
+			return nil, internal("file: notes", err)
+		}
+		v.Visibility, v.VersionAt = records.Visibility(vis), fromMS(vAt)
+		if k := len(notes) - 1; k >= 0 && notes[k].ID == n.ID {
+			notes[k].History = append(notes[k].History, notes[k].NoteVersion)
+			notes[k].NoteVersion = v
+			sealedNotes[k] = append(sealedNotes[k], sv)
+			continue
+		}
+		n.ClientID, n.CreatedAt, n.NoteVersion = clientID, fromMS(createdAt), v
+		notes = append(notes, n)
+		sealedNotes = append(sealedNotes, []sealedVersion{sv})
+	}
+	rows.Close()
+	jur := w.s.opts.Jurisdiction
+	var kept [][]sealedVersion
+	for i, n := range notes {
+		show, withhold := noteView(a, jur, n.AuthorID, n.NoteVersion)
+		if !show {
+			continue
+		}
+		// Earlier versions follow the same rule, one by one; a withheld note shows
+		// no history at all.
+		var hist []records.NoteVersion
+		var sealedHist []sealedVersion
+		for j, h := range n.History {
+			if ok, hide := noteView(a, jur, n.AuthorID, h); ok && !hide && !withhold {
+				hist = append(hist, h)
+				sealedHist = append(sealedHist, sealedNotes[i][j])
+			}
+		}
+		n.History = hist
+		n.Withheld = withhold
+		f.Notes = append(f.Notes, n)
+		kept = append(kept, append(sealedHist, sealedNotes[i][len(sealedNotes[i])-1]))
+	}
+	sealedNotes = kept
+
+	// Entries the client wrote.
+	rows, err = w.query(`SELECT id, author_id, body_sealed, created_at FROM entries WHERE client_id = ? ORDER BY created_at, id`, clientID)
+	if err != nil {
+		return nil, internal("file: entries", err)
+	}
+	var entryBodies [][]byte
+	for rows.Next() {
+		var e records.Entry
+		var body []byte
+		var createdAt int64
+		if err := rows.Scan(&e.ID, &e.AuthorID, &body, &createdAt); err != nil {
+			rows.Close()
+			return nil, internal("file: entries", err)
+		}
+		e.ClientID, e.CreatedAt = clientID, fromMS(createdAt)
+		f.Entries = append(f.Entries, e)
+		entryBodies = append(entryBodies, body)
+	}
+	rows.Close()
+
+	// Only now that the slices are final, take pointers into them.
+	fields = append(fields, clientFields(&f.Client, name, birth, contact)...)
+	for i := range f.Trajectories {
+		fields = append(fields, sealedField{"trajectories", "goal", f.Trajectories[i].ID, goals[i], &f.Trajectories[i].Goal})
+	}
+	for i := range f.Notes {
+		n := &f.Notes[i]
+		sv := sealedNotes[i]
+		for j := range n.History {
+			h := &n.History[j]
+			rid := noteVersionID(n.ID, h.Version)
+			fields = append(fields, sealedField{"note_versions", "body", rid, sv[j].body, &h.Body},
+				sealedField{"note_versions", "reason", rid, sv[j].reason, &h.RestrictedReason})
+		}
+		cur := sv[len(sv)-1]
+		rid := noteVersionID(n.ID, n.Version)
+		if !n.Withheld {
+			fields = append(fields, sealedField{"note_versions", "body", rid, cur.body, &n.Body})
+		}
+		fields = append(fields, sealedField{"note_versions", "reason", rid, cur.reason, &n.RestrictedReason})
+	}
+	for i := range f.Entries {
+		fields = append(fields, sealedField{"entries", "body", f.Entries[i].ID, entryBodies[i], &f.Entries[i].Body})
+	}
+	return fields, nil
+}
+
+// noteView decides whether the reader sees a version of a note (show) and whether
+// its body is withheld (a restricted note shown to the client as existence and reason).
+func noteView(a records.Actor, jur records.Jurisdiction, authorID string, v records.NoteVersion) (show, withhold bool) {
+	switch {
+	case a.IsSystem():
+		// nabij itself (export, erasure) sees everything it is asked to process.
+		return true, false
+	case isClient(a):
+		switch v.Visibility {
+		case records.VisibilityShared:
+			return true, false
+		case records.VisibilityRestricted:
+			return true, true
+		case records.VisibilityPersonal:
+			return jur == records.JurisdictionBE, false
+		}
+	case isProfessional(a):
+		if v.Visibility == records.VisibilityPersonal {
+			return authorID == a.UserID, false
+		}
+		return true, false
+	}
+	return false, false
+}

@@ -1,0 +1,285 @@
+package sqlite
+
+import (
+	"context"
+	"crypto/ed25519"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"strconv"
+	"sync"
+	"time"
+
+	_ "github.com/mattn/go-sqlite3" // the SQLite driver, registered as "sqlite3"
+
+	"github.com/google/uuid"
+	"github.com/nabij/nabij/crypto"
+	"github.com/nabij/nabij/records"
+	"github.com/pressly/goose/v3"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Options configure a Store.
+type Options struct {
+	// Keyring wraps the clients' data keys. Required.
+	Keyring *crypto.Keyring
+	// Signer signs access-log checkpoints. Required.
+	Signer ed25519.PrivateKey
+	// Jurisdiction decides whether clients read personal working notes (BE) or not (NL).
+	// When set it is stored as the organisation's setting; when empty the stored setting
+	// is used, NL when there is none.
+	Jurisdiction records.Jurisdiction
+	// CheckpointEvery is how many access records pass between signed checkpoints. Default 1000.
+	CheckpointEvery int64
+	// MaxBatch bounds how many writes share one transaction and one fsync. Default 256.
+	MaxBatch int
+	// KeyCacheTTL is how long an unwrapped data key stays in memory. Default 5 minutes;
+	// a negative value disables the cache.
+	KeyCacheTTL time.Duration
+	// Now is the clock; tests and `retention run --now` set it. Default time.Now.
+	Now func() time.Time
+}
+
+// Store is nabij's storage: one SQLite database in WAL mode with a single writer.
+// Writes (and every read of client data, because a read writes its access record)
+// go through a group committer: concurrent requests share one transaction and one
+// fsync, each in its own savepoint, and none is acknowledged before the commit.
+type Store struct {
+	path   string
+	w      *sql.DB // exactly one connection: the single writer
+	r      *sql.DB // readers, for queries that return no client data
+	kr     *crypto.Keyring
+	signer ed25519.PrivateKey
+	opts   Options
+	keys   *keyCache
+
+	// prepared are statements prepared once on the writer connection, by query
+	// text; toPrepare are queued for it. Only the committer goroutine uses them.
+	prepared  map[string]*sql.Stmt
+	toPrepare map[string]bool
+
+	jobs     chan *job
+	quit     chan struct{}
+	loopDone chan struct{}
+	closeMu  sync.RWMutex
+	closed   bool
+}
+
+// Open opens (creating when absent) the database at path, applies the migrations
+// and starts the committer. Returns an error when the keyring or signer is missing.
+func Open(path string, opts Options) (*Store, error) {
+	if opts.Keyring == nil || opts.Signer == nil {
+		return nil, errors.New("records: Open needs a keyring and a signer")
+	}
+	if opts.CheckpointEvery <= 0 {
+		opts.CheckpointEvery = 1000
+	}
+	if opts.MaxBatch <= 0 {
+		opts.MaxBatch = 256
+	}
+	if opts.KeyCacheTTL == 0 {
+		opts.KeyCacheTTL = 5 * time.Minute
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	// synchronous=FULL: an acknowledged commit survives power loss.
+	// secure_delete: deleted rows are overwritten, so shredded wrapped keys and
+	// destroyed ciphertexts do not linger in free pages.
+	q := url.Values{}
+	q.Set("_journal_mode", "WAL")
+	q.Set("_foreign_keys", "on")
+	q.Set("_synchronous", "FULL")
+	q.Set("_busy_timeout", "10000")
+	q.Set("_secure_delete", "on")
+	q.Set("_txlock", "immediate")
+	w, err := sql.Open("sqlite3", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("records: open %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	if err := migrate(w); err != nil {
+		w.Close()
+		return nil, err
+	}
+	q.Set("_query_only", "on")
+	q.Del("_txlock")
+	r, err := sql.Open("sqlite3", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("records: open readers %s: %w", path, err)
+	}
+	r.SetMaxOpenConns(8)
+	r.SetMaxIdleConns(8)
+	s := &Store{
+		path: path, w: w, r: r, kr: opts.Keyring, signer: opts.Signer, opts: opts,
+		keys:      newKeyCache(opts.KeyCacheTTL, 4096),
+		prepared:  map[string]*sql.Stmt{},
+		toPrepare: map[string]bool{},
+		jobs:      make(chan *job, 1024),
+		quit:      make(chan struct{}),
+		loopDone:  make(chan struct{}),
+	}
+	if err := s.loadSettings(); err != nil {
+		s.w.Close()
+		s.r.Close()
+		return nil, err
+	}
+	go s.commitLoop()
+	return s, nil
+}
+
+// migrate applies the embedded migrations in order with goose.
+func migrate(db *sql.DB) error {
+	p, err := goose.NewProvider(goose.DialectSQLite3, db, mustSub(migrations, "migrations"))
+	if err != nil {
+		return fmt.Errorf("records: migrations: %w", err)
+	}
+	if _, err := p.Up(context.Background()); err != nil {
+		return fmt.Errorf("records: migrate: %w", err)
+	}
+	return nil
+}
+
+// Migrate opens the database at path only to apply pending migrations, and
+// reports the version it is at. It needs no keys.
+func Migrate(path string) (int64, error) {
+	db, err := sql.Open("sqlite3", "file:"+path+"?_journal_mode=WAL&_foreign_keys=on&_synchronous=FULL&_busy_timeout=10000")
+	if err != nil {
+		return 0, err
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	if err := migrate(db); err != nil {
+		return 0, err
+	}
+	p, err := goose.NewProvider(goose.DialectSQLite3, db, mustSub(migrations, "migrations"))
+	if err != nil {
+		return 0, err
+	}
+	return p.GetDBVersion(context.Background())
+}
+
+// Close stops the committer after the writes already queued, and closes the database.
+// Returns the database errors of closing, if any; a second Close returns nil.
+func (s *Store) Close() error {
+	s.closeMu.Lock()
+	if s.closed {
+		s.closeMu.Unlock()
+		return nil
+	}
+	s.closed = true
+	close(s.quit)
+	s.closeMu.Unlock()
+	<-s.loopDone
+	s.keys.clear()
+	for _, st := range s.prepared {
+		st.Close()
+	}
+	err1 := s.r.Close()
+	// Fold the WAL back into the main file so a copied data dir is one file.
+	_, _ = s.w.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+	err2 := s.w.Close()
+	return errors.Join(err1, err2)
+}
+
+// Ping checks that the database answers; used by /readyz.
+// Returns the database error when it does not answer.
+func (s *Store) Ping(ctx context.Context) error {
+	return s.r.PingContext(ctx)
+}
+
+// Path is the database file.
+// It never fails.
+func (s *Store) Path() string { return s.path }
+
+// Jurisdiction is the organisation's setting for personal working notes.
+// It never fails.
+func (s *Store) Jurisdiction() records.Jurisdiction { return s.opts.Jurisdiction }
+
+func (s *Store) now() time.Time { return s.opts.Now().UTC() }
+
+func newID() string { return uuid.Must(uuid.NewV7()).String() }
+
+func ms(t time.Time) int64 { return t.UnixMilli() }
+
+func fromMS(v int64) time.Time { return time.UnixMilli(v).UTC() }
+
+func fromNullMS(v sql.NullInt64) *time.Time {
+	if !v.Valid {
+		return nil
+	}
+	t := fromMS(v.Int64)
+	return &t
+}
+
+func nullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// loadSettings reads organisation settings kept in the database; an explicit
+// option wins over the stored value and is stored.
+func (s *Store) loadSettings() error {
+	var v string
+	err := s.w.QueryRow(`SELECT value FROM settings WHERE key = 'jurisdiction'`).Scan(&v)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("records: settings: %w", err)
+	}
+	switch {
+	case s.opts.Jurisdiction != "":
+		if s.opts.Jurisdiction != records.JurisdictionNL && s.opts.Jurisdiction != records.JurisdictionBE {
+			return fmt.Errorf("records: unknown jurisdiction %q (NL or BE)", s.opts.Jurisdiction)
+		}
+	case v != "":
+		s.opts.Jurisdiction = records.Jurisdiction(v)
+		return nil
+	default:
+		s.opts.Jurisdiction = records.JurisdictionNL
+	}
+	_, err = s.w.Exec(`INSERT INTO settings(key, value) VALUES ('jurisdiction', ?)
+		ON CONFLICT(key) DO UPDATE SET value = excluded.value`, string(s.opts.Jurisdiction))
+	return err
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }
+
+func mustSub(f fs.FS, dir string) fs.FS {
+	sub, err := fs.Sub(f, dir)
+	if err != nil {
+		panic(err) // the embedded directory is fixed at build time
+	}
+	return sub
+}
+
+// The SQLite store implements the whole domain interface.
+var _ records.Store = (*Store)(nil)
+
+// Backup writes an online, consistent copy of the database to path with VACUUM
+// INTO, between write batches. The copy holds only ciphertexts and wrapped keys:
+// it is useless without the key file, which must be backed up apart (see README).
+// Refuses to overwrite an existing file.
+// ECONFLICT when the file exists; EINTERNAL when the copy fails.
+func (s *Store) Backup(ctx context.Context, path string) error {
+	if _, err := os.Stat(path); err == nil {
+		return conflict("%s exists; choose a new file", path)
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return internal("backup", err)
+	}
+	return s.writeOutside(ctx, func(db *sql.DB) error {
+		if _, err := db.ExecContext(ctx, `VACUUM INTO ?`, path); err != nil {
+			return internal("backup", err)
+		}
+		return nil
+	})
+}

@@ -1,0 +1,195 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/nabij/nabij/records"
+)
+
+// CreateUser adds an account. Admins add staff accounts; a client account is
+// added by a professional who follows the client (an access record says so), or
+// by nabij itself. EINVALID for a bad username or role, ECONFLICT when the
+// username is taken or the client has an account already, EFORBIDDEN otherwise.
+func (s *Store) CreateUser(ctx context.Context, a records.Actor, in records.NewUser) (*records.User, error) {
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	// A client account opens the client's file to whoever holds it, so only
+	// someone who may read that file links it: the client's own professional
+	// (recorded like any access) or nabij itself. Staff accounts are the admin's.
+	switch {
+	case a.IsSystem():
+	case in.Role == records.RoleClient && !isProfessional(a):
+		// An attempt at a key to someone's file is recorded against that client.
+		return nil, s.write(ctx, func(w *wtx) error {
+			return w.deny(entry{actor: a, clientID: in.ClientID, kind: "account", action: records.ActionCreate, purpose: purposeFor(a)},
+				"a client account is made by a professional who follows the client")
+		})
+	case in.Role != records.RoleClient && !administers(a):
+		return nil, forbidden("only admins manage staff accounts")
+	}
+	u := &records.User{ID: newID(), Username: in.Username, Role: in.Role, DisplayName: in.DisplayName, ClientID: in.ClientID, PasswordHash: in.PasswordHash}
+	err := s.write(ctx, func(w *wtx) error {
+		var g grant
+		if in.Role == records.RoleClient && !a.IsSystem() {
+			var err error
+			if g, err = w.authorize(a, in.ClientID, records.PurposeCare, "account", records.ActionCreate); err != nil {
+				return err
+			}
+			if err := w.noBreakGlass(g, "account", nil, records.ActionCreate); err != nil {
+				return err
+			}
+		}
+		var taken bool
+		if err := w.queryRow(`SELECT EXISTS(SELECT 1 FROM users WHERE username = ?)`, u.Username).Scan(&taken); err != nil {
+			return internal("create user", err)
+		}
+		if taken {
+			return conflict("username %s is taken", u.Username)
+		}
+		if u.ClientID != "" {
+			if !w.clientExists(u.ClientID) {
+				return invalid("client_id", "no such client")
+			}
+			var has bool
+			if err := w.queryRow(`SELECT EXISTS(SELECT 1 FROM users WHERE client_id = ?)`, u.ClientID).Scan(&has); err != nil {
+				return internal("create user", err)
+			}
+			if has {
+				return conflict("this client has an account already")
+			}
+		}
+		u.CreatedAt = fromMS(ms(w.now))
+		_, err := w.exec(`INSERT INTO users (id, username, role, display_name, password_hash, client_id, created_at) VALUES (?,?,?,?,?,?,?)`,
+			u.ID, u.Username, string(u.Role), u.DisplayName, u.PasswordHash, nullString(u.ClientID), ms(w.now))
+		if err != nil {
+			return internal("create user", err)
+		}
+		if g.actor.UserID != "" {
+			return w.record(g.entry("account", []string{u.ID}, records.ActionCreate))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+const userColumns = `id, username, role, display_name, password_hash, COALESCE(client_id, ''), totp_enabled, disabled, failed_logins, locked_until, created_at`
+
+func scanUser(sc interface{ Scan(...any) error }) (*records.User, error) {
+	var u records.User
+	var role string
+	var locked sql.NullInt64
+	var created int64
+	if err := sc.Scan(&u.ID, &u.Username, &role, &u.DisplayName, &u.PasswordHash, &u.ClientID, &u.TOTPEnabled,
+		&u.Disabled, &u.FailedLogins, &locked, &created); err != nil {
+		return nil, err
+	}
+	u.Role, u.LockedUntil, u.CreatedAt = records.Role(role), fromNullMS(locked), fromMS(created)
+	return &u, nil
+}
+
+// UserByUsername returns an account for sign-in. ENOTFOUND when there is none.
+func (s *Store) UserByUsername(ctx context.Context, username string) (*records.User, error) {
+	return s.userWhere(ctx, "username = ?", strings.ToLower(strings.TrimSpace(username)))
+}
+
+// UserByID returns an account. ENOTFOUND when there is none.
+func (s *Store) UserByID(ctx context.Context, id string) (*records.User, error) {
+	return s.userWhere(ctx, "id = ?", id)
+}
+
+func (s *Store) userWhere(ctx context.Context, where string, arg any) (*records.User, error) {
+	u, err := scanUser(s.r.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE `+where, arg))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("user")
+	}
+	if err != nil {
+		return nil, internal("user", err)
+	}
+	return u, nil
+}
+
+// Users lists accounts for the admin, by username.
+// EFORBIDDEN for other roles.
+func (s *Store) Users(ctx context.Context, a records.Actor) ([]records.User, error) {
+	if !listsAccounts(a) {
+		return nil, forbidden("only admins and data officers list accounts")
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT `+userColumns+` FROM users ORDER BY username`)
+	if err != nil {
+		return nil, internal("users", err)
+	}
+	defer rows.Close()
+	out := []records.User{}
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, internal("users", err)
+		}
+		out = append(out, *u)
+	}
+	return out, rows.Err()
+}
+
+// SetUserDisabled disables or enables an account; disabling also revokes its
+// refresh tokens. ENOTFOUND when there is no such user.
+func (s *Store) SetUserDisabled(ctx context.Context, a records.Actor, userID string, disabled bool) error {
+	if !administers(a) {
+		return forbidden("only admins manage accounts")
+	}
+	return s.write(ctx, func(w *wtx) error {
+		res, err := w.exec(`UPDATE users SET disabled = ? WHERE id = ?`, disabled, userID)
+		if err != nil {
+			return internal("disable user", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return notFound("user")
+		}
+		if disabled {
+			if _, err := w.exec(`UPDATE refresh_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL`, ms(w.now), userID); err != nil {
+				return internal("disable user", err)
+			}
+		}
+		return nil
+	})
+}
+
+// SetPasswordHash replaces an account's password hash (a rehash after sign-in,
+// or a reset by nabij's command line).
+// Returns EINTERNAL when the write fails; an unknown user id changes nothing.
+func (s *Store) SetPasswordHash(ctx context.Context, userID, hash string) error {
+	return s.write(ctx, func(w *wtx) error {
+		_, err := w.exec(`UPDATE users SET password_hash = ? WHERE id = ?`, hash, userID)
+		if err != nil {
+			return internal("set password", err)
+		}
+		return nil
+	})
+}
+
+// RecordLogin notes a sign-in attempt: success clears the failure count; the
+// lockAfter-th failure in a row locks the account until lockUntil.
+// Returns EINTERNAL when the write fails; an unknown user id changes nothing.
+func (s *Store) RecordLogin(ctx context.Context, userID string, ok bool, lockAfter int, lockFor time.Duration) error {
+	return s.write(ctx, func(w *wtx) error {
+		var err error
+		if ok {
+			_, err = w.exec(`UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?`, userID)
+		} else {
+			_, err = w.exec(`UPDATE users SET failed_logins = failed_logins + 1,
+				locked_until = CASE WHEN failed_logins + 1 >= ? THEN ? ELSE locked_until END WHERE id = ?`,
+				lockAfter, ms(w.now.Add(lockFor)), userID)
+		}
+		if err != nil {
+			return internal("record login", err)
+		}
+		return nil
+	})
+}
