@@ -20,18 +20,25 @@ import (
 	"github.com/nabij/nabij/records/sqlite"
 )
 
+// usage is the one list of nabij's commands; `nabij help` prints it and a
+// test checks that every command run() knows is in it.
 const usage = `nabij — privacy-aware case notes for blended social work
 
 Usage:
-  nabij demo [--addr 127.0.0.1:8080] [--data DIR]     serve a seeded demo
-  nabij serve [--addr ADDR] [--data DIR]              serve a data dir
+  nabij demo [--addr 127.0.0.1:8080] [--data DIR]     serve a seeded demo (a temp dir when no --data)
+  nabij serve [--addr ADDR] --data DIR                 serve a data dir
   nabij user add --data DIR --username U --role R [--name N] [--client-id ID]
-  nabij user list --data DIR
-  nabij user disable --data DIR --username U
-  nabij migrate --data DIR
-  nabij verify-log --data DIR
-  nabij rotate-key --data DIR [--retire]
-  nabij backup --data DIR FILE
+  nabij user list --data DIR                           list accounts
+  nabij user disable --data DIR --username U           disable an account and end its sessions
+  nabij migrate --data DIR                             apply schema migrations
+  nabij verify-log --data DIR                          check the access log (exit 1 when broken)
+  nabij rotate-key --data DIR [--retire]               new master key version, re-wrap data keys
+  nabij retention run --data DIR [--dry-run] [--now RFC3339] [--json]
+                                                       destroy what retention rules make due
+  nabij backup --data DIR FILE                         online, consistent copy of the database
+  nabij help                                           this text
+
+Serve and demo also take --require-totp ROLES and --jurisdiction NL|BE.
 
 Environment: NABIJ_DATA, NABIJ_ADDR, NABIJ_REQUIRE_TOTP (roles, comma-separated),
 NABIJ_JURISDICTION (NL or BE), NABIJ_TRUSTED_PROXIES, NABIJ_SECURE_COOKIES=1,

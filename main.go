@@ -1,13 +1,8 @@
 // Command nabij is the privacy-aware case-notes tool for blended social work:
-// one binary that serves the API and the pages, and the commands to run it.
-//
-//	nabij demo    [--addr 127.0.0.1:8080] [--data DIR]   seeded demo (temp dir when no --data)
-//	nabij serve   [--addr ADDR] --data DIR               the real server
-//	nabij user add|list|disable ...  --data DIR          accounts
-//	nabij migrate --data DIR                             apply schema migrations
-//	nabij verify-log --data DIR                          check the access log (exit 1 when broken)
-//	nabij rotate-key --data DIR [--retire]               new master key version, re-wrap data keys
-//	nabij backup --data DIR FILE                         online, consistent copy of the database
+// one binary that serves the API and the pages (nabij serve, nabij demo), and
+// the commands to run it: accounts, migrations, log verification, key
+// rotation, retention runs and backups. `nabij help` lists them all; the list
+// is the usage text in commands.go.
 package main
 
 import (

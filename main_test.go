@@ -5,6 +5,9 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"os"
 	"path/filepath"
 	"strings"
@@ -177,5 +180,50 @@ func TestUserCommands(t *testing.T) {
 func TestUnknownCommand(t *testing.T) {
 	if err := run([]string{"frobnicate"}); exitCode(err) != 2 {
 		t.Fatalf("unknown command: %v", err)
+	}
+}
+
+// TestUsageListsEveryCommand reads the command switch in commands.go and
+// checks that the usage text names each command, so a new command cannot be
+// added without telling people it exists. bench-seed is hidden on purpose: it
+// only makes load-test data.
+func TestUsageListsEveryCommand(t *testing.T) {
+	f, err := parser.ParseFile(token.NewFileSet(), "commands.go", nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cmds []string
+	ast.Inspect(f, func(n ast.Node) bool {
+		fn, ok := n.(*ast.FuncDecl)
+		if !ok || fn.Name.Name != "run" {
+			return true
+		}
+		ast.Inspect(fn.Body, func(n ast.Node) bool {
+			if cc, ok := n.(*ast.CaseClause); ok {
+				for _, e := range cc.List {
+					if lit, ok := e.(*ast.BasicLit); ok && lit.Kind == token.STRING {
+						cmds = append(cmds, strings.Trim(lit.Value, `"`))
+					}
+				}
+			}
+			return true
+		})
+		return false
+	})
+	if len(cmds) < 8 {
+		t.Fatalf("found only %v in run's switch", cmds)
+	}
+	for _, c := range cmds {
+		if c == "bench-seed" || strings.HasPrefix(c, "-") {
+			continue
+		}
+		if !strings.Contains(usage, "  nabij "+c+" ") && !strings.Contains(usage, "  nabij "+c+"\n") {
+			t.Errorf("usage does not list %q", c)
+		}
+	}
+	for _, sub := range []string{"user add", "user list", "user disable", "retention run"} {
+		if !strings.Contains(usage, "nabij "+sub) {
+			t.Errorf("usage does not list %q", sub)
+		}
 	}
 }

@@ -510,3 +510,46 @@ func TestPageParallelRefresh(t *testing.T) {
 		t.Fatalf("a tab after sign-out: %d %q, want a redirect to sign in", r.StatusCode, r.Header.Get("Location"))
 	}
 }
+
+// The contact, note and consent forms read the client's outline, not the
+// whole file: the access record says a form was opened (kind "outline") and
+// names no note, so the client does not see "read every note".
+func TestPageFormsReadTheOutline(t *testing.T) {
+	h := newPageHarness(t, true)
+	noor := h.user("noor").ClientID
+	dpo := h.user("dpo")
+	sam := h.user("sam")
+	file, err := h.srv.Store.ClientFile(context.Background(), records.Actor{UserID: sam.ID, Role: sam.Role}, records.PurposeCare, noor)
+	if err != nil || len(file.Notes) == 0 {
+		t.Fatalf("noor's file as sam: %v (%d notes)", err, len(file.Notes))
+	}
+	notes := map[string]bool{}
+	for _, n := range file.Notes {
+		notes[n.ID] = true
+	}
+	b := h.browser("en")
+	b.login("sam")
+	for _, form := range []string{"/contacts/new", "/notes/new", "/consents/new"} {
+		t.Run(form, func(t *testing.T) {
+			b.get("/clients/"+noor+form).want(t, http.StatusOK, "Noor El Amrani")
+			list, err := h.srv.Store.AccessLog(context.Background(), records.Actor{UserID: dpo.ID, Role: dpo.Role},
+				records.AccessFilter{ClientID: noor, Actor: "sam", Action: records.ActionRead, Limit: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(list) != 1 {
+				t.Fatalf("no read of noor's file by sam recorded")
+			}
+			r := list[0].AccessRecord
+			if r.RecordKind != "outline" || r.Outcome != records.OutcomeOK {
+				t.Errorf("opening %s recorded kind %q outcome %q, want outline ok", form, r.RecordKind, r.Outcome)
+			}
+			for _, id := range r.RecordIDs {
+				if notes[id] {
+					t.Errorf("the outline read names a note: %v", r.RecordIDs)
+					break
+				}
+			}
+		})
+	}
+}

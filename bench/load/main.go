@@ -21,7 +21,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -42,8 +41,8 @@ import (
 	"syscall"
 	"time"
 
-	_ "github.com/mattn/go-sqlite3"
 	"github.com/nabij/nabij/bench/corpus"
+	"github.com/nabij/nabij/records/sqlite"
 )
 
 type manifest struct {
@@ -213,7 +212,7 @@ func run() error {
 
 	failed := false
 	if ranWrite {
-		missing, err := checkNotes(filepath.Join(dataDir, "nabij.db"), acked)
+		missing, err := sqlite.MissingNotes(sqlite.DBPath(dataDir), acked)
 		if err != nil {
 			return err
 		}
@@ -585,32 +584,4 @@ func do(hc *http.Client, r request, buf []byte) ([]byte, int, error) {
 		return b.Bytes(), resp.StatusCode, err
 	}
 	return b.Bytes(), resp.StatusCode, nil
-}
-
-// checkNotes opens the database (the server has stopped) and counts the
-// acknowledged note ids that are missing: a note row with its first version.
-func checkNotes(dbPath string, ids []string) (int, error) {
-	db, err := sql.Open("sqlite3", "file:"+dbPath+"?mode=ro&_query_only=on")
-	if err != nil {
-		return 0, err
-	}
-	defer db.Close()
-	missing := 0
-	for len(ids) > 0 {
-		n := min(500, len(ids))
-		chunk := ids[:n]
-		ids = ids[n:]
-		args := make([]any, len(chunk))
-		for i, id := range chunk {
-			args[i] = id
-		}
-		q := `SELECT COUNT(DISTINCT n.id) FROM notes n JOIN note_versions v ON v.note_id = n.id AND v.version = 1
-			WHERE n.id IN (?` + strings.Repeat(",?", n-1) + `)`
-		var got int
-		if err := db.QueryRow(q, args...).Scan(&got); err != nil {
-			return 0, err
-		}
-		missing += n - got // each id is one new note: no duplicates in a chunk
-	}
-	return missing, nil
 }

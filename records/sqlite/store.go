@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -166,6 +167,36 @@ func Migrate(path string) (int64, error) {
 		return 0, err
 	}
 	return p.GetDBVersion(context.Background())
+}
+
+// MissingNotes opens the database at path read-only, while no server runs on
+// it, and counts how many of the given note ids have no note with a first
+// version: the load test's check that every acknowledged write survived. It
+// reads ids only, no client data, so it writes no access record.
+func MissingNotes(path string, ids []string) (int, error) {
+	db, err := sql.Open("sqlite3", "file:"+path+"?mode=ro&_query_only=on")
+	if err != nil {
+		return 0, err
+	}
+	defer db.Close()
+	missing := 0
+	for len(ids) > 0 {
+		n := min(500, len(ids))
+		chunk := ids[:n]
+		ids = ids[n:]
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			args[i] = id
+		}
+		q := `SELECT COUNT(DISTINCT n.id) FROM notes n JOIN note_versions v ON v.note_id = n.id AND v.version = 1
+			WHERE n.id IN (?` + strings.Repeat(",?", n-1) + `)`
+		var got int
+		if err := db.QueryRow(q, args...).Scan(&got); err != nil {
+			return 0, err
+		}
+		missing += n - got // each id is one new note: no duplicates in a chunk
+	}
+	return missing, nil
 }
 
 // Close stops the committer after the writes already queued, and closes the database.

@@ -5,6 +5,7 @@ import (
 
 	"github.com/nabij/nabij/app/edge"
 	"github.com/nabij/nabij/app/web"
+	"github.com/nabij/nabij/records"
 )
 
 type consentFormView struct {
@@ -23,13 +24,13 @@ func (h *Handler) consentNew(c *fiber.Ctx) error {
 }
 
 func (h *Handler) renderConsentNew(c *fiber.Ctx, status int, errs, form map[string]string) error {
-	f, err := h.clientFileFor(c)
+	o, err := h.Store.ClientOutline(c.UserContext(), edge.Actor(c), records.PurposeCare, edge.Param(c, "id"))
 	if err != nil {
 		return err
 	}
 	v := h.View(c, "consent_new.title")
 	v.Errors, v.Form = errs, form
-	v.Data = consentFormView{ClientID: f.Client.ID, Name: f.Client.Name}
+	v.Data = consentFormView{ClientID: o.ClientID, Name: o.Name}
 	return h.Render(c, status, "consent_new", v)
 }
 

@@ -23,20 +23,20 @@ type fileFormView struct {
 	Contacts       []web.ContactRef
 }
 
-// loadFileForm reads the client's file for a form's choices. It is a read
-// of client data, so records writes the access record (or a denied one).
+// loadFileForm reads the client's outline for a form's choices: name, open
+// trajectories and contacts, no note bodies. It is a read of client data of
+// its own kind, so records writes an access record for it (or a denied one)
+// that tells the client a form was opened, not that every note was read.
 func (h *Handler) loadFileForm(c *fiber.Ctx) (*fileFormView, error) {
-	f, err := h.Store.ClientFile(c.UserContext(), edge.Actor(c), records.PurposeCare, edge.Param(c, "id"))
+	o, err := h.Store.ClientOutline(c.UserContext(), edge.Actor(c), records.PurposeCare, edge.Param(c, "id"))
 	if err != nil {
 		return nil, err
 	}
-	fv := &fileFormView{ClientID: f.Client.ID, Name: f.Client.Name}
-	for _, t := range f.Trajectories {
-		if t.ClosedAt == nil {
-			fv.Trajectories = append(fv.Trajectories, web.TrajectoryView{ID: t.ID, Goal: t.Goal, Opened: t.OpenedAt})
-		}
+	fv := &fileFormView{ClientID: o.ClientID, Name: o.Name}
+	for _, t := range o.Trajectories {
+		fv.Trajectories = append(fv.Trajectories, web.TrajectoryView{ID: t.ID, Goal: t.Goal, Opened: t.OpenedAt})
 	}
-	for _, k := range f.Contacts {
+	for _, k := range o.Contacts {
 		fv.Contacts = append(fv.Contacts, web.ContactRef{ID: k.ID, Channel: string(k.Channel), At: k.OccurredAt})
 	}
 	slices.SortStableFunc(fv.Contacts, func(a, b web.ContactRef) int { return b.At.Compare(a.At) })

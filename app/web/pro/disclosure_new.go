@@ -109,10 +109,9 @@ func (h *Handler) disclosureCreate(c *fiber.Ctx) error {
 		}
 		return h.renderDisclosureNew(c, fiber.StatusUnprocessableEntity, errs, in, nil)
 	}
-	f, err := h.clientFileFor(c)
 	name := ""
-	if err == nil {
-		name = f.Client.Name
+	if o, err := h.Store.ClientOutline(c.UserContext(), edge.Actor(c), records.PurposeCare, id); err == nil {
+		name = o.Name
 	}
 	v := h.View(c, "disclosure_done.title")
 	v.Flash = "flash.disclosed"

@@ -45,8 +45,9 @@ func (h *Handler) Routes(p web.Pages, m edge.Middleware) {
 	p.Post("/clients/:id/trajectories/:tid/close", pro, h.trajectoryCloseConfirm)
 }
 
-// clientFileFor reads the client's file for a form page (a read, recorded);
-// loadFileForm's choices are not always needed.
+// clientFileFor reads the whole client's file for a page that shows more than
+// the outline: the records a disclosure can share, a trajectory that may be
+// closed already. A read, recorded like any other.
 func (h *Handler) clientFileFor(c *fiber.Ctx) (*records.File, error) {
 	return h.Store.ClientFile(c.UserContext(), edge.Actor(c), records.PurposeCare, edge.Param(c, "id"))
 }
