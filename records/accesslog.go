@@ -4,7 +4,8 @@ import (
 	"time"
 )
 
-// Action is what was done with client data.
+// Action is what was done with client data, or, for administrative and
+// security events, with an account, a grant of access or a setting.
 type Action string
 
 const (
@@ -13,6 +14,29 @@ const (
 	ActionCorrect Action = "correct"
 	ActionExport  Action = "export"
 	ActionDestroy Action = "destroy"
+
+	// Administrative and security events are access records in the same hash
+	// chain as reads, so that nobody gives themselves access, or signs in,
+	// without a record that the data officer and the client concerned see.
+	ActionChange  Action = "change"   // a setting or an account changed (role, disabled, retention rules)
+	ActionGrant   Action = "grant"    // access given: a caseload assigned, a team membership added
+	ActionRevoke  Action = "revoke"   // access ended: a caseload ended, an account disabled
+	ActionSignIn  Action = "sign_in"  // outcome ok, or denied for a wrong password or code
+	ActionSignOut Action = "sign_out" // a session ended by its user
+)
+
+// Record kinds of administrative and security events. Reads of client data use
+// the kind of what was read ("file", "outline", "note" …).
+const (
+	KindAccount        = "account"         // a user account: created, activated, disabled, enabled, role
+	KindPassword       = "password"        // a password set, changed or reset; an activation code issued
+	KindTOTP           = "totp"            // a second factor enrolled
+	KindSession        = "session"         // a sign-in or sign-out
+	KindCaseload       = "caseload"        // a caseload assignment
+	KindTeam           = "team"            // a team or its membership
+	KindRetentionRules = "retention_rules" // the retention rules
+	KindLegalHold      = "legal_hold"      // a legal hold placed or lifted
+	KindMasterKey      = "master_key"      // a master key rotation or retirement
 )
 
 // Outcome says whether the action was allowed.

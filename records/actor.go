@@ -57,12 +57,16 @@ const (
 	PurposeDisclosure Purpose = "disclosure"  // sharing with a third party under consent
 	PurposeRetention  Purpose = "retention"   // retention destroying due data
 	PurposeErasure    Purpose = "erasure"     // an approved erasure request
+	// PurposeAdministration: managing accounts, teams, caseloads and settings.
+	PurposeAdministration Purpose = "administration"
+	// PurposeSecurity: signing in and out, passwords, second factors.
+	PurposeSecurity Purpose = "security"
 )
 
 var purposes = map[Purpose]bool{
 	PurposeCare: true, PurposeCaseload: true, PurposeBreakGlass: true, PurposeOwnFile: true,
 	PurposeAudit: true, PurposeExport: true, PurposeDisclosure: true, PurposeRetention: true,
-	PurposeErasure: true,
+	PurposeErasure: true, PurposeAdministration: true, PurposeSecurity: true,
 }
 
 // Valid reports whether p is a known purpose.
@@ -78,5 +82,7 @@ const (
 	RuleOwnFile      Rule = "own_file"      // the client's own data
 	RuleAudit        Rule = "audit"         // the data officer's audit role (no content)
 	RuleSystem       Rule = "system"        // nabij itself (retention, erasure)
+	RuleAdmin        Rule = "admin"         // the admin's role: accounts, teams, caseloads
+	RuleOwnAccount   Rule = "own_account"   // a person acting on their own account (sign-in, password)
 	RuleNone         Rule = "none"          // no rule allowed it: denied
 )
