@@ -264,7 +264,9 @@ func (s *Store) Disclosures(ctx context.Context, a records.Actor, clientID strin
 			}
 			for _, id := range order {
 				// A shredded client's accounting stays, without names.
-				_ = u.add(w, officer.forClient(id), disclosureFieldsOf(out, sealed, id)...)
+				if err := skipDestroyed(u.add(w, officer.forClient(id), disclosureFieldsOf(out, sealed, id)...)); err != nil {
+					return err
+				}
 			}
 			return nil
 		}

@@ -114,12 +114,18 @@ func (s *Store) ErasureRequests(ctx context.Context, a records.Actor, clientID s
 			return fields
 		}
 		if isClient(a) {
-			_ = u.add(w, g, fieldsOf(clientID)...) // shredded: the outcome stays, without the reason
+			// shredded: the outcome stays, without the reason
+			if err := skipDestroyed(u.add(w, g, fieldsOf(clientID)...)); err != nil {
+				return err
+			}
 			return w.record(g.entry("erasure_request", byClient[clientID], records.ActionRead))
 		}
 		for _, id := range order {
 			cg := g.forClient(id)
-			_ = u.add(w, cg, fieldsOf(id)...) // shredded: listed without the reason
+			// shredded: listed without the reason
+			if err := skipDestroyed(u.add(w, cg, fieldsOf(id)...)); err != nil {
+				return err
+			}
 			if err := w.record(cg.entry("erasure_request", byClient[id], records.ActionRead)); err != nil {
 				return err
 			}

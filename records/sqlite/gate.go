@@ -49,6 +49,11 @@ func (u *unsealing) reset() {
 // (policy.go); EDESTROYED when the client's key was shredded. Pointers in
 // fields must stay valid until the gate returns.
 func (u *unsealing) add(w *wtx, g grant, fields ...sealedField) error {
+	// Every add shows its own grant, also for a client whose sealer is cached
+	// already: a refused or empty grant never queues fields.
+	if !g.valid() {
+		return internal("read gate", errNoGrant)
+	}
 	if _, ok := u.sealers[g.clientID]; !ok {
 		sl, err := w.sealerFor(g)
 		if err != nil {
@@ -62,10 +67,27 @@ func (u *unsealing) add(w *wtx, g grant, fields ...sealedField) error {
 	return nil
 }
 
-// addAccount queues a field sealed with the account-secrets key.
-func (u *unsealing) addAccount(sl sealer, f sealedField) {
+// skipDestroyed lets a listing across clients go on without the sealed fields
+// of a client whose key was destroyed (crypto-shredding: the row stays, its
+// personal text is gone), and fails closed on every other error.
+func skipDestroyed(err error) error {
+	if records.ErrorCode(err) == records.EDESTROYED {
+		return nil
+	}
+	return err
+}
+
+// addAccount queues a field sealed with the account-secrets key (a TOTP
+// seed). It takes no sealer: it always uses the account-secrets sealer, so no
+// client's data can pass this way, which writes no access record.
+func (u *unsealing) addAccount(w *wtx, f sealedField) error {
+	sl, err := w.systemSealer()
+	if err != nil {
+		return err
+	}
 	u.sys = sl
 	u.account = append(u.account, f)
+	return nil
 }
 
 // gate runs fn as one job in the writer and, after its commit, opens what fn

@@ -132,7 +132,10 @@ func (s *Store) LegalHolds(ctx context.Context, a records.Actor) ([]records.Lega
 					fields = append(fields, sealedField{"legal_holds", "reason", out[i].ID, sealed[i], &out[i].Reason})
 				}
 			}
-			_ = u.add(w, g, fields...) // shredded: listed without the reason
+			// shredded: listed without the reason
+			if err := skipDestroyed(u.add(w, g, fields...)); err != nil {
+				return err
+			}
 			if err := w.record(g.entry("legal_hold", byClient[id], records.ActionRead)); err != nil {
 				return err
 			}

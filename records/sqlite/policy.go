@@ -67,9 +67,10 @@ func listsAccounts(a records.Actor) bool { return administers(a) || isDataOffice
 // client gives or withdraws consent in their own file.
 func recordsConsent(a records.Actor) bool { return isProfessional(a) || isClient(a) }
 
-// exportsOwnData: only the client downloads everything kept about them (and
-// nabij itself, which builds the same export).
-func exportsOwnData(a records.Actor) bool { return isClient(a) || a.IsSystem() }
+// exportsOwnData: only the client downloads everything kept about them. Not
+// nabij itself either: the export follows what the client may see, so no
+// other actor builds it on their behalf.
+func exportsOwnData(a records.Actor) bool { return isClient(a) }
 
 // destroysData: only nabij itself destroys a client's key, for retention or an
 // approved erasure request.

@@ -97,12 +97,7 @@ func (s *Store) TOTPSecret(ctx context.Context, userID string) (string, error) {
 		if sealed == nil {
 			return nil
 		}
-		sl, err := w.systemSealer()
-		if err != nil {
-			return err
-		}
-		u.addAccount(sl, sealedField{"users", "totp", userID, sealed, &secret})
-		return nil
+		return u.addAccount(w, sealedField{"users", "totp", userID, sealed, &secret})
 	})
 	if err != nil {
 		return "", err
