@@ -46,6 +46,10 @@ func New(cfg Config) (*Server, error) {
 	if cfg.DataDir == "" {
 		return nil, errors.New("no data dir: pass --data DIR or set NABIJ_DATA")
 	}
+	proxies, err := edge.ParseProxies(cfg.TrustedProxies)
+	if err != nil {
+		return nil, err
+	}
 	st, kr, err := sqlite.OpenDir(cfg.DataDir, sqlite.DirOptions{Jurisdiction: cfg.Jurisdiction, Now: cfg.Now})
 	if err != nil {
 		return nil, err
@@ -61,18 +65,21 @@ func New(cfg Config) (*Server, error) {
 	s.api = &api.Handler{Store: st, Auth: s.auth, Now: cfg.Now, Logf: cfg.Logf, RefreshTTL: cfg.RefreshTTL}
 	s.web = &web.Handler{Store: st, Auth: s.auth, Now: cfg.Now, Logf: cfg.Logf, SecureCookies: cfg.SecureCookies}
 	s.App = fiber.New(fiber.Config{
-		AppName:                 "nabij",
-		BodyLimit:               cfg.BodyLimit,
-		ErrorHandler:            s.errorHandler,
-		DisableStartupMessage:   true,
-		ReadTimeout:             30 * time.Second,
-		WriteTimeout:            30 * time.Second,
-		IdleTimeout:             120 * time.Second,
+		AppName:               "nabij",
+		BodyLimit:             cfg.BodyLimit,
+		ErrorHandler:          s.errorHandler,
+		DisableStartupMessage: true,
+		ReadTimeout:           30 * time.Second,
+		WriteTimeout:          30 * time.Second,
+		IdleTimeout:           120 * time.Second,
+		// No ProxyHeader: c.IP() is always the connection's address, and the
+		// client's address comes only from edge.Remote, which believes
+		// X-Forwarded-For from trusted proxies alone, and only as far as they vouch.
 		EnableTrustedProxyCheck: len(cfg.TrustedProxies) > 0,
 		TrustedProxies:          cfg.TrustedProxies,
-		ProxyHeader:             proxyHeader(cfg.TrustedProxies),
 	})
 	s.App.Use(recover.New())
+	s.App.Use(edge.RemoteMiddleware(proxies))
 	s.App.Use(s.observe)
 	s.App.Use(helmet.New(helmet.Config{
 		ContentSecurityPolicy: "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; " +
@@ -85,13 +92,6 @@ func New(cfg Config) (*Server, error) {
 	go s.checkpoints()
 	s.startRetentionSchedule()
 	return s, nil
-}
-
-func proxyHeader(trusted []string) string {
-	if len(trusted) > 0 {
-		return fiber.HeaderXForwardedFor
-	}
-	return ""
 }
 
 // checkpoints signs the access-log head every minute, so quiet periods are
