@@ -25,6 +25,9 @@ type Config struct {
 	TrustedProxies []string
 	// SecureCookies marks session cookies Secure (set when served over TLS).
 	SecureCookies bool
+	// MetricsToken, when set, lets a scrape of /metrics through from anywhere
+	// with "Authorization: Bearer TOKEN"; without it only this host may scrape.
+	MetricsToken string
 	// Now is the clock (tests and time travel); default time.Now.
 	Now func() time.Time
 	// Logf receives one line per request: method, route, status, duration — never
@@ -56,7 +59,8 @@ func (c *Config) Defaults() {
 
 // ConfigFromEnv reads NABIJ_* variables into c where c leaves a field empty:
 // NABIJ_ADDR, NABIJ_DATA, NABIJ_REQUIRE_TOTP (comma-separated roles),
-// NABIJ_JURISDICTION, NABIJ_TRUSTED_PROXIES, NABIJ_SECURE_COOKIES=1.
+// NABIJ_JURISDICTION, NABIJ_TRUSTED_PROXIES, NABIJ_SECURE_COOKIES=1,
+// NABIJ_METRICS_TOKEN.
 func (c *Config) ConfigFromEnv() error {
 	if c.Addr == "" {
 		c.Addr = os.Getenv("NABIJ_ADDR")
@@ -76,6 +80,9 @@ func (c *Config) ConfigFromEnv() error {
 	}
 	if v := os.Getenv("NABIJ_TRUSTED_PROXIES"); v != "" && c.TrustedProxies == nil {
 		c.TrustedProxies = strings.Split(v, ",")
+	}
+	if c.MetricsToken == "" {
+		c.MetricsToken = os.Getenv("NABIJ_METRICS_TOKEN")
 	}
 	if os.Getenv("NABIJ_SECURE_COOKIES") == "1" {
 		c.SecureCookies = true

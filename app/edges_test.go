@@ -2,7 +2,11 @@ package app_test
 
 import (
 	"fmt"
+	"io"
 	"net/http"
+	"strconv"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -58,4 +62,135 @@ func TestForwardedForCannotDodgeTheAddressLimit(t *testing.T) {
 	if last != http.StatusTooManyRequests {
 		t.Errorf("6 sign-ins from one address with invented forwarded hops: last status %d, want 429", last)
 	}
+}
+
+// metricLabels parses the label sets of one metric family from a scrape.
+func metricLabels(tb testing.TB, body, family string) []map[string]string {
+	tb.Helper()
+	var out []map[string]string
+	for _, line := range strings.Split(body, "\n") {
+		rest, ok := strings.CutPrefix(line, family+"{")
+		if !ok {
+			continue
+		}
+		end := strings.LastIndex(rest, "}")
+		if end < 0 {
+			tb.Fatalf("unparsable metric line %q", line)
+		}
+		labels := map[string]string{}
+		for _, kv := range strings.Split(rest[:end], ",") {
+			k, v, ok := strings.Cut(kv, "=")
+			if !ok {
+				tb.Fatalf("unparsable label %q in %q", kv, line)
+			}
+			uq, err := strconv.Unquote(v)
+			if err != nil {
+				tb.Fatalf("unparsable label value %q in %q", v, line)
+			}
+			labels[k] = uq
+		}
+		out = append(out, labels)
+	}
+	return out
+}
+
+// TestMetricsLabelsAreCopies: Fiber's method and path strings are views of
+// the connection's buffer; kept as label values they change under the next
+// request ("GET" became "GETT", then scrapes failed). After many requests of
+// different methods and paths on kept-alive connections, every label value is
+// a real method and a real route template, and the scrape succeeds.
+func TestMetricsLabelsAreCopies(t *testing.T) {
+	e := newEnv(t)
+	st := e.token(t, sam)
+	methods := []string{"GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD", "PROPFIND", "GETT"}
+	paths := []string{"/healthz", "/api/v1/clients", "/api/v1/clients/" + e.noorID, "/api/v1/me",
+		"/api/v1/no-such-route-with-a-long-name-" + strings.Repeat("x", 200), "/no/such/page", "/login", "/static/none.css"}
+	var wg sync.WaitGroup
+	for w := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			client := &http.Client{Timeout: 30 * time.Second} // one keep-alive connection per worker
+			for i := range 120 {
+				m, p := methods[(i+w)%len(methods)], paths[(i*7+w)%len(paths)]
+				hr, _ := http.NewRequest(m, e.base+p, strings.NewReader(`{"x":1}`))
+				hr.Header.Set("Authorization", "Bearer "+st)
+				hr.Header.Set("Content-Type", "application/json")
+				res, err := client.Do(hr)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				io.Copy(io.Discard, res.Body)
+				res.Body.Close()
+			}
+		}()
+	}
+	wg.Wait()
+	known := map[string]bool{"unmatched": true}
+	for _, r := range e.srv.App.GetRoutes() {
+		known[r.Path] = true
+	}
+	realMethods := map[string]bool{"GET": true, "HEAD": true, "POST": true, "PUT": true, "PATCH": true,
+		"DELETE": true, "OPTIONS": true, "OTHER": true}
+	for scrape := range 3 {
+		r := e.do(t, req{method: http.MethodGet, path: "/metrics"}).expect(t, 200)
+		body := string(r.body)
+		sets := metricLabels(t, body, "nabij_http_requests_total")
+		if len(sets) < 5 {
+			t.Fatalf("scrape %d: only %d request series", scrape, len(sets))
+		}
+		for _, l := range sets {
+			if !realMethods[l["method"]] {
+				t.Errorf("method label %q is not a method", l["method"])
+			}
+			if !known[l["route"]] {
+				t.Errorf("route label %q is not a route template", l["route"])
+			}
+			if l["status"] == "500" {
+				t.Errorf("a request got 500: %v", l)
+			}
+		}
+		for _, l := range metricLabels(t, body, "nabij_http_request_duration_seconds_count") {
+			if !realMethods[l["method"]] || !known[l["route"]] {
+				t.Errorf("duration labels %v are not a method and a route template", l)
+			}
+		}
+	}
+}
+
+// TestMetricsOnlyForThisHostOrToken: request counts are not for everyone.
+func TestMetricsOnlyForThisHostOrToken(t *testing.T) {
+	const token = "a-long-random-metrics-token-for-the-test"
+	e := newEnv(t, behindProxy, func(c *app.Config) { c.MetricsToken = token })
+	outside := map[string]string{"X-Forwarded-For": "198.51.100.7"}
+	tests := []struct {
+		name   string
+		header map[string]string
+		token  string
+		want   int
+	}{
+		{"OKLoopback", nil, "", 200},
+		{"OKTokenFromOutside", outside, token, 200},
+		{"ErrOutsideNoToken", outside, "", 403},
+		{"ErrOutsideWrongToken", outside, token + "x", 403},
+		{"ErrOutsideAccessTokenIsNotMetricsToken", outside, e.token(t, admin), 403},
+		{"ErrForwardedFromLoopback", map[string]string{"X-Forwarded-For": "127.0.0.1"}, "", 403},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := e.do(t, req{method: http.MethodGet, path: "/metrics", header: tt.header, token: tt.token}).expect(t, tt.want)
+			if tt.want == 403 {
+				r.problem(t)
+				if strings.Contains(string(r.body), "nabij_http_requests_total") {
+					t.Error("a refused scrape carries metrics")
+				}
+			}
+		})
+	}
+	// Without trusted proxies, a local reverse proxy's forwarded request is
+	// still not this host.
+	e2 := newEnv(t)
+	e2.do(t, req{method: http.MethodGet, path: "/metrics", header: outside}).expect(t, 403).problem(t)
+	e2.do(t, req{method: http.MethodGet, path: "/metrics"}).expect(t, 200)
 }

@@ -29,7 +29,7 @@ func (s *Server) routes() {
 	a := s.App
 	a.Get("/healthz", s.healthz)
 	a.Get("/readyz", s.readyz)
-	a.Get("/metrics", s.metrics.handler())
+	a.Get("/metrics", s.metricsAllowed, s.metrics.handler())
 	a.Get("/api/openapi.json", s.openapi)
 
 	mw := edge.Middleware{SignedIn: s.requireAuth, Allow: s.allow}
@@ -43,6 +43,7 @@ func (s *Server) routes() {
 	(&dpo.Handler{Handler: w}).Routes(pages, mw)
 	(&admin.Handler{Handler: w}).Routes(pages, mw)
 	v1.Use(func(c *fiber.Ctx) error { return edge.Fail(edge.ProbNotFoundRoute) })
+	s.metrics.knowRoutes(a)
 }
 
 func (s *Server) healthz(c *fiber.Ctx) error {
