@@ -23,7 +23,9 @@ type Config struct {
 	// TrustedProxies are addresses whose X-Forwarded-For is believed (for the
 	// "from where" of access records and the per-address rate limit).
 	TrustedProxies []string
-	// SecureCookies marks session cookies Secure (set when served over TLS).
+	// SecureCookies is set when nabij is served over TLS: cookies are Secure,
+	// the session, refresh and CSRF cookies take the __Host- prefix, and every
+	// response carries Strict-Transport-Security.
 	SecureCookies bool
 	// MetricsToken, when set, lets a scrape of /metrics through from anywhere
 	// with "Authorization: Bearer TOKEN"; without it only this host may scrape.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -193,4 +194,97 @@ func TestMetricsOnlyForThisHostOrToken(t *testing.T) {
 	e2 := newEnv(t)
 	e2.do(t, req{method: http.MethodGet, path: "/metrics", header: outside}).expect(t, 403).problem(t)
 	e2.do(t, req{method: http.MethodGet, path: "/metrics"}).expect(t, 200)
+}
+
+// TestSecureCookiesAndHSTS: served over TLS (NABIJ_SECURE_COOKIES=1), every
+// response asks browsers to stay on https, and the session, refresh and CSRF
+// cookies carry the __Host- prefix (Secure, Path=/, no Domain), so no
+// plain-http page or sibling subdomain can plant them; the plain names are no
+// longer read. Without the setting, nothing of this (local http demo).
+func TestSecureCookiesAndHSTS(t *testing.T) {
+	const hsts = "max-age=63072000; includeSubDomains"
+	h := newPageHarness(t, true, func(c *app.Config) { c.SecureCookies = true })
+	// A client without a jar: Go's jar would not send Secure cookies over the
+	// test's plain http, so the cookies travel by hand.
+	client := &http.Client{Timeout: 30 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	send := func(method, path, cookie string, form url.Values) (*http.Response, string) {
+		t.Helper()
+		var body io.Reader
+		if form != nil {
+			body = strings.NewReader(form.Encode())
+		}
+		hr, _ := http.NewRequest(method, h.URL+path, body)
+		if form != nil {
+			hr.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		}
+		if cookie != "" {
+			hr.Header.Set("Cookie", cookie)
+		}
+		res, err := client.Do(hr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		if got := res.Header.Get("Strict-Transport-Security"); got != hsts {
+			t.Errorf("%s %s: Strict-Transport-Security %q, want %q", method, path, got, hsts)
+		}
+		return res, string(b)
+	}
+	wantHostCookies := func(res *http.Response, names ...string) map[string]string {
+		t.Helper()
+		got := map[string]string{}
+		for _, c := range res.Cookies() {
+			got[c.Name] = c.Value
+			if strings.HasPrefix(c.Name, "__Host-") && (!c.Secure || c.Path != "/" || c.Domain != "" || !c.HttpOnly) {
+				t.Errorf("cookie %s: Secure %v Path %q Domain %q HttpOnly %v", c.Name, c.Secure, c.Path, c.Domain, c.HttpOnly)
+			}
+		}
+		for _, n := range names {
+			if _, ok := got["__Host-"+n]; !ok {
+				t.Errorf("no cookie __Host-%s among %v", n, got)
+			}
+			if _, ok := got[n]; ok {
+				t.Errorf("cookie %s set without the __Host- prefix", n)
+			}
+		}
+		return got
+	}
+	res, page := send(http.MethodGet, "/login", "", nil)
+	seed := wantHostCookies(res, "nabij_csrf")["__Host-nabij_csrf"]
+	m := csrfField.FindStringSubmatch(page)
+	if m == nil {
+		t.Fatal("no CSRF token on the sign-in page")
+	}
+	res, _ = send(http.MethodPost, "/login", "__Host-nabij_csrf="+seed,
+		url.Values{"username": {"noor"}, "password": {pagePassword}, "_csrf": {m[1]}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign-in with the __Host- CSRF cookie: status %d", res.StatusCode)
+	}
+	got := wantHostCookies(res, "nabij_access", "nabij_refresh")
+	access, refresh := got["__Host-nabij_access"], got["__Host-nabij_refresh"]
+	if res, _ := send(http.MethodGet, "/my/file", "__Host-nabij_access="+access, nil); res.StatusCode != http.StatusOK {
+		t.Errorf("/my/file with the __Host- access cookie: status %d", res.StatusCode)
+	}
+	// A cookie planted under the plain name (from http, or a sibling
+	// subdomain) is not a session.
+	if res, _ := send(http.MethodGet, "/my/file", "nabij_access="+access+"; nabij_refresh="+refresh, nil); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("/my/file with plain-named cookies: status %d, want 303 to sign in", res.StatusCode)
+	}
+	send(http.MethodGet, "/healthz", "", nil)
+	send(http.MethodGet, "/api/v1/clients", "", nil) // a problem+json 401 carries it too
+
+	t.Run("NotOverPlainHTTP", func(t *testing.T) {
+		hp := newPageHarness(t, false)
+		r := hp.browser("en").get("/login")
+		if v := r.Header.Get("Strict-Transport-Security"); v != "" {
+			t.Errorf("Strict-Transport-Security %q without NABIJ_SECURE_COOKIES", v)
+		}
+		for _, c := range r.Cookies() {
+			if strings.HasPrefix(c.Name, "__Host-") {
+				t.Errorf("cookie %s has the __Host- prefix over plain http", c.Name)
+			}
+		}
+	})
 }

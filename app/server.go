@@ -88,10 +88,22 @@ func New(cfg Config) (*Server, error) {
 		PermissionPolicy:          "camera=(), microphone=(), geolocation=()",
 		CrossOriginEmbedderPolicy: "require-corp",
 	}))
+	if cfg.SecureCookies {
+		s.App.Use(strictTransport)
+	}
 	s.routes()
 	go s.checkpoints()
 	s.startRetentionSchedule()
 	return s, nil
+}
+
+// strictTransport tells browsers to use only https for this host (and its
+// subdomains) for two years, so a first plain-http request cannot be
+// intercepted. Sent only when nabij is served over TLS (SecureCookies): over
+// plain http the header would be ignored, and a local demo must stay reachable.
+func strictTransport(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderStrictTransportSecurity, "max-age=63072000; includeSubDomains")
+	return c.Next()
 }
 
 // checkpoints signs the access-log head every minute, so quiet periods are

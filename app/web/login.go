@@ -80,7 +80,7 @@ func (h *Handler) loginPost(c *fiber.Ctx) error {
 // logout revokes the session's refresh-token family and clears the
 // cookies.
 func (h *Handler) logout(c *fiber.Ctx) error {
-	if rt := formValueCookie(c, cookieRefresh); rt != "" {
+	if rt := formValueCookie(c, h.cookieName(cookieRefresh)); rt != "" {
 		if err := h.Store.RevokeRefreshFamily(c.UserContext(), rt); err != nil {
 			return err
 		}
