@@ -288,3 +288,67 @@ func TestSecureCookiesAndHSTS(t *testing.T) {
 		}
 	})
 }
+
+// TestClientSeesNoAddresses: the client's access log (API and page) says
+// who, when and why, never where staff worked from; the data officer still
+// sees the address.
+func TestClientSeesNoAddresses(t *testing.T) {
+	e := newEnv(t, behindProxy)
+	const staffAddr = "198.51.100.23"
+	e.do(t, req{method: http.MethodGet, path: "/api/v1/clients/" + e.noorID + "/file", token: e.token(t, sam),
+		header: map[string]string{"X-Forwarded-For": staffAddr}}).expect(t, 200)
+	nt := e.token(t, noor)
+	r := e.get(t, nt, "/api/v1/me/access-log").expect(t, 200)
+	var page struct {
+		Records []map[string]any `json:"records"`
+	}
+	r.decode(t, &page)
+	if len(page.Records) == 0 {
+		t.Fatal("noor's access log is empty")
+	}
+	sawSam := false
+	for _, rec := range page.Records {
+		if _, ok := rec["remote"]; ok {
+			t.Errorf("client's access record carries remote: %v", rec)
+		}
+		sawSam = sawSam || rec["actor_username"] == sam
+	}
+	if !sawSam {
+		t.Error("noor's access log does not show sam's read")
+	}
+	if strings.Contains(string(r.body), staffAddr) || strings.Contains(string(r.body), "127.0.0.1") {
+		t.Errorf("client's access log carries an address: %s", clip(r.body))
+	}
+	for _, path := range []string{"/api/v1/me/export", "/api/v1/me/export?format=fhir"} {
+		ex := e.get(t, nt, path).expect(t, 200)
+		if strings.Contains(string(ex.body), staffAddr) || strings.Contains(string(ex.body), "127.0.0.1") {
+			t.Errorf("the client's export %s carries an address", path)
+		}
+	}
+	var dpoPage struct {
+		Records []records.AccessView `json:"records"`
+	}
+	e.get(t, e.token(t, dpo), "/api/v1/access-log?client_id="+e.noorID).expect(t, 200).decode(t, &dpoPage)
+	found := false
+	for _, rec := range dpoPage.Records {
+		found = found || rec.Remote == staffAddr
+	}
+	if !found {
+		t.Errorf("the data officer does not see where sam read from")
+	}
+
+	t.Run("Page", func(t *testing.T) {
+		h := newPageHarness(t, true, behindProxy)
+		sb := h.browser("en")
+		sb.login("sam")
+		noorID := h.user("noor").ClientID
+		sb.get("/clients/" + noorID).want(t, http.StatusOK)
+		nb := h.browser("nl")
+		nb.login("noor")
+		p := nb.get("/my/access")
+		p.want(t, http.StatusOK)
+		if strings.Contains(p.body, "127.0.0.1") {
+			t.Error("the client's access page shows an address")
+		}
+	})
+}
