@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -30,6 +31,10 @@ type Config struct {
 	// MetricsToken, when set, lets a scrape of /metrics through from anywhere
 	// with "Authorization: Bearer TOKEN"; without it only this host may scrape.
 	MetricsToken string
+	// MinFreeDisk is the free space (bytes) the data dir's disk must keep for
+	// /readyz to say ready; 0 takes the store's default (64 MiB), negative
+	// turns the check off.
+	MinFreeDisk int64
 	// Now is the clock (tests and time travel); default time.Now.
 	Now func() time.Time
 	// Logf receives one line per request: method, route, status, duration — never
@@ -62,7 +67,7 @@ func (c *Config) Defaults() {
 // ConfigFromEnv reads NABIJ_* variables into c where c leaves a field empty:
 // NABIJ_ADDR, NABIJ_DATA, NABIJ_REQUIRE_TOTP (comma-separated roles),
 // NABIJ_JURISDICTION, NABIJ_TRUSTED_PROXIES, NABIJ_SECURE_COOKIES=1,
-// NABIJ_METRICS_TOKEN.
+// NABIJ_METRICS_TOKEN, NABIJ_MIN_FREE_DISK_MB.
 func (c *Config) ConfigFromEnv() error {
 	if c.Addr == "" {
 		c.Addr = os.Getenv("NABIJ_ADDR")
@@ -82,6 +87,16 @@ func (c *Config) ConfigFromEnv() error {
 	}
 	if v := os.Getenv("NABIJ_TRUSTED_PROXIES"); v != "" && c.TrustedProxies == nil {
 		c.TrustedProxies = strings.Split(v, ",")
+	}
+	if v := os.Getenv("NABIJ_MIN_FREE_DISK_MB"); v != "" && c.MinFreeDisk == 0 {
+		mb, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || mb < 0 {
+			return fmt.Errorf("NABIJ_MIN_FREE_DISK_MB %q is not a number of MiB", v)
+		}
+		c.MinFreeDisk = mb << 20
+		if mb == 0 {
+			c.MinFreeDisk = -1 // 0 MiB: no margin
+		}
 	}
 	if c.MetricsToken == "" {
 		c.MetricsToken = os.Getenv("NABIJ_METRICS_TOKEN")

@@ -1,6 +1,8 @@
 package app_test
 
 import (
+	"context"
+	"database/sql"
 	"fmt"
 	"io"
 	"net/http"
@@ -13,6 +15,7 @@ import (
 
 	"github.com/nabij/nabij/app"
 	"github.com/nabij/nabij/records"
+	"github.com/nabij/nabij/records/sqlite"
 )
 
 // behindProxy trusts the loopback address the test client connects from, as
@@ -342,13 +345,56 @@ func TestClientSeesNoAddresses(t *testing.T) {
 		sb := h.browser("en")
 		sb.login("sam")
 		noorID := h.user("noor").ClientID
-		sb.get("/clients/" + noorID).want(t, http.StatusOK)
+		sb.get("/clients/"+noorID).want(t, http.StatusOK)
 		nb := h.browser("nl")
 		nb.login("noor")
 		p := nb.get("/my/access")
 		p.want(t, http.StatusOK)
 		if strings.Contains(p.body, "127.0.0.1") {
 			t.Error("the client's access page shows an address")
+		}
+	})
+}
+
+// TestReadyzNeedsWritesAndDisk: /readyz says ready only when a write would
+// succeed now. A database whose write lock another process holds, or a disk
+// with less free space than the margin, is not ready (503), however well
+// reads still work; ready again once the cause is gone.
+func TestReadyzNeedsWritesAndDisk(t *testing.T) {
+	var dir string
+	e := newEnv(t, func(c *app.Config) { dir = c.DataDir })
+	e.do(t, req{method: http.MethodGet, path: "/readyz"}).expect(t, 200)
+
+	t.Run("ErrWriteLockHeldElsewhere", func(t *testing.T) {
+		db, err := sql.Open("sqlite3", "file:"+sqlite.DBPath(dir)+"?_busy_timeout=10000")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		ctx := context.Background()
+		conn, err := db.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+			t.Fatal(err)
+		}
+		r := e.do(t, req{method: http.MethodGet, path: "/readyz"}).expect(t, 503)
+		if r.header.Get("Cache-Control") != "no-store" {
+			t.Error("readyz is cacheable")
+		}
+		e.do(t, req{method: http.MethodGet, path: "/healthz"}).expect(t, 200) // alive, not ready
+		if _, err := conn.ExecContext(ctx, "ROLLBACK"); err != nil {
+			t.Fatal(err)
+		}
+		e.do(t, req{method: http.MethodGet, path: "/readyz"}).expect(t, 200)
+	})
+	t.Run("ErrFreeDiskBelowMargin", func(t *testing.T) {
+		full := newEnv(t, func(c *app.Config) { c.MinFreeDisk = 1 << 62 })
+		r := full.do(t, req{method: http.MethodGet, path: "/readyz"}).expect(t, 503)
+		if !strings.Contains(string(r.body), "storage full") {
+			t.Errorf("readyz with a full disk says %q", r.body)
 		}
 	})
 }

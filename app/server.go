@@ -50,7 +50,7 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, kr, err := sqlite.OpenDir(cfg.DataDir, sqlite.DirOptions{Jurisdiction: cfg.Jurisdiction, Now: cfg.Now})
+	st, kr, err := sqlite.OpenDir(cfg.DataDir, sqlite.DirOptions{Jurisdiction: cfg.Jurisdiction, Now: cfg.Now, MinFreeDisk: cfg.MinFreeDisk})
 	if err != nil {
 		return nil, err
 	}

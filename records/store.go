@@ -322,6 +322,11 @@ type Admin interface {
 	// Ping checks that the database answers; used by /readyz.
 	// Returns the database error when it does not answer.
 	Ping(ctx context.Context) error
+	// Ready checks that the database takes a write now and that its disk has
+	// more free space than the store's margin; used by /readyz.
+	// Returns EFULL when free space is below the margin, EINTERNAL when a
+	// write cannot start (a read-only file, a write lock held elsewhere).
+	Ready(ctx context.Context) error
 	// Path is the database file.
 	// It never fails.
 	Path() string
