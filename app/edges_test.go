@@ -398,3 +398,31 @@ func TestReadyzNeedsWritesAndDisk(t *testing.T) {
 		}
 	})
 }
+
+func TestEdgeConfigFromEnv(t *testing.T) {
+	t.Setenv("NABIJ_METRICS_TOKEN", "tok")
+	t.Setenv("NABIJ_MIN_FREE_DISK_MB", "128")
+	t.Setenv("NABIJ_TRUSTED_PROXIES", "10.0.0.1,10.1.0.0/16")
+	var c app.Config
+	if err := c.ConfigFromEnv(); err != nil {
+		t.Fatal(err)
+	}
+	if c.MetricsToken != "tok" || c.MinFreeDisk != 128<<20 || len(c.TrustedProxies) != 2 {
+		t.Errorf("config %+v", c)
+	}
+	t.Setenv("NABIJ_MIN_FREE_DISK_MB", "0")
+	c = app.Config{}
+	if err := c.ConfigFromEnv(); err != nil || c.MinFreeDisk >= 0 {
+		t.Errorf("NABIJ_MIN_FREE_DISK_MB=0: margin %d, err %v; want the check off", c.MinFreeDisk, err)
+	}
+	t.Setenv("NABIJ_MIN_FREE_DISK_MB", "lots")
+	c = app.Config{}
+	if err := c.ConfigFromEnv(); err == nil {
+		t.Error("NABIJ_MIN_FREE_DISK_MB=lots accepted")
+	}
+	// A proxy list with a typo stops the server before it opens anything.
+	dir := t.TempDir()
+	if _, err := app.New(app.Config{DataDir: dir, TrustedProxies: []string{"proxy.internal"}}); err == nil {
+		t.Error("a trusted proxy that is not an IP or range was accepted")
+	}
+}
