@@ -43,6 +43,8 @@ Serve and demo also take --require-totp ROLES and --jurisdiction NL|BE.
 Environment: NABIJ_DATA, NABIJ_ADDR, NABIJ_REQUIRE_TOTP (roles, comma-separated),
 NABIJ_JURISDICTION (NL or BE), NABIJ_TRUSTED_PROXIES, NABIJ_SECURE_COOKIES=1,
 NABIJ_DEMO_PASSWORD, NABIJ_PASSWORD (for user add without a terminal prompt).
+Operations: NABIJ_METRICS_TOKEN (scrapes from other hosts), NABIJ_MIN_FREE_DISK_MB
+(readiness margin, default 64).
 `
 
 type exitCoder interface{ ExitCode() int }

@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -23,8 +24,17 @@ type Config struct {
 	// TrustedProxies are addresses whose X-Forwarded-For is believed (for the
 	// "from where" of access records and the per-address rate limit).
 	TrustedProxies []string
-	// SecureCookies marks session cookies Secure (set when served over TLS).
+	// SecureCookies is set when nabij is served over TLS: cookies are Secure,
+	// the session, refresh and CSRF cookies take the __Host- prefix, and every
+	// response carries Strict-Transport-Security.
 	SecureCookies bool
+	// MetricsToken, when set, lets a scrape of /metrics through from anywhere
+	// with "Authorization: Bearer TOKEN"; without it only this host may scrape.
+	MetricsToken string
+	// MinFreeDisk is the free space (bytes) the data dir's disk must keep for
+	// /readyz to say ready; 0 takes the store's default (64 MiB), negative
+	// turns the check off.
+	MinFreeDisk int64
 	// Now is the clock (tests and time travel); default time.Now.
 	Now func() time.Time
 	// Logf receives one line per request: method, route, status, duration — never
@@ -56,7 +66,8 @@ func (c *Config) Defaults() {
 
 // ConfigFromEnv reads NABIJ_* variables into c where c leaves a field empty:
 // NABIJ_ADDR, NABIJ_DATA, NABIJ_REQUIRE_TOTP (comma-separated roles),
-// NABIJ_JURISDICTION, NABIJ_TRUSTED_PROXIES, NABIJ_SECURE_COOKIES=1.
+// NABIJ_JURISDICTION, NABIJ_TRUSTED_PROXIES, NABIJ_SECURE_COOKIES=1,
+// NABIJ_METRICS_TOKEN, NABIJ_MIN_FREE_DISK_MB.
 func (c *Config) ConfigFromEnv() error {
 	if c.Addr == "" {
 		c.Addr = os.Getenv("NABIJ_ADDR")
@@ -76,6 +87,19 @@ func (c *Config) ConfigFromEnv() error {
 	}
 	if v := os.Getenv("NABIJ_TRUSTED_PROXIES"); v != "" && c.TrustedProxies == nil {
 		c.TrustedProxies = strings.Split(v, ",")
+	}
+	if v := os.Getenv("NABIJ_MIN_FREE_DISK_MB"); v != "" && c.MinFreeDisk == 0 {
+		mb, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || mb < 0 {
+			return fmt.Errorf("NABIJ_MIN_FREE_DISK_MB %q is not a number of MiB", v)
+		}
+		c.MinFreeDisk = mb << 20
+		if mb == 0 {
+			c.MinFreeDisk = -1 // 0 MiB: no margin
+		}
+	}
+	if c.MetricsToken == "" {
+		c.MetricsToken = os.Getenv("NABIJ_METRICS_TOKEN")
 	}
 	if os.Getenv("NABIJ_SECURE_COOKIES") == "1" {
 		c.SecureCookies = true

@@ -1,6 +1,9 @@
 package app
 
 import (
+	"context"
+	"time"
+
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/nabij/nabij/app/edge"
@@ -8,6 +11,7 @@ import (
 	"github.com/nabij/nabij/app/web/client"
 	"github.com/nabij/nabij/app/web/dpo"
 	"github.com/nabij/nabij/app/web/pro"
+	"github.com/nabij/nabij/records"
 )
 
 // routes wires every route of the server, in this order (Fiber matches in
@@ -29,7 +33,7 @@ func (s *Server) routes() {
 	a := s.App
 	a.Get("/healthz", s.healthz)
 	a.Get("/readyz", s.readyz)
-	a.Get("/metrics", s.metrics.handler())
+	a.Get("/metrics", s.metricsAllowed, s.metrics.handler())
 	a.Get("/api/openapi.json", s.openapi)
 
 	mw := edge.Middleware{SignedIn: s.requireAuth, Allow: s.allow}
@@ -43,6 +47,7 @@ func (s *Server) routes() {
 	(&dpo.Handler{Handler: w}).Routes(pages, mw)
 	(&admin.Handler{Handler: w}).Routes(pages, mw)
 	v1.Use(func(c *fiber.Ctx) error { return edge.Fail(edge.ProbNotFoundRoute) })
+	s.metrics.knowRoutes(a)
 }
 
 func (s *Server) healthz(c *fiber.Ctx) error {
@@ -50,10 +55,24 @@ func (s *Server) healthz(c *fiber.Ctx) error {
 	return c.SendString("ok")
 }
 
+// readyz says ready only when a write would succeed now: the database
+// answers, takes a write, and its disk has more free space than the margin.
+// A server that can only read is not ready: every write would fail.
 func (s *Server) readyz(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	if err := s.Store.Ping(c.UserContext()); err != nil {
-		return c.Status(fiber.StatusServiceUnavailable).SendString("database not ready")
+	ctx, cancel := context.WithTimeout(c.UserContext(), 5*time.Second)
+	defer cancel()
+	err := s.Store.Ping(ctx)
+	if err == nil {
+		err = s.Store.Ready(ctx)
+	}
+	if err != nil {
+		s.cfg.Logf("not ready: %v", err) // codes and SQLite's words, never data
+		msg := "database does not take writes"
+		if records.ErrorCode(err) == records.EFULL {
+			msg = "storage full: free disk below the margin"
+		}
+		return c.Status(fiber.StatusServiceUnavailable).SendString(msg)
 	}
 	return c.SendString("ready")
 }

@@ -46,7 +46,11 @@ func New(cfg Config) (*Server, error) {
 	if cfg.DataDir == "" {
 		return nil, errors.New("no data dir: pass --data DIR or set NABIJ_DATA")
 	}
-	st, kr, err := sqlite.OpenDir(cfg.DataDir, sqlite.DirOptions{Jurisdiction: cfg.Jurisdiction, Now: cfg.Now})
+	proxies, err := edge.ParseProxies(cfg.TrustedProxies)
+	if err != nil {
+		return nil, err
+	}
+	st, kr, err := sqlite.OpenDir(cfg.DataDir, sqlite.DirOptions{Jurisdiction: cfg.Jurisdiction, Now: cfg.Now, MinFreeDisk: cfg.MinFreeDisk})
 	if err != nil {
 		return nil, err
 	}
@@ -61,18 +65,21 @@ func New(cfg Config) (*Server, error) {
 	s.api = &api.Handler{Store: st, Auth: s.auth, Now: cfg.Now, Logf: cfg.Logf, RefreshTTL: cfg.RefreshTTL}
 	s.web = &web.Handler{Store: st, Auth: s.auth, Now: cfg.Now, Logf: cfg.Logf, SecureCookies: cfg.SecureCookies}
 	s.App = fiber.New(fiber.Config{
-		AppName:                 "nabij",
-		BodyLimit:               cfg.BodyLimit,
-		ErrorHandler:            s.errorHandler,
-		DisableStartupMessage:   true,
-		ReadTimeout:             30 * time.Second,
-		WriteTimeout:            30 * time.Second,
-		IdleTimeout:             120 * time.Second,
+		AppName:               "nabij",
+		BodyLimit:             cfg.BodyLimit,
+		ErrorHandler:          s.errorHandler,
+		DisableStartupMessage: true,
+		ReadTimeout:           30 * time.Second,
+		WriteTimeout:          30 * time.Second,
+		IdleTimeout:           120 * time.Second,
+		// No ProxyHeader: c.IP() is always the connection's address, and the
+		// client's address comes only from edge.Remote, which believes
+		// X-Forwarded-For from trusted proxies alone, and only as far as they vouch.
 		EnableTrustedProxyCheck: len(cfg.TrustedProxies) > 0,
 		TrustedProxies:          cfg.TrustedProxies,
-		ProxyHeader:             proxyHeader(cfg.TrustedProxies),
 	})
 	s.App.Use(recover.New())
+	s.App.Use(edge.RemoteMiddleware(proxies))
 	s.App.Use(s.observe)
 	s.App.Use(helmet.New(helmet.Config{
 		ContentSecurityPolicy: "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; " +
@@ -81,17 +88,22 @@ func New(cfg Config) (*Server, error) {
 		PermissionPolicy:          "camera=(), microphone=(), geolocation=()",
 		CrossOriginEmbedderPolicy: "require-corp",
 	}))
+	if cfg.SecureCookies {
+		s.App.Use(strictTransport)
+	}
 	s.routes()
 	go s.checkpoints()
 	s.startRetentionSchedule()
 	return s, nil
 }
 
-func proxyHeader(trusted []string) string {
-	if len(trusted) > 0 {
-		return fiber.HeaderXForwardedFor
-	}
-	return ""
+// strictTransport tells browsers to use only https for this host (and its
+// subdomains) for two years, so a first plain-http request cannot be
+// intercepted. Sent only when nabij is served over TLS (SecureCookies): over
+// plain http the header would be ignored, and a local demo must stay reachable.
+func strictTransport(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderStrictTransportSecurity, "max-age=63072000; includeSubDomains")
+	return c.Next()
 }
 
 // checkpoints signs the access-log head every minute, so quiet periods are

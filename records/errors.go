@@ -13,6 +13,8 @@ const (
 	EFORBIDDEN = "forbidden" // the actor has no rule that allows this; a denied record was written
 	EDESTROYED = "destroyed" // the data was crypto-shredded
 	EINTERNAL  = "internal"  // anything else; the caller gets no data
+	// EFULL: the disk or the database is full; nothing was changed.
+	EFULL = "storage_full"
 )
 
 // Error is a domain error with a stable code, a message safe to show

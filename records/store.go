@@ -87,6 +87,7 @@ type Files interface {
 	// ClientExport returns the client's export and writes an export access record
 	// (with the ids of the notes whose content it returns) in the same transaction
 	// that reads the rows. Only the client, for their own file (and nabij itself).
+	// Its access log leaves out the addresses requests came from (Remote is empty).
 	// EFORBIDDEN (with a denied record) otherwise; EDESTROYED after crypto-shredding.
 	ClientExport(ctx context.Context, a Actor, clientID string) (*Export, error)
 }
@@ -215,7 +216,8 @@ type AccessLog interface {
 	// search itself is recorded (purpose audit). EFORBIDDEN for other roles.
 	AccessLog(ctx context.Context, a Actor, f AccessFilter) ([]AccessView, error)
 	// ClientAccessLog is the client's view of who read their file, when and why,
-	// newest first (including their own reads). Reading it is recorded too.
+	// newest first (including their own reads), never with the addresses requests
+	// came from (Remote is empty). Reading it is recorded too.
 	// EFORBIDDEN (with a denied record) for anyone but the client.
 	ClientAccessLog(ctx context.Context, a Actor, clientID string, beforeSeq int64, limit int) ([]AccessView, error)
 	// Anomalies lists, since a time and newest first: uses of break the glass, denied
@@ -320,6 +322,11 @@ type Admin interface {
 	// Ping checks that the database answers; used by /readyz.
 	// Returns the database error when it does not answer.
 	Ping(ctx context.Context) error
+	// Ready checks that the database takes a write now and that its disk has
+	// more free space than the store's margin; used by /readyz.
+	// Returns EFULL when free space is below the margin, EINTERNAL when a
+	// write cannot start (a read-only file, a write lock held elsewhere).
+	Ready(ctx context.Context) error
 	// Path is the database file.
 	// It never fails.
 	Path() string

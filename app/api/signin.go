@@ -35,7 +35,7 @@ func (h *Handler) login(c *fiber.Ctx) error {
 	if in.Password == "" {
 		return edge.InvalidField("password", "password is required")
 	}
-	u, pending, err := h.Auth.Authenticate(c.UserContext(), c.IP(), in.Username, in.Password, in.TOTP)
+	u, pending, err := h.Auth.Authenticate(c.UserContext(), edge.Remote(c), in.Username, in.Password, in.TOTP)
 	if err != nil {
 		return err
 	}

@@ -42,6 +42,7 @@ var problemKinds = map[string]struct {
 	records.EFORBIDDEN: {http.StatusForbidden, "forbidden", "You have no access to this"},
 	records.EDESTROYED: {http.StatusGone, "destroyed", "This data was destroyed"},
 	records.EINTERNAL:  {http.StatusInternalServerError, "internal", "Something went wrong on our side"},
+	records.EFULL:      {http.StatusInsufficientStorage, "storage-full", "The server's storage is full; nothing was saved"},
 }
 
 // Problems of the edge that have no domain code.
@@ -89,7 +90,7 @@ func ProblemFor(err error) Problem {
 	}
 	p2 := Problem{Type: ProblemBase + k.slug, Title: k.title, Status: k.status}
 	var re *records.Error
-	if errors.As(err, &re) && code != records.EINTERNAL {
+	if errors.As(err, &re) && code != records.EINTERNAL && code != records.EFULL {
 		p2.Detail = re.Message
 		if re.Field != "" {
 			p2.Errors = []FieldProblem{{Field: re.Field, Detail: re.Message}}

@@ -30,7 +30,7 @@ const (
 
 // SetActor puts the signed-in user and their Actor in the request context.
 func SetActor(c *fiber.Ctx, u *records.User) {
-	c.Locals(actorKey, records.Actor{UserID: u.ID, Role: u.Role, ClientID: u.ClientID, Remote: utils.CopyString(c.IP())})
+	c.Locals(actorKey, records.Actor{UserID: u.ID, Role: u.Role, ClientID: u.ClientID, Remote: Remote(c)})
 	c.Locals(userKey, u)
 }
 

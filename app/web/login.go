@@ -38,7 +38,7 @@ func (h *Handler) loginPost(c *fiber.Ctx) error {
 	}
 	status := fiber.StatusUnprocessableEntity
 	if len(errs) == 0 {
-		u, pending, err := h.Auth.Authenticate(c.UserContext(), c.IP(), in["username"], in["password"], in["totp"])
+		u, pending, err := h.Auth.Authenticate(c.UserContext(), edge.Remote(c), in["username"], in["password"], in["totp"])
 		if err == nil {
 			if err := h.startSession(c, u, pending); err != nil {
 				return err
@@ -80,7 +80,7 @@ func (h *Handler) loginPost(c *fiber.Ctx) error {
 // logout revokes the session's refresh-token family and clears the
 // cookies.
 func (h *Handler) logout(c *fiber.Ctx) error {
-	if rt := formValueCookie(c, cookieRefresh); rt != "" {
+	if rt := formValueCookie(c, h.cookieName(cookieRefresh)); rt != "" {
 		if err := h.Store.RevokeRefreshFamily(c.UserContext(), rt); err != nil {
 			return err
 		}

@@ -97,6 +97,9 @@ func (h *Handler) ErrorPage(c *fiber.Ctx, p edge.Problem) error {
 		// Not on the caseload: offer break the glass (the denied read is recorded).
 		v.Data = ui.ErrorData{Status: p.Status, Message: "error.forbidden_client.message",
 			ActionURL: "/clients/" + url.PathEscape(c.Params("id")) + "/break-glass", ActionKey: "error.forbidden_client.action"}
+	case p.Status == fiber.StatusInsufficientStorage:
+		v.Title = "error.storage_full.title"
+		v.Data = ui.ErrorData{Status: p.Status, Message: "error.storage_full.message"}
 	case p.Status == fiber.StatusGone:
 		v.Title = "error.destroyed.title"
 		v.Data = ui.ErrorData{Status: p.Status, Message: "error.destroyed.message"}

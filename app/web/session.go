@@ -33,15 +33,30 @@ const (
 	expiredKey
 )
 
+// hostPrefix makes a browser refuse the cookie unless it is Secure, for
+// Path=/ and set without Domain: neither a plain-http page nor a sibling
+// subdomain can plant or overwrite it (no session fixation, no forced CSRF seed).
+const hostPrefix = "__Host-"
+
+// cookieName is a cookie's name on the wire: the session, refresh and CSRF
+// cookies carry the __Host- prefix when served over TLS (SecureCookies); a
+// local http demo keeps the plain names, which browsers refuse to prefix.
+func (h *Handler) cookieName(name string) string {
+	if h.SecureCookies && (name == cookieAccess || name == cookieRefresh || name == cookieCSRF) {
+		return hostPrefix + name
+	}
+	return name
+}
+
 // setCookie sets a session cookie (gone when the browser closes): HttpOnly,
 // SameSite=Strict, Path=/, Secure when served over TLS.
 func (h *Handler) setCookie(c *fiber.Ctx, name, value string) {
-	c.Cookie(&fiber.Cookie{Name: name, Value: value, Path: "/", HTTPOnly: true,
+	c.Cookie(&fiber.Cookie{Name: h.cookieName(name), Value: value, Path: "/", HTTPOnly: true,
 		Secure: h.SecureCookies, SameSite: fiber.CookieSameSiteStrictMode})
 }
 
 func (h *Handler) clearCookie(c *fiber.Ctx, name string) {
-	c.Cookie(&fiber.Cookie{Name: name, Value: "", Path: "/", HTTPOnly: true, Expires: time.Unix(1, 0), MaxAge: -1,
+	c.Cookie(&fiber.Cookie{Name: h.cookieName(name), Value: "", Path: "/", HTTPOnly: true, Expires: time.Unix(1, 0), MaxAge: -1,
 		Secure: h.SecureCookies, SameSite: fiber.CookieSameSiteStrictMode})
 }
 
@@ -74,7 +89,7 @@ func (h *Handler) startSession(c *fiber.Ctx, u *records.User, pending bool) erro
 // that need a user add signedIn.
 func (h *Handler) session(c *fiber.Ctx) error {
 	c.Locals(langKey, ui.MatchLanguage(c.Cookies(cookieLang), c.Get(fiber.HeaderAcceptLanguage)))
-	seed := utils.CopyString(c.Cookies(cookieCSRF))
+	seed := utils.CopyString(c.Cookies(h.cookieName(cookieCSRF)))
 	if len(seed) != 43 { // 32 random bytes, base64url without padding
 		seed = randomToken()
 		h.setCookie(c, cookieCSRF, seed)
@@ -90,16 +105,16 @@ func (h *Handler) session(c *fiber.Ctx) error {
 // header; when it has expired, it rotates the refresh cookie.
 func (h *Handler) loadPageUser(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	if raw := c.Cookies(cookieAccess); raw != "" {
+	if raw := c.Cookies(h.cookieName(cookieAccess)); raw != "" {
 		if claims, u, err := h.Auth.SessionUser(ctx, utils.CopyString(raw)); err == nil {
 			edge.SetActor(c, u)
 			c.Locals(pendingKey, claims.Pending)
 			return nil
 		}
 	}
-	presented := utils.CopyString(c.Cookies(cookieRefresh))
+	presented := utils.CopyString(c.Cookies(h.cookieName(cookieRefresh)))
 	if presented == "" {
-		if c.Cookies(cookieAccess) != "" {
+		if c.Cookies(h.cookieName(cookieAccess)) != "" {
 			h.clearSession(c)
 			c.Locals(expiredKey, true)
 		}

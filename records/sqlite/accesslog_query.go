@@ -40,7 +40,8 @@ func (s *Store) AccessLog(ctx context.Context, a records.Actor, f records.Access
 }
 
 // ClientAccessLog is the client's view of who read their file, when and why,
-// newest first (including their own reads). Reading it is recorded too.
+// newest first (including their own reads), without the addresses requests
+// came from. Reading it is recorded too.
 // EFORBIDDEN (with a denied record) for anyone but the client.
 func (s *Store) ClientAccessLog(ctx context.Context, a records.Actor, clientID string, beforeSeq int64, limit int) ([]records.AccessView, error) {
 	if limit <= 0 || limit > maxPage {
@@ -62,6 +63,10 @@ func (s *Store) ClientAccessLog(ctx context.Context, a records.Actor, clientID s
 		return nil, err // fail closed: no rows when the read could not be recorded
 	}
 	reasons.fill(out)
+	for i := range out {
+		// Where staff worked from is not the client's to see.
+		out[i].Remote = ""
+	}
 	return out, nil
 }
 

@@ -68,7 +68,7 @@ func (s *Store) submit(ctx context.Context, j *job) error {
 	s.closeMu.RUnlock()
 	// Wait for the commit even if ctx ends: the job may already be in a batch, and
 	// its caller must not be told "failed" for a write that then commits.
-	return <-j.done
+	return classify(<-j.done)
 }
 
 func (s *Store) commitLoop() {

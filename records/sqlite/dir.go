@@ -23,6 +23,8 @@ type DirOptions struct {
 	Jurisdiction records.Jurisdiction
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// MinFreeDisk is the store's free-disk margin for Ready (see Options).
+	MinFreeDisk int64
 }
 
 // OpenDir opens a data dir, creating it (and its keys) when absent: the
@@ -48,7 +50,7 @@ func OpenDir(dir string, opts DirOptions) (*Store, *crypto.Keyring, error) {
 	if now == nil {
 		now = time.Now
 	}
-	st, err := Open(DBPath(dir), Options{Keyring: kr, Signer: signer, Jurisdiction: opts.Jurisdiction, Now: now})
+	st, err := Open(DBPath(dir), Options{Keyring: kr, Signer: signer, Jurisdiction: opts.Jurisdiction, Now: now, MinFreeDisk: opts.MinFreeDisk})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -9,6 +9,7 @@ import (
 // ClientExport returns the client's export and writes an export access record
 // (with the ids of the notes whose content it returns) in the same transaction
 // that reads the rows. Only the client, for their own file (and nabij itself).
+// Its access log leaves out the addresses requests came from.
 // EFORBIDDEN (with a denied record) otherwise; EDESTROYED after crypto-shredding.
 func (s *Store) ClientExport(ctx context.Context, a records.Actor, clientID string) (*records.Export, error) {
 	var ex *records.Export
@@ -53,6 +54,9 @@ func (s *Store) ClientExport(ctx context.Context, a records.Actor, clientID stri
 		fields = append(fields, disclosureFields(ex.Disclosures, discSealed)...)
 		if ex.AccessLog, err = w.searchAccessLog(records.AccessFilter{ClientID: clientID, Limit: 1 << 30}); err != nil {
 			return nil, err
+		}
+		for i := range ex.AccessLog {
+			ex.AccessLog[i].Remote = "" // where staff worked from is not the client's to take
 		}
 		ex.ErasureRequests = []records.ErasureRequest{}
 		var reqSealed [][]byte

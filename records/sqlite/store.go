@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -45,6 +46,9 @@ type Options struct {
 	KeyCacheTTL time.Duration
 	// Now is the clock; tests and `retention run --now` set it. Default time.Now.
 	Now func() time.Time
+	// MinFreeDisk is the free space (bytes) the database's disk must keep for
+	// Ready to pass. Default 64 MiB; negative disables the check.
+	MinFreeDisk int64
 }
 
 // Store is nabij's storage: one SQLite database in WAL mode with a single writer.
@@ -89,6 +93,9 @@ func Open(path string, opts Options) (*Store, error) {
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
+	}
+	if opts.MinFreeDisk == 0 {
+		opts.MinFreeDisk = 64 << 20
 	}
 	// synchronous=FULL: an acknowledged commit survives power loss.
 	// secure_delete: deleted rows are overwritten, so shredded wrapped keys and
@@ -226,6 +233,59 @@ func (s *Store) Close() error {
 // Returns the database error when it does not answer.
 func (s *Store) Ping(ctx context.Context) error {
 	return s.r.PingContext(ctx)
+}
+
+// readyBusyTimeout is how long Ready waits for a write lock held elsewhere:
+// longer, and every write of the server is stuck behind it too.
+const readyBusyTimeout = time.Second
+
+// Ready checks that the database takes a write now: on the writer, between
+// batches, it starts a write transaction and runs a statement that needs
+// write access but changes nothing (a file opened read-only, a read-only
+// mount or a write lock held elsewhere fails it), then rolls back. It first
+// checks that the database's disk has more than MinFreeDisk free, so the
+// server reports not ready before writes start failing.
+// Returns EFULL when free space is below the margin, EINTERNAL (or EFULL) when
+// the write cannot start.
+func (s *Store) Ready(ctx context.Context) error {
+	if s.opts.MinFreeDisk > 0 {
+		free, err := freeDisk(filepath.Dir(s.path))
+		if err != nil {
+			return internal("ready: free disk", err)
+		}
+		if free >= 0 && free < s.opts.MinFreeDisk {
+			return &records.Error{Code: records.EFULL, Message: "free disk below the margin"}
+		}
+	}
+	return s.writeOutside(ctx, func(db *sql.DB) error {
+		// Not ctx: a cancelled context must not leave the connection in a
+		// transaction or with the short busy timeout.
+		bg := context.Background()
+		conn, err := db.Conn(bg)
+		if err != nil {
+			return internal("ready: connection", err)
+		}
+		defer conn.Close()
+		var prev int64
+		if err := conn.QueryRowContext(bg, "PRAGMA busy_timeout").Scan(&prev); err != nil {
+			return internal("ready: busy timeout", err)
+		}
+		if _, err := conn.ExecContext(bg, fmt.Sprintf("PRAGMA busy_timeout = %d", readyBusyTimeout.Milliseconds())); err != nil {
+			return internal("ready: busy timeout", err)
+		}
+		defer conn.ExecContext(bg, fmt.Sprintf("PRAGMA busy_timeout = %d", prev))
+		if _, err := conn.ExecContext(bg, "BEGIN IMMEDIATE"); err != nil {
+			return internal("ready: begin write", err)
+		}
+		_, werr := conn.ExecContext(bg, "UPDATE goose_db_version SET id = id WHERE 0")
+		if _, err := conn.ExecContext(bg, "ROLLBACK"); err != nil && werr == nil {
+			werr = err
+		}
+		if werr != nil {
+			return internal("ready: write", werr)
+		}
+		return nil
+	})
 }
 
 // Path is the database file.

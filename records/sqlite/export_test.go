@@ -1,0 +1,19 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+)
+
+// Hooks for the external tests in package sqlite_test.
+
+// WriterExecForTest runs a statement (a PRAGMA such as query_only or
+// max_page_count) on the single writer connection, between batches, to put
+// the store in a state that is hard to make from outside: a database that
+// no longer takes writes, or one that is full.
+func WriterExecForTest(s *Store, query string) error {
+	return s.writeOutside(context.Background(), func(db *sql.DB) error {
+		_, err := db.Exec(query)
+		return err
+	})
+}
