@@ -3,9 +3,11 @@ package app
 import (
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/nabij/nabij/app/auth"
 	"github.com/nabij/nabij/records"
 )
 
@@ -23,6 +25,10 @@ type Config struct {
 	// TrustedProxies are addresses whose X-Forwarded-For is believed (for the
 	// "from where" of access records and the per-address rate limit).
 	TrustedProxies []string
+	// MaxHashing is how many Argon2id password hashes may run at once (each
+	// takes about 19 MiB); sign-ins beyond it wait briefly, then get 429.
+	// Default auth.DefaultMaxHashing.
+	MaxHashing int
 	// SecureCookies marks session cookies Secure (set when served over TLS).
 	SecureCookies bool
 	// Now is the clock (tests and time travel); default time.Now.
@@ -46,6 +52,9 @@ func (c *Config) Defaults() {
 	if c.BodyLimit <= 0 {
 		c.BodyLimit = 256 << 10
 	}
+	if c.MaxHashing <= 0 {
+		c.MaxHashing = auth.DefaultMaxHashing
+	}
 	if c.Now == nil {
 		c.Now = time.Now
 	}
@@ -56,7 +65,8 @@ func (c *Config) Defaults() {
 
 // ConfigFromEnv reads NABIJ_* variables into c where c leaves a field empty:
 // NABIJ_ADDR, NABIJ_DATA, NABIJ_REQUIRE_TOTP (comma-separated roles),
-// NABIJ_JURISDICTION, NABIJ_TRUSTED_PROXIES, NABIJ_SECURE_COOKIES=1.
+// NABIJ_JURISDICTION, NABIJ_TRUSTED_PROXIES, NABIJ_SECURE_COOKIES=1,
+// NABIJ_MAX_HASHING (a positive number).
 func (c *Config) ConfigFromEnv() error {
 	if c.Addr == "" {
 		c.Addr = os.Getenv("NABIJ_ADDR")
@@ -76,6 +86,13 @@ func (c *Config) ConfigFromEnv() error {
 	}
 	if v := os.Getenv("NABIJ_TRUSTED_PROXIES"); v != "" && c.TrustedProxies == nil {
 		c.TrustedProxies = strings.Split(v, ",")
+	}
+	if v := os.Getenv("NABIJ_MAX_HASHING"); v != "" && c.MaxHashing == 0 {
+		n, err := strconv.Atoi(v)
+		if err != nil || n <= 0 || n > 1024 {
+			return fmt.Errorf("NABIJ_MAX_HASHING: want a number from 1 to 1024, not %q", v)
+		}
+		c.MaxHashing = n
 	}
 	if os.Getenv("NABIJ_SECURE_COOKIES") == "1" {
 		c.SecureCookies = true
