@@ -26,3 +26,6 @@ func LoginLimitsForTest(s *Server) (perAccount, perAddress int) {
 
 // HashingPeakForTest is the largest number of password hashes that ran at once.
 func HashingPeakForTest(s *Server) int { return s.auth.HashingPeak() }
+
+// HashesRunForTest is how many password hashes the server has run.
+func HashesRunForTest(s *Server) int { return s.auth.HashesRun() }

@@ -17,12 +17,13 @@ const DefaultMaxHashing = 4
 // come back (429 with Retry-After).
 const hashWait = 3 * time.Second
 
-// hashGate lets at most cap(slots) Argon2id hashes run at once. running and
-// peak count them, so a test can see the bound hold.
+// hashGate lets at most cap(slots) Argon2id hashes run at once. running, peak
+// and total count them, so a test can see the bound hold and the work done.
 type hashGate struct {
 	slots   chan struct{}
 	running atomic.Int64
 	peak    atomic.Int64
+	total   atomic.Int64
 }
 
 func newHashGate(n int) *hashGate {
@@ -48,6 +49,7 @@ func (g *hashGate) do(ctx context.Context, fn func()) error {
 	for p := g.peak.Load(); n > p && !g.peak.CompareAndSwap(p, n); p = g.peak.Load() {
 	}
 	defer g.running.Add(-1)
+	g.total.Add(1)
 	fn()
 	return nil
 }
@@ -70,6 +72,9 @@ func (s *Service) HashPassword(ctx context.Context, password string) (hash strin
 	}
 	return hash, err
 }
+
+// HashesRun is how many hashes have run so far.
+func (s *Service) HashesRun() int { return int(s.hashing.total.Load()) }
 
 // HashingPeak is the largest number of hashes that ran at once so far.
 func (s *Service) HashingPeak() int { return int(s.hashing.peak.Load()) }

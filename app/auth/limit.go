@@ -46,10 +46,30 @@ func (d *failureDelays) wait(key string, now time.Time) time.Duration {
 	return 0
 }
 
+// attempt is wait, but when the key need not wait it counts the attempt as a
+// failure at once, before its outcome is known: parallel guesses then cannot
+// all slip through before the first of them fails. An attempt that turns out
+// not to be a wrong guess is given back with forgive.
+func (d *failureDelays) attempt(key string, now time.Time) time.Duration {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if f, ok := d.seen[key]; ok && now.Sub(f.last) <= d.forget {
+		if w := f.until.Sub(now); w > 0 {
+			return w
+		}
+	}
+	d.failLocked(key, now)
+	return 0
+}
+
 // fail counts one failed attempt for the key and sets its next delay.
 func (d *failureDelays) fail(key string, now time.Time) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	d.failLocked(key, now)
+}
+
+func (d *failureDelays) failLocked(key string, now time.Time) {
 	if len(d.seen) > 100_000 { // bound memory under a spray of addresses
 		for k, f := range d.seen {
 			if now.Sub(f.last) > d.forget {
@@ -70,6 +90,22 @@ func (d *failureDelays) fail(key string, now time.Time) {
 			delay = d.base << (over - 1)
 		}
 		f.until = now.Add(delay)
+	}
+}
+
+// forgive gives back one attempt counted by attempt that was not a wrong
+// guess; within the free failures again, the key need not wait.
+func (d *failureDelays) forgive(key string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	f, ok := d.seen[key]
+	if !ok {
+		return
+	}
+	if f.n--; f.n <= 0 {
+		delete(d.seen, key)
+	} else if f.n <= d.free {
+		f.until = time.Time{}
 	}
 }
 

@@ -72,3 +72,30 @@ func TestHashGateBounds(t *testing.T) {
 		t.Errorf("peak %d, want 2", p)
 	}
 }
+
+// attempt counts before the outcome is known; forgive gives an attempt back
+// that was not a wrong guess, so right passwords never add up to a wait.
+func TestFailureDelaysAttemptAndForgive(t *testing.T) {
+	d := newFailureDelays(2, time.Second, 30*time.Second)
+	now := time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC)
+	for i := range 10 { // ten right passwords in a row
+		if w := d.attempt("x", now); w != 0 {
+			t.Fatalf("right password %d waits %v", i+1, w)
+		}
+		d.forgive("x")
+	}
+	// Three started at once, none finished: the third sets the wait, the fourth waits.
+	for i := range 3 {
+		if w := d.attempt("x", now); w != 0 {
+			t.Fatalf("attempt %d waits %v", i+1, w)
+		}
+	}
+	if w := d.attempt("x", now); w != time.Second {
+		t.Fatalf("fourth parallel attempt: wait %v, want 1s", w)
+	}
+	// One of the three was no wrong guess: back within the free failures.
+	d.forgive("x")
+	if w := d.wait("x", now); w != 0 {
+		t.Errorf("after forgiving: wait %v", w)
+	}
+}

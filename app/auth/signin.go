@@ -102,13 +102,26 @@ var dummyHash, _ = crypto.HashPassword("nabij-timing-equaliser")
 func (s *Service) Authenticate(ctx context.Context, remote, username, password, code string) (*records.User, bool, error) {
 	now := s.Now()
 	pair := strings.ToLower(strings.TrimSpace(username)) + "\x00" + remote
-	if wait := max(s.delays.perAddress.wait(remote, now), s.delays.perAccount.wait(pair, now)); wait > 0 {
+	// Each attempt counts as a failure from the start and is given back unless
+	// it turns out to be a wrong guess (see failureDelays.attempt).
+	if wait := s.delays.perAddress.attempt(remote, now); wait > 0 {
 		s.Outcome("rate_limited")
 		return nil, false, edge.FailRetry(edge.ProbRateLimited, "too many failed sign-ins; wait before trying again", wait)
 	}
+	if wait := s.delays.perAccount.attempt(pair, now); wait > 0 {
+		s.delays.perAddress.forgive(remote)
+		s.Outcome("rate_limited")
+		return nil, false, edge.FailRetry(edge.ProbRateLimited, "too many failed sign-ins; wait before trying again", wait)
+	}
+	wrongGuess := false
+	defer func() {
+		if !wrongGuess {
+			s.delays.perAccount.forgive(pair)
+			s.delays.perAddress.forgive(remote)
+		}
+	}()
 	failed := func(outcome string, err error) (*records.User, bool, error) {
-		s.delays.perAccount.fail(pair, now)
-		s.delays.perAddress.fail(remote, now)
+		wrongGuess = true
 		s.Outcome(outcome)
 		return nil, false, err
 	}
@@ -163,7 +176,8 @@ func (s *Service) Authenticate(ctx context.Context, remote, username, password, 
 	if err := s.Store.RecordLogin(ctx, u.ID, true, noLockAfter, noLockFor); err != nil {
 		return nil, false, err
 	}
-	s.delays.perAccount.succeed(pair)
+	// Forget the pair's failures; the deferred forgive then finds none to give back.
+	defer s.delays.perAccount.succeed(pair)
 	if rehash {
 		if h, err := s.HashPassword(ctx, password); err == nil {
 			_ = s.Store.SetPasswordHash(ctx, u.ID, h)
