@@ -88,7 +88,11 @@ func benchServer(b *testing.B, n int) (*Server, string, string, string) {
 			b.Fatal(err)
 		}
 	}
-	token, _, err := s.auth.IssueAccess(u, false)
+	sess, err := s.Store.StoreRefreshToken(ctx, u.ID, "", "bench-refresh", time.Hour)
+	if err != nil {
+		b.Fatal(err)
+	}
+	token, _, err := s.auth.IssueAccess(u, false, sess.Family)
 	if err != nil {
 		b.Fatal(err)
 	}

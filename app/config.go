@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nabij/nabij/app/auth"
 	"github.com/nabij/nabij/records"
 )
 
@@ -24,6 +25,10 @@ type Config struct {
 	// TrustedProxies are addresses whose X-Forwarded-For is believed (for the
 	// "from where" of access records and the per-address rate limit).
 	TrustedProxies []string
+	// MaxHashing is how many Argon2id password hashes may run at once (each
+	// takes about 19 MiB); sign-ins beyond it wait briefly, then get 429.
+	// Default auth.DefaultMaxHashing.
+	MaxHashing int
 	// SecureCookies is set when nabij is served over TLS: cookies are Secure,
 	// the session, refresh and CSRF cookies take the __Host- prefix, and every
 	// response carries Strict-Transport-Security.
@@ -56,6 +61,9 @@ func (c *Config) Defaults() {
 	if c.BodyLimit <= 0 {
 		c.BodyLimit = 256 << 10
 	}
+	if c.MaxHashing <= 0 {
+		c.MaxHashing = auth.DefaultMaxHashing
+	}
 	if c.Now == nil {
 		c.Now = time.Now
 	}
@@ -67,7 +75,7 @@ func (c *Config) Defaults() {
 // ConfigFromEnv reads NABIJ_* variables into c where c leaves a field empty:
 // NABIJ_ADDR, NABIJ_DATA, NABIJ_REQUIRE_TOTP (comma-separated roles),
 // NABIJ_JURISDICTION, NABIJ_TRUSTED_PROXIES, NABIJ_SECURE_COOKIES=1,
-// NABIJ_METRICS_TOKEN, NABIJ_MIN_FREE_DISK_MB.
+// NABIJ_METRICS_TOKEN, NABIJ_MIN_FREE_DISK_MB, NABIJ_MAX_HASHING (a positive number).
 func (c *Config) ConfigFromEnv() error {
 	if c.Addr == "" {
 		c.Addr = os.Getenv("NABIJ_ADDR")
@@ -100,6 +108,13 @@ func (c *Config) ConfigFromEnv() error {
 	}
 	if c.MetricsToken == "" {
 		c.MetricsToken = os.Getenv("NABIJ_METRICS_TOKEN")
+	}
+	if v := os.Getenv("NABIJ_MAX_HASHING"); v != "" && c.MaxHashing == 0 {
+		n, err := strconv.Atoi(v)
+		if err != nil || n <= 0 || n > 1024 {
+			return fmt.Errorf("NABIJ_MAX_HASHING: want a number from 1 to 1024, not %q", v)
+		}
+		c.MaxHashing = n
 	}
 	if os.Getenv("NABIJ_SECURE_COOKIES") == "1" {
 		c.SecureCookies = true

@@ -11,13 +11,21 @@ import (
 // the server would have issued (expired ones, for instance).
 func TokenKeyForTest(s *Server) ed25519.PrivateKey { return s.auth.Key }
 
-// SetLoginLimitForTest replaces the per-address and per-account sign-in limiter:
-// at most max attempts per key in window.
-func SetLoginLimitForTest(s *Server, max int, window time.Duration) {
-	s.auth.SetLoginLimits(max, window)
+// SetLoginLimitForTest lets free failed sign-ins pass before the growing
+// delays start, per (account, address) and per address; a failure is
+// forgotten after forget.
+func SetLoginLimitForTest(s *Server, free int, forget time.Duration) {
+	s.auth.SetFreeFailures(free, forget)
 }
 
-// LoginLimitsForTest are the default limits: per account, per address.
+// LoginLimitsForTest are the failures free of delay: per (account, address),
+// per address.
 func LoginLimitsForTest(s *Server) (perAccount, perAddress int) {
-	return s.auth.LoginLimits()
+	return s.auth.FreeFailures()
 }
+
+// HashingPeakForTest is the largest number of password hashes that ran at once.
+func HashingPeakForTest(s *Server) int { return s.auth.HashingPeak() }
+
+// HashesRunForTest is how many password hashes the server has run.
+func HashesRunForTest(s *Server) int { return s.auth.HashesRun() }

@@ -61,7 +61,8 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, Store: st, Keyring: kr, metrics: newMetrics(), stop: make(chan struct{}), stopped: make(chan struct{})}
 	s.auth = auth.New(auth.Config{Store: st, Key: tk, Now: cfg.Now, AccessTTL: cfg.AccessTTL, RequireTOTP: cfg.RequireTOTP,
-		Outcome: func(outcome string) { s.metrics.logins.WithLabelValues(outcome).Inc() }})
+		MaxHashing: cfg.MaxHashing,
+		Outcome:    func(outcome string) { s.metrics.logins.WithLabelValues(outcome).Inc() }})
 	s.api = &api.Handler{Store: st, Auth: s.auth, Now: cfg.Now, Logf: cfg.Logf, RefreshTTL: cfg.RefreshTTL}
 	s.web = &web.Handler{Store: st, Auth: s.auth, Now: cfg.Now, Logf: cfg.Logf, SecureCookies: cfg.SecureCookies}
 	s.App = fiber.New(fiber.Config{

@@ -162,19 +162,31 @@ type Accounts interface {
 	// lockAfter-th failure in a row locks the account until lockUntil.
 	// Returns EINTERNAL when the write fails; an unknown user id changes nothing.
 	RecordLogin(ctx context.Context, userID string, ok bool, lockAfter int, lockFor time.Duration) error
-	// StoreRefreshToken keeps a new token (by hash) in a family; family "" starts one.
-	// Returns EINTERNAL when the token cannot be stored.
+	// StoreRefreshToken keeps a new token (by hash) in a family; family "" starts
+	// one, and with it a session of the same id (the token's Family). A token
+	// never outlives its session's SessionLifetime.
+	// Returns EINTERNAL when the token cannot be stored; ENOTFOUND when family
+	// names no active session.
 	StoreRefreshToken(ctx context.Context, userID, family, token string, ttl time.Duration) (*RefreshToken, error)
 	// RotateRefreshToken marks the presented token used and stores next in its family,
-	// in one transaction. ENOTFOUND for an unknown, expired or revoked token;
-	// ErrTokenReused (and the family revoked) for a token used before; EFORBIDDEN for
-	// a disabled account.
+	// in one transaction. ENOTFOUND for an unknown, expired or revoked token or an
+	// ended session; ErrSessionOver when the session has reached SessionLifetime;
+	// ErrTokenReused (and the family and its session ended) for a token used
+	// before; EFORBIDDEN for a disabled account.
 	RotateRefreshToken(ctx context.Context, presented, next string, ttl time.Duration) (*RefreshToken, error)
 	// RevokeRefreshFamily revokes every token of the family the presented token is
-	// in (sign-out). An unknown token is not an error: sign-out always succeeds.
+	// in and ends its session (sign-out). An unknown token is not an error:
+	// sign-out always succeeds.
 	RevokeRefreshFamily(ctx context.Context, presented string) error
+	// Session returns a session by id, ended or not. ENOTFOUND when there is none.
+	Session(ctx context.Context, id string) (*Session, error)
+	// EndSession ends a session and revokes its refresh tokens (sign-out from a
+	// page whose refresh cookie is gone). An unknown or ended session is not an
+	// error.
+	EndSession(ctx context.Context, id string) error
 	// ActiveRefreshToken returns the user of a stored refresh token that is neither
-	// expired nor revoked (it may have been used). ENOTFOUND otherwise.
+	// expired nor revoked (it may have been used), in a session that is still
+	// active. ENOTFOUND otherwise.
 	ActiveRefreshToken(ctx context.Context, token string) (string, error)
 	// SetTOTP stores an account's TOTP secret, sealed, and whether it is confirmed
 	// (enabled). A secret of "" removes the second factor.

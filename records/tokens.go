@@ -14,3 +14,28 @@ type RefreshToken struct {
 // ErrTokenReused is returned by RotateRefreshToken when a token that was already
 // rotated is presented again: a sign of theft, so the whole family is revoked.
 var ErrTokenReused = &Error{Code: EFORBIDDEN, Message: "refresh token was used before; the session is revoked"}
+
+// SessionLifetime is how long a sign-in lasts whatever the activity: after it,
+// access tokens of the session are refused and its refresh tokens rotate no
+// more, so a stolen or forgotten session cannot be kept alive by use.
+const SessionLifetime = 12 * time.Hour
+
+// Session is one sign-in: its access tokens carry its id, its refresh tokens
+// are one family with the same id. Ending it (sign-out, token reuse) refuses
+// both at once.
+type Session struct {
+	ID        string
+	UserID    string
+	CreatedAt time.Time
+	EndedAt   *time.Time
+}
+
+// Active reports whether the session may still be used at now: not ended and
+// younger than SessionLifetime.
+func (s *Session) Active(now time.Time) bool {
+	return s.EndedAt == nil && now.Before(s.CreatedAt.Add(SessionLifetime))
+}
+
+// ErrSessionOver is returned by RotateRefreshToken when the token's session has
+// reached SessionLifetime: the person must sign in again.
+var ErrSessionOver = &Error{Code: ENOTFOUND, Message: "the session has reached its time limit; sign in again"}

@@ -1,6 +1,8 @@
 package api
 
 import (
+	"errors"
+
 	"github.com/gofiber/fiber/v2"
 	"github.com/pquerna/otp/totp"
 
@@ -39,19 +41,22 @@ func (h *Handler) login(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.sendTokens(c, u, pending, "")
+	return h.sendTokens(c, u, pending)
 }
 
-func (h *Handler) sendTokens(c *fiber.Ctx, u *records.User, pending bool, family string) error {
-	access, ttl, err := h.Auth.IssueAccess(u, pending)
-	if err != nil {
-		return err
-	}
+// sendTokens starts a session (a new refresh family) and answers with its
+// first tokens.
+func (h *Handler) sendTokens(c *fiber.Ctx, u *records.User, pending bool) error {
 	refresh, err := auth.NewRefreshToken()
 	if err != nil {
 		return err
 	}
-	if _, err := h.Store.StoreRefreshToken(c.UserContext(), u.ID, family, refresh, h.RefreshTTL); err != nil {
+	t, err := h.Store.StoreRefreshToken(c.UserContext(), u.ID, "", refresh, h.RefreshTTL)
+	if err != nil {
+		return err
+	}
+	access, ttl, err := h.Auth.IssueAccess(u, pending, t.Family)
+	if err != nil {
 		return err
 	}
 	return edge.Send(c, fiber.StatusOK, tokenResponse{AccessToken: access, RefreshToken: refresh, TokenType: "Bearer",
@@ -76,6 +81,9 @@ func (h *Handler) refresh(c *fiber.Ctx) error {
 	}
 	t, err := h.Store.RotateRefreshToken(c.UserContext(), in.RefreshToken, next, h.RefreshTTL)
 	if err != nil {
+		if errors.Is(err, records.ErrSessionOver) {
+			return edge.FailDetail(edge.ProbUnauthorized, "a session lasts at most 12 hours; sign in again")
+		}
 		if records.ErrorCode(err) == records.ENOTFOUND || err == records.ErrTokenReused {
 			return edge.FailDetail(edge.ProbUnauthorized, "the refresh token is not valid; sign in again")
 		}
@@ -86,7 +94,7 @@ func (h *Handler) refresh(c *fiber.Ctx) error {
 		return err
 	}
 	pending := h.Auth.Pending(u)
-	access, ttl, err := h.Auth.IssueAccess(u, pending)
+	access, ttl, err := h.Auth.IssueAccess(u, pending, t.Family)
 	if err != nil {
 		return err
 	}

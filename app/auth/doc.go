@@ -1,6 +1,8 @@
 // Package auth signs people in, for the JSON API and the web pages alike:
-// the password check (with the same cost for unknown accounts), the lock-out
-// after failed attempts, the per-address and per-account sign-in limits, the
+// the password check (with the same answer and cost for unknown accounts), the
+// growing delays after failed attempts per address and per (account, address) —
+// never a lock-out that a stranger could cause —, the bound on Argon2id hashes
+// running at once, sessions that end at sign-out or after 12 hours, the
 // second factor (TOTP, each code accepted once), EdDSA access tokens, refresh
 // tokens, and the rule for passwords chosen for someone (CheckPassword).
 // It answers with edge problems; the handlers that use it live in api and web.

@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"crypto/ed25519"
+	"net/http"
 	"strings"
 	"time"
 
@@ -11,9 +12,22 @@ import (
 	"github.com/nabij/nabij/records"
 )
 
+// RecordLogin's lock-out is not used: a lock-out lets anyone lock anyone out.
+// Failures slow sign-in down per (account, address) and per address instead.
 const (
-	lockAfter = 5                // failed sign-ins in a row lock the account…
-	lockFor   = 15 * time.Minute // …for this long
+	noLockAfter = 0
+	noLockFor   = 0
+)
+
+// The sign-in delays: the first failures are free (typing mistakes), then each
+// failure doubles the wait for the next attempt, from one second up to half a
+// minute. An address gets more free failures than an (account, address) pair,
+// as a whole office may share one.
+const (
+	freeFailuresPerAccount = 3
+	freeFailuresPerAddress = 20
+	firstDelay             = time.Second
+	maxDelay               = 30 * time.Second
 )
 
 // Config is what sign-in needs from the server.
@@ -24,76 +38,121 @@ type Config struct {
 	Now         func() time.Time
 	AccessTTL   time.Duration
 	RequireTOTP map[records.Role]bool // roles that must sign in with a second factor
+	// MaxHashing is how many Argon2id hashes may run at once (default
+	// DefaultMaxHashing).
+	MaxHashing int
 	// Outcome counts each sign-in attempt by its outcome (for metrics).
 	Outcome func(outcome string)
 }
 
-// Service signs people in. Its limits and the TOTP replay guard are in
+// Service signs people in. Its delays and the TOTP replay guard are in
 // memory, per instance.
 type Service struct {
 	Config
-	logins *loginLimiter // per account
-	// loginsByAddr is per address: higher, as a whole office may share one.
-	loginsByAddr *loginLimiter
-	totp         totpSteps
+	delays *signinDelays
+	// hashing bounds the Argon2id hashes that run at once.
+	hashing *hashGate
+	// failWrite is how long writing down a failed sign-in takes, for the
+	// answer to an unknown username to take as long.
+	failWrite writeTime
+	totp      totpSteps
 }
 
-// New makes the sign-in service: at most 10 attempts a minute per account
-// and 60 per address.
+// signinDelays are the two kinds of failure delay.
+type signinDelays struct {
+	perAccount *failureDelays // key: account and address
+	perAddress *failureDelays
+}
+
+func newSigninDelays(freeAccount, freeAddress int) *signinDelays {
+	return &signinDelays{perAccount: newFailureDelays(freeAccount, firstDelay, maxDelay),
+		perAddress: newFailureDelays(freeAddress, firstDelay, maxDelay)}
+}
+
+// New makes the sign-in service.
 func New(cfg Config) *Service {
-	return &Service{Config: cfg, logins: newLoginLimiter(10, time.Minute), loginsByAddr: newLoginLimiter(60, time.Minute)}
+	return &Service{Config: cfg, delays: newSigninDelays(freeFailuresPerAccount, freeFailuresPerAddress), hashing: newHashGate(cfg.MaxHashing)}
 }
 
-// SetLoginLimits replaces the per-account and per-address sign-in limits:
-// at most max attempts per key in window (tests loosen or tighten them).
-func (s *Service) SetLoginLimits(max int, window time.Duration) {
-	s.logins = newLoginLimiter(max, window)
-	s.loginsByAddr = newLoginLimiter(max, window)
+// SetFreeFailures replaces the failure delays with ones that start after free
+// failures, per (account, address) and per address, and forget a failure
+// after forget (tests loosen or tighten them).
+func (s *Service) SetFreeFailures(free int, forget time.Duration) {
+	s.delays = newSigninDelays(free, free)
+	s.delays.perAccount.forget = forget
+	s.delays.perAddress.forget = forget
 }
 
-// LoginLimits are the current limits: per account, per address.
-func (s *Service) LoginLimits() (perAccount, perAddress int) {
-	return s.logins.max, s.loginsByAddr.max
+// FreeFailures are the failures that cost no delay yet: per (account,
+// address), per address.
+func (s *Service) FreeFailures() (perAccount, perAddress int) {
+	return s.delays.perAccount.free, s.delays.perAddress.free
 }
 
 // dummyHash makes a sign-in for an unknown user cost as much as for a known one.
 var dummyHash, _ = crypto.HashPassword("nabij-timing-equaliser")
 
-// Authenticate checks username, password and (when enrolled) the TOTP code, with
-// the per-address and per-account limits. It returns the user and whether the
-// token must be restricted to enrolling a second factor. Used by the API and the
-// sign-in page alike. Refusals are edge problems: rate-limited, locked,
-// invalid credentials, TOTP required.
+// Authenticate checks username, password and (when enrolled) the TOTP code,
+// after the failure delays of the address and of this account from this
+// address. It returns the user and whether the token must be restricted to
+// enrolling a second factor. Used by the API and the sign-in page alike.
+// Refusals are edge problems: rate-limited (with Retry-After), invalid
+// credentials, TOTP required. An unknown username is answered exactly as a
+// wrong password, after the same work.
 func (s *Service) Authenticate(ctx context.Context, remote, username, password, code string) (*records.User, bool, error) {
 	now := s.Now()
-	if !s.loginsByAddr.allow(remote, now) || !s.logins.allow(strings.ToLower(strings.TrimSpace(username)), now) {
+	pair := strings.ToLower(strings.TrimSpace(username)) + "\x00" + remote
+	// Each attempt counts as a failure from the start and is given back unless
+	// it turns out to be a wrong guess (see failureDelays.attempt).
+	if wait := s.delays.perAddress.attempt(remote, now); wait > 0 {
 		s.Outcome("rate_limited")
-		return nil, false, edge.Fail(edge.ProbRateLimited)
+		return nil, false, edge.FailRetry(edge.ProbRateLimited, "too many failed sign-ins; wait before trying again", wait)
+	}
+	if wait := s.delays.perAccount.attempt(pair, now); wait > 0 {
+		s.delays.perAddress.forgive(remote)
+		s.Outcome("rate_limited")
+		return nil, false, edge.FailRetry(edge.ProbRateLimited, "too many failed sign-ins; wait before trying again", wait)
+	}
+	wrongGuess := false
+	defer func() {
+		if !wrongGuess {
+			s.delays.perAccount.forgive(pair)
+			s.delays.perAddress.forgive(remote)
+		}
+	}()
+	failed := func(outcome string, err error) (*records.User, bool, error) {
+		wrongGuess = true
+		s.Outcome(outcome)
+		return nil, false, err
 	}
 	u, err := s.Store.UserByUsername(ctx, username)
 	if err != nil {
 		if records.ErrorCode(err) == records.ENOTFOUND {
-			_, _, _ = crypto.VerifyPassword(dummyHash, password)
-			s.Outcome("bad_credentials")
-			return nil, false, edge.Fail(edge.ProbBadLogin)
+			if _, _, herr := s.VerifyPassword(ctx, dummyHash, password); herr != nil {
+				return nil, false, herr
+			}
+			// A known account's failure is also written down before the answer:
+			// wait as long as that usually takes, so the answer comes as late.
+			s.failWrite.pad(ctx)
+			return failed("bad_credentials", edge.Fail(edge.ProbBadLogin))
 		}
 		return nil, false, err
 	}
-	if u.LockedUntil != nil && u.LockedUntil.After(now) {
-		s.Outcome("locked")
-		return nil, false, edge.FailDetail(edge.ProbLocked, "try again after "+u.LockedUntil.Format(time.RFC3339))
+	ok, rehash, err := s.VerifyPassword(ctx, u.PasswordHash, password)
+	if p := edge.ProblemFor(err); err != nil && p.Status == http.StatusTooManyRequests {
+		return nil, false, err
 	}
-	ok, rehash, err := crypto.VerifyPassword(u.PasswordHash, password)
 	if err != nil || !ok || u.Disabled {
 		if u.Disabled && ok {
 			s.Outcome("disabled")
 			return nil, false, edge.FailDetail(edge.ProbBadLogin, "this account is disabled")
 		}
-		if rerr := s.Store.RecordLogin(ctx, u.ID, false, lockAfter, lockFor); rerr != nil {
+		t0 := time.Now()
+		if rerr := s.Store.RecordLogin(ctx, u.ID, false, noLockAfter, noLockFor); rerr != nil {
 			return nil, false, rerr
 		}
-		s.Outcome("bad_credentials")
-		return nil, false, edge.Fail(edge.ProbBadLogin)
+		s.failWrite.observe(time.Since(t0))
+		return failed("bad_credentials", edge.Fail(edge.ProbBadLogin))
 	}
 	pending := false
 	switch {
@@ -106,20 +165,21 @@ func (s *Service) Authenticate(ctx context.Context, remote, username, password, 
 			return nil, false, err
 		}
 		if !s.CheckTOTP(u.ID, secret, code) {
-			if rerr := s.Store.RecordLogin(ctx, u.ID, false, lockAfter, lockFor); rerr != nil {
+			if rerr := s.Store.RecordLogin(ctx, u.ID, false, noLockAfter, noLockFor); rerr != nil {
 				return nil, false, rerr
 			}
-			s.Outcome("bad_totp")
-			return nil, false, edge.FailDetail(edge.ProbTOTPRequired, "the code is wrong or expired")
+			return failed("bad_totp", edge.FailDetail(edge.ProbTOTPRequired, "the code is wrong or expired"))
 		}
 	case s.RequireTOTP[u.Role]:
 		pending = true // may only enrol a second factor
 	}
-	if err := s.Store.RecordLogin(ctx, u.ID, true, lockAfter, lockFor); err != nil {
+	if err := s.Store.RecordLogin(ctx, u.ID, true, noLockAfter, noLockFor); err != nil {
 		return nil, false, err
 	}
+	// Forget the pair's failures; the deferred forgive then finds none to give back.
+	defer s.delays.perAccount.succeed(pair)
 	if rehash {
-		if h, err := crypto.HashPassword(password); err == nil {
+		if h, err := s.HashPassword(ctx, password); err == nil {
 			_ = s.Store.SetPasswordHash(ctx, u.ID, h)
 		}
 	}
@@ -131,13 +191,21 @@ func (s *Service) Authenticate(ctx context.Context, remote, username, password, 
 // role requires one and none is set up.
 func (s *Service) Pending(u *records.User) bool { return !u.TOTPEnabled && s.RequireTOTP[u.Role] }
 
-// SessionUser checks an access token and that its account is still active:
-// not disabled, and still in the role the token names. Shared by the API's
-// bearer check and the web pages (access cookie). Refused: unauthorized.
+// SessionUser checks an access token, that its session is neither ended nor
+// past records.SessionLifetime, and that its account is still active: not
+// disabled, and still in the role the token names. Shared by the API's bearer
+// check and the web pages (access cookie). Refused: unauthorized.
 func (s *Service) SessionUser(ctx context.Context, raw string) (*Claims, *records.User, error) {
 	claims, err := s.parseAccess(raw)
 	if err != nil {
 		return nil, nil, edge.FailDetail(edge.ProbUnauthorized, "the access token is not valid or has expired")
+	}
+	sess, err := s.Store.Session(ctx, claims.SessionID)
+	if err != nil || sess.UserID != claims.Subject || !sess.Active(s.Now()) {
+		if err != nil && records.ErrorCode(err) != records.ENOTFOUND {
+			return nil, nil, err
+		}
+		return nil, nil, edge.FailDetail(edge.ProbUnauthorized, "this session has ended; sign in again")
 	}
 	u, err := s.Store.UserByID(ctx, claims.Subject)
 	if err != nil || u.Disabled || string(u.Role) != claims.Role {

@@ -21,23 +21,29 @@ const (
 
 // Claims are the claims of an access token. Pending marks a token that
 // may only enrol a second factor (its role requires TOTP and none is set up).
+// SessionID names the sign-in the token belongs to: when that session ends,
+// the token is refused although it has not expired.
 type Claims struct {
-	Role     string `json:"role"`
-	ClientID string `json:"cid,omitempty"`
-	Pending  bool   `json:"totp_pending,omitempty"`
+	Role      string `json:"role"`
+	SessionID string `json:"sid"`
+	ClientID  string `json:"cid,omitempty"`
+	Pending   bool   `json:"totp_pending,omitempty"`
 	jwt.RegisteredClaims
 }
 
-// IssueAccess makes an EdDSA-signed access token for the user, and says how
-// long it is valid.
-func (s *Service) IssueAccess(u *records.User, pending bool) (string, time.Duration, error) {
+// IssueAccess makes an EdDSA-signed access token for the user in the session
+// sessionID, and says how long it is valid.
+func (s *Service) IssueAccess(u *records.User, pending bool, sessionID string) (string, time.Duration, error) {
+	if sessionID == "" {
+		return "", 0, errors.New("an access token needs a session")
+	}
 	now := s.Now()
 	ttl := s.AccessTTL
 	jti := make([]byte, 12)
 	if _, err := rand.Read(jti); err != nil {
 		return "", 0, err
 	}
-	c := Claims{Role: string(u.Role), ClientID: u.ClientID, Pending: pending, RegisteredClaims: jwt.RegisteredClaims{
+	c := Claims{Role: string(u.Role), SessionID: sessionID, ClientID: u.ClientID, Pending: pending, RegisteredClaims: jwt.RegisteredClaims{
 		Issuer: Issuer, Audience: jwt.ClaimStrings{Audience}, Subject: u.ID,
 		IssuedAt: jwt.NewNumericDate(now), NotBefore: jwt.NewNumericDate(now.Add(-5 * time.Second)),
 		ExpiresAt: jwt.NewNumericDate(now.Add(ttl)), ID: base64.RawURLEncoding.EncodeToString(jti),
@@ -63,7 +69,7 @@ func (s *Service) parseAccess(raw string) (*Claims, error) {
 	)
 	pub := s.Key.Public().(ed25519.PublicKey)
 	tok, err := p.ParseWithClaims(raw, &c, func(*jwt.Token) (any, error) { return pub, nil })
-	if err != nil || !tok.Valid || c.Subject == "" {
+	if err != nil || !tok.Valid || c.Subject == "" || c.SessionID == "" {
 		return nil, errBadToken
 	}
 	return &c, nil

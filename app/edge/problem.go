@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -19,6 +21,9 @@ type Problem struct {
 	Detail   string         `json:"detail,omitempty"`
 	Instance string         `json:"instance,omitempty"`
 	Errors   []FieldProblem `json:"errors,omitempty"`
+	// RetryAfter, when set, is sent as the Retry-After header (whole seconds,
+	// rounded up): how long a refused request should wait.
+	RetryAfter time.Duration `json:"-"`
 }
 
 // FieldProblem names one field that is wrong and why.
@@ -52,7 +57,6 @@ var (
 	probMediaType     = Problem{Type: ProblemBase + "unsupported-media-type", Title: "Send application/json", Status: http.StatusUnsupportedMediaType}
 	probTooLarge      = Problem{Type: ProblemBase + "too-large", Title: "The request body is too large", Status: http.StatusRequestEntityTooLarge}
 	ProbRateLimited   = Problem{Type: ProblemBase + "rate-limited", Title: "Too many attempts; wait a minute", Status: http.StatusTooManyRequests}
-	ProbLocked        = Problem{Type: ProblemBase + "account-locked", Title: "This account is locked for a while after too many failed sign-ins", Status: http.StatusLocked}
 	ProbBadLogin      = Problem{Type: ProblemBase + "invalid-credentials", Title: "Username or password is wrong", Status: http.StatusUnauthorized}
 	ProbTOTPRequired  = Problem{Type: ProblemBase + "totp-required", Title: "Enter the code from your authenticator app", Status: http.StatusUnauthorized}
 	ProbNotFoundRoute = Problem{Type: ProblemBase + "not-found", Title: "Not found", Status: http.StatusNotFound}
@@ -113,6 +117,21 @@ func FailDetail(p Problem, detail string) error {
 	return &problemError{p}
 }
 
+// FailRetry is FailDetail for a refusal that passes: the answer tells the
+// client, in Retry-After, to wait after before trying again.
+func FailRetry(p Problem, detail string, after time.Duration) error {
+	p.Detail = detail
+	p.RetryAfter = after
+	return &problemError{p}
+}
+
+// SetRetryAfter sets the Retry-After header from p, if it has a wait.
+func SetRetryAfter(c *fiber.Ctx, p Problem) {
+	if p.RetryAfter > 0 {
+		c.Set(fiber.HeaderRetryAfter, strconv.FormatInt(int64((p.RetryAfter+time.Second-1)/time.Second), 10))
+	}
+}
+
 // InvalidField is a validation problem (422) naming one field.
 func InvalidField(field, detail string) error {
 	return &problemError{Problem{Type: ProblemBase + "validation", Title: problemKinds[records.EINVALID].title,
@@ -122,6 +141,7 @@ func InvalidField(field, detail string) error {
 // SendProblem writes p as application/problem+json.
 func SendProblem(c *fiber.Ctx, p Problem) error {
 	p.Instance = c.Path()
+	SetRetryAfter(c, p)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	c.Set(fiber.HeaderContentType, "application/problem+json")
 	c.Status(p.Status)

@@ -58,10 +58,9 @@ func (h *Handler) loginPost(c *fiber.Ctx) error {
 			if in["totp"] != "" {
 				errs["totp"] = "error.totp_invalid"
 			}
-		case edge.ProbLocked.Type:
-			errs[ui.FormError] = "error.login_locked"
 		case edge.ProbRateLimited.Type:
 			errs[ui.FormError] = "error.rate_limited"
+			edge.SetRetryAfter(c, p)
 		case edge.ProbBadLogin.Type:
 			errs[ui.FormError] = "error.login_failed"
 		default:
@@ -77,11 +76,16 @@ func (h *Handler) loginPost(c *fiber.Ctx) error {
 	return h.Render(c, status, "login", v)
 }
 
-// logout revokes the session's refresh-token family and clears the
-// cookies.
+// logout ends the session — its refresh tokens and at once its access
+// tokens — and clears the cookies.
 func (h *Handler) logout(c *fiber.Ctx) error {
 	if rt := formValueCookie(c, h.cookieName(cookieRefresh)); rt != "" {
 		if err := h.Store.RevokeRefreshFamily(c.UserContext(), rt); err != nil {
+			return err
+		}
+	}
+	if sid, _ := c.Locals(sessionKey).(string); sid != "" {
+		if err := h.Store.EndSession(c.UserContext(), sid); err != nil {
 			return err
 		}
 	}

@@ -104,6 +104,7 @@ func (h *Handler) ErrorPage(c *fiber.Ctx, p edge.Problem) error {
 		v.Title = "error.destroyed.title"
 		v.Data = ui.ErrorData{Status: p.Status, Message: "error.destroyed.message"}
 	}
+	edge.SetRetryAfter(c, p)
 	if err := h.Render(c, p.Status, "error", v); err != nil {
 		h.Logf("render error page: %v", err)
 		c.Set(fiber.HeaderCacheControl, "no-store")

@@ -22,9 +22,10 @@ type pageRotations struct {
 }
 
 type rotation struct {
-	next   string // the refresh token the presented one was rotated to
-	userID string
-	at     time.Time
+	next      string // the refresh token the presented one was rotated to
+	userID    string
+	sessionID string
+	at        time.Time
 }
 
 // recent returns the rotation of presented if it happened within the grace window.

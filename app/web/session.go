@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/url"
 	"time"
 
@@ -31,6 +32,7 @@ const (
 	csrfSeedKey
 	pendingKey
 	expiredKey
+	sessionKey
 )
 
 // hostPrefix makes a browser refuse the cookie unless it is Secure, for
@@ -65,18 +67,19 @@ func (h *Handler) clearSession(c *fiber.Ctx) {
 	h.clearCookie(c, cookieRefresh)
 }
 
-// startSession signs the user in on this browser: an access token and a new
-// refresh-token family with the idle lifetime.
+// startSession signs the user in on this browser: a new session, its access
+// token and its first refresh token with the idle lifetime.
 func (h *Handler) startSession(c *fiber.Ctx, u *records.User, pending bool) error {
-	access, _, err := h.Auth.IssueAccess(u, pending)
-	if err != nil {
-		return err
-	}
 	refresh, err := auth.NewRefreshToken()
 	if err != nil {
 		return err
 	}
-	if _, err := h.Store.StoreRefreshToken(c.UserContext(), u.ID, "", refresh, pageIdle); err != nil {
+	t, err := h.Store.StoreRefreshToken(c.UserContext(), u.ID, "", refresh, pageIdle)
+	if err != nil {
+		return err
+	}
+	access, _, err := h.Auth.IssueAccess(u, pending, t.Family)
+	if err != nil {
 		return err
 	}
 	h.setCookie(c, cookieAccess, access)
@@ -109,6 +112,7 @@ func (h *Handler) loadPageUser(c *fiber.Ctx) error {
 		if claims, u, err := h.Auth.SessionUser(ctx, utils.CopyString(raw)); err == nil {
 			edge.SetActor(c, u)
 			c.Locals(pendingKey, claims.Pending)
+			c.Locals(sessionKey, claims.SessionID)
 			return nil
 		}
 	}
@@ -120,7 +124,7 @@ func (h *Handler) loadPageUser(c *fiber.Ctx) error {
 		}
 		return nil
 	}
-	var next, userID string
+	var next, userID, sessionID string
 	rot, ok := h.rotations.recent(presented, h.Now())
 	if ok {
 		// Rotated a moment ago by a parallel page load: carry on with its result,
@@ -130,13 +134,18 @@ func (h *Handler) loadPageUser(c *fiber.Ctx) error {
 			c.Locals(expiredKey, true)
 			return nil
 		}
-		next, userID = rot.next, rot.userID
+		next, userID, sessionID = rot.next, rot.userID, rot.sessionID
 	} else {
 		var err error
 		if next, err = auth.NewRefreshToken(); err != nil {
 			return err
 		}
 		t, err := h.Store.RotateRefreshToken(ctx, presented, next, pageIdle)
+		if errors.Is(err, records.ErrSessionOver) {
+			h.clearSession(c)
+			c.Locals(expiredKey, "flash.session_lifetime")
+			return nil
+		}
 		if err != nil {
 			switch records.ErrorCode(err) {
 			case records.ENOTFOUND, records.EFORBIDDEN: // expired, revoked, reused or disabled
@@ -146,8 +155,8 @@ func (h *Handler) loadPageUser(c *fiber.Ctx) error {
 			}
 			return err
 		}
-		userID = t.UserID
-		h.rotations.remember(presented, rotation{next: next, userID: userID, at: h.Now()})
+		userID, sessionID = t.UserID, t.Family
+		h.rotations.remember(presented, rotation{next: next, userID: userID, sessionID: sessionID, at: h.Now()})
 	}
 	u, err := h.Store.UserByID(ctx, userID)
 	if err != nil || u.Disabled {
@@ -155,7 +164,7 @@ func (h *Handler) loadPageUser(c *fiber.Ctx) error {
 		return nil
 	}
 	pending := h.Auth.Pending(u)
-	access, _, err := h.Auth.IssueAccess(u, pending)
+	access, _, err := h.Auth.IssueAccess(u, pending, sessionID)
 	if err != nil {
 		return err
 	}
@@ -163,6 +172,7 @@ func (h *Handler) loadPageUser(c *fiber.Ctx) error {
 	h.setCookie(c, cookieRefresh, next)
 	edge.SetActor(c, u)
 	c.Locals(pendingKey, pending)
+	c.Locals(sessionKey, sessionID)
 	return nil
 }
 
@@ -171,8 +181,11 @@ func (h *Handler) loadPageUser(c *fiber.Ctx) error {
 // the enrolment page: it may see nothing else.
 func (h *Handler) signedIn(c *fiber.Ctx) error {
 	if edge.CurrentUser(c) == nil {
-		if exp, _ := c.Locals(expiredKey).(bool); exp {
+		switch exp := c.Locals(expiredKey).(type) {
+		case bool:
 			h.setFlash(c, "flash.session_expired")
+		case string:
+			h.setFlash(c, exp)
 		}
 		target := "/login"
 		if c.Method() == fiber.MethodGet {

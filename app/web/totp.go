@@ -81,7 +81,8 @@ func (h *Handler) totpConfirm(c *fiber.Ctx) error {
 		return err
 	}
 	u.TOTPEnabled = true
-	access, _, err := h.Auth.IssueAccess(u, false)
+	sid, _ := c.Locals(sessionKey).(string)
+	access, _, err := h.Auth.IssueAccess(u, false, sid)
 	if err != nil {
 		return err
 	}

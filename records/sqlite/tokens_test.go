@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -80,7 +81,8 @@ func TestRefreshTokenRotation(t *testing.T) {
 			}
 		}},
 		{"SignedOut", func(t *testing.T, w *world, user records.Actor) {
-			if _, err := w.s.StoreRefreshToken(w.ctx, user.UserID, "", "t1", ttl); err != nil {
+			first, err := w.s.StoreRefreshToken(w.ctx, user.UserID, "", "t1", ttl)
+			if err != nil {
 				t.Fatal(err)
 			}
 			if _, err := w.s.RotateRefreshToken(w.ctx, "t1", "t2", ttl); err != nil {
@@ -91,6 +93,43 @@ func TestRefreshTokenRotation(t *testing.T) {
 			}
 			if _, err := w.s.RotateRefreshToken(w.ctx, "t2", "t3", ttl); records.ErrorCode(err) != records.ENOTFOUND {
 				t.Fatalf("after sign-out: %v", err)
+			}
+			// Signing out ends the session too: its access tokens are refused.
+			sess, err := w.s.Session(w.ctx, first.Family)
+			if err != nil || sess.EndedAt == nil || sess.UserID != user.UserID {
+				t.Fatalf("session after sign-out: %+v, %v", sess, err)
+			}
+		}},
+		{"SessionLifetime", func(t *testing.T, w *world, user records.Actor) {
+			first, err := w.s.StoreRefreshToken(w.ctx, user.UserID, "", "t0", ttl)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Busy all day: a refresh every ten minutes keeps each token fresh,
+			// but not the session past its lifetime.
+			prev := "t0"
+			for i := 1; ; i++ {
+				w.clock.Advance(10 * time.Minute)
+				next := fmt.Sprintf("t%d", i)
+				tok, err := w.s.RotateRefreshToken(w.ctx, prev, next, ttl)
+				if elapsed := time.Duration(i) * 10 * time.Minute; elapsed < records.SessionLifetime {
+					if err != nil {
+						t.Fatalf("rotate after %v: %v", elapsed, err)
+					}
+					if end := first.ExpiresAt.Add(-ttl).Add(records.SessionLifetime); tok.ExpiresAt.After(end) {
+						t.Fatalf("token expires %v, after the session's end %v", tok.ExpiresAt, end)
+					}
+					prev = next
+					continue
+				}
+				if !errors.Is(err, records.ErrSessionOver) {
+					t.Fatalf("rotate at the session's end: %v, want ErrSessionOver", err)
+				}
+				break
+			}
+			// Nor may a new token be added to the family.
+			if _, err := w.s.StoreRefreshToken(w.ctx, user.UserID, first.Family, "late", ttl); records.ErrorCode(err) != records.ENOTFOUND {
+				t.Fatalf("store in an expired session: %v", err)
 			}
 		}},
 		{"DisabledAccount", func(t *testing.T, w *world, user records.Actor) {
