@@ -14,9 +14,6 @@ import (
 	"github.com/nabij/nabij/app"
 )
 
-// behindProxy trusts the loopback proxy, so a test can sign in "from" any
-// address with X-Forwarded-For.
-
 // withClock runs the server on the test's clock.
 func withClock(clk *pageClock) envOption { return func(c *app.Config) { c.Now = clk.now } }
 
