@@ -92,6 +92,9 @@ func (s *Service) Authenticate(ctx context.Context, remote, username, password, 
 		if rerr := s.Store.RecordLogin(ctx, u.ID, false, lockAfter, lockFor); rerr != nil {
 			return nil, false, rerr
 		}
+		if rerr := s.Store.RecordSignIn(ctx, u.ID, false, remote); rerr != nil {
+			return nil, false, rerr
+		}
 		s.Outcome("bad_credentials")
 		return nil, false, edge.Fail(edge.ProbBadLogin)
 	}
@@ -109,6 +112,9 @@ func (s *Service) Authenticate(ctx context.Context, remote, username, password, 
 			if rerr := s.Store.RecordLogin(ctx, u.ID, false, lockAfter, lockFor); rerr != nil {
 				return nil, false, rerr
 			}
+			if rerr := s.Store.RecordSignIn(ctx, u.ID, false, remote); rerr != nil {
+				return nil, false, rerr
+			}
 			s.Outcome("bad_totp")
 			return nil, false, edge.FailDetail(edge.ProbTOTPRequired, "the code is wrong or expired")
 		}
@@ -116,6 +122,10 @@ func (s *Service) Authenticate(ctx context.Context, remote, username, password, 
 		pending = true // may only enrol a second factor
 	}
 	if err := s.Store.RecordLogin(ctx, u.ID, true, lockAfter, lockFor); err != nil {
+		return nil, false, err
+	}
+	// The sign-in is in the access log before any token exists.
+	if err := s.Store.RecordSignIn(ctx, u.ID, true, remote); err != nil {
 		return nil, false, err
 	}
 	if rehash {
