@@ -200,8 +200,12 @@ func consentResource(c records.Consent, cid string, now time.Time) Resource {
 	}
 }
 
+// auditActions maps actions to AuditEvent.action codes. Giving, ending and
+// changing access update who may read the file (U); signing in and out
+// executes a function of the system (E).
 var auditActions = map[records.Action]string{records.ActionRead: "R", records.ActionCreate: "C", records.ActionCorrect: "U",
-	records.ActionExport: "R", records.ActionDestroy: "D"}
+	records.ActionExport: "R", records.ActionDestroy: "D", records.ActionChange: "U", records.ActionGrant: "U",
+	records.ActionRevoke: "U", records.ActionSignIn: "E", records.ActionSignOut: "E"}
 
 func auditEvent(a records.AccessView, cid string) Resource {
 	outcome := "0"

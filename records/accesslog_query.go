@@ -13,12 +13,18 @@ type AccessView struct {
 	// and when the grant ends; shown to the client whose file it is.
 	BreakGlassReason  string     `json:"break_glass_reason,omitempty"`
 	BreakGlassExpires *time.Time `json:"break_glass_expires_at,omitempty"`
+	// For a caseload assignment or a team membership: the staff account given
+	// (or losing) access, and the team through which; looked up at read time.
+	SubjectUsername string `json:"subject_username,omitempty"`
+	SubjectName     string `json:"subject_name,omitempty"`
+	TeamName        string `json:"team_name,omitempty"`
 }
 
 // AccessFilter narrows an access-log search. Zero fields do not filter.
 type AccessFilter struct {
 	ClientID string
 	Actor    string // a username
+	Kind     string // a record kind: "file", or an event kind such as KindCaseload
 	Action   Action
 	Outcome  Outcome
 	Rule     Rule

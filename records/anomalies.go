@@ -5,7 +5,7 @@ import "time"
 // Anomaly is something the data officer should look at. It holds ids and codes,
 // never content.
 type Anomaly struct {
-	Kind          string    `json:"kind"` // break_glass, denied, bulk_read, consent_missing
+	Kind          string    `json:"kind"` // break_glass, denied, bulk_read, consent_missing, new_account_access
 	At            time.Time `json:"at"`
 	ActorID       string    `json:"actor_id,omitempty"`
 	ActorUsername string    `json:"actor_username,omitempty"`
@@ -24,3 +24,7 @@ type Anomaly struct {
 // BulkReadThreshold is how many distinct client files one actor may open within
 // an hour before it shows as an anomaly.
 const BulkReadThreshold = 25
+
+// NewAccountAge is how young an account is that, given a caseload and then
+// reading the file, shows as an anomaly: the way a stand-in account is used.
+const NewAccountAge = 7 * 24 * time.Hour

@@ -138,6 +138,13 @@ type Consents interface {
 
 // Accounts is sign-in, sessions, second factors, teams and caseload assignment.
 // Methods without an Actor serve sign-in and read no client data.
+//
+// Every change to an account, a password, a second factor, a team or a
+// caseload writes one access record (kinds KindAccount, KindPassword, KindTOTP,
+// KindTeam, KindCaseload) in the same transaction as the change: when the
+// record cannot be written, nothing changes. A caseload assignment is recorded
+// on its client with record ids (assignment, professional or team); a team
+// membership with no client and record ids (team, member).
 type Accounts interface {
 	// CreateUser adds an account. Admins add staff accounts; a client account is
 	// added by a professional who follows the client (an access record says so), or
@@ -162,6 +169,13 @@ type Accounts interface {
 	// lockAfter-th failure in a row locks the account until lockUntil.
 	// Returns EINTERNAL when the write fails; an unknown user id changes nothing.
 	RecordLogin(ctx context.Context, userID string, ok bool, lockAfter int, lockFor time.Duration) error
+	// RecordSignIn writes the access record of a sign-in to an existing account
+	// (kind session, action sign_in): outcome ok, or denied for a wrong password
+	// or code, with where it came from. A client account's sign-ins are recorded
+	// on that client, so the client sees them. Never the username typed, the
+	// password or the code. EINTERNAL when the record cannot be written; an
+	// unknown user id writes nothing.
+	RecordSignIn(ctx context.Context, userID string, ok bool, remote string) error
 	// StoreRefreshToken keeps a new token (by hash) in a family; family "" starts
 	// one, and with it a session of the same id (the token's Family). A token
 	// never outlives its session's SessionLifetime.

@@ -187,6 +187,7 @@ func (r *Renderer) funcs(lang string) template.FuncMap {
 			return fmt.Sprint(value)
 		},
 		"list":               func(s ...string) []string { return s },
+		"logkinds":           func() []string { return LogKinds },
 		"onlinechannels":     func() []string { return channelsOfKind(KindOnline) },
 		"facetofacechannels": func() []string { return channelsOfKind(KindFaceToFace) },
 		// {{formval . "name"}}: the submitted (or prefilled) value of a field.

@@ -17,6 +17,7 @@ func (h *Handler) accessLog(c *fiber.Ctx) error {
 	}
 	f := records.AccessFilter{
 		ClientID: utils.CopyString(c.Query("client_id")), Actor: utils.CopyString(c.Query("actor")),
+		Kind:   utils.CopyString(c.Query("kind")),
 		Action: records.Action(utils.CopyString(c.Query("action"))), BeforeSeq: before, Limit: limit,
 	}
 	// "denied" is an outcome in the log; the filter accepts it as an action too.

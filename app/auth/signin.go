@@ -151,6 +151,9 @@ func (s *Service) Authenticate(ctx context.Context, remote, username, password, 
 		if rerr := s.Store.RecordLogin(ctx, u.ID, false, noLockAfter, noLockFor); rerr != nil {
 			return nil, false, rerr
 		}
+		if rerr := s.Store.RecordSignIn(ctx, u.ID, false, remote); rerr != nil {
+			return nil, false, rerr
+		}
 		s.failWrite.observe(time.Since(t0))
 		return failed("bad_credentials", edge.Fail(edge.ProbBadLogin))
 	}
@@ -168,12 +171,19 @@ func (s *Service) Authenticate(ctx context.Context, remote, username, password, 
 			if rerr := s.Store.RecordLogin(ctx, u.ID, false, noLockAfter, noLockFor); rerr != nil {
 				return nil, false, rerr
 			}
+			if rerr := s.Store.RecordSignIn(ctx, u.ID, false, remote); rerr != nil {
+				return nil, false, rerr
+			}
 			return failed("bad_totp", edge.FailDetail(edge.ProbTOTPRequired, "the code is wrong or expired"))
 		}
 	case s.RequireTOTP[u.Role]:
 		pending = true // may only enrol a second factor
 	}
 	if err := s.Store.RecordLogin(ctx, u.ID, true, noLockAfter, noLockFor); err != nil {
+		return nil, false, err
+	}
+	// The sign-in is in the access log before any token exists.
+	if err := s.Store.RecordSignIn(ctx, u.ID, true, remote); err != nil {
 		return nil, false, err
 	}
 	// Forget the pair's failures; the deferred forgive then finds none to give back.

@@ -3,6 +3,7 @@ package web
 import (
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -23,6 +24,13 @@ type AccessRow struct {
 	// For emergency access: the reason given and when the access ends.
 	Reason  string
 	Expires *time.Time
+	// For a caseload assignment or team membership: the staff account given
+	// (or losing) access, and the team.
+	Subject, Team string
+	// Event is the catalogue key of the sentence that tells the client an
+	// administrative or security event ("event.caseload_grant" …); "" for a
+	// read or change of client data. Sentence is that sentence, filled in.
+	Event, Sentence string
 }
 
 // AccessRows turns access records into rows; you, when set, replaces the
@@ -34,7 +42,14 @@ func AccessRows(list []records.AccessView, me records.Actor, you string) []Acces
 			ActorRole: string(r.ActorRole), ClientID: r.ClientID, Kind: r.RecordKind, Action: string(r.Action),
 			Purpose: string(r.Purpose), Rule: string(r.Rule), BreakGlass: r.BreakGlass(),
 			Denied: r.Outcome == records.OutcomeDenied, Count: len(r.RecordIDs),
-			Reason: r.BreakGlassReason, Expires: r.BreakGlassExpires}
+			Reason: r.BreakGlassReason, Expires: r.BreakGlassExpires, Team: r.TeamName,
+			Subject: r.SubjectName, Event: eventKey(r)}
+		if row.Subject == "" {
+			row.Subject = r.SubjectUsername
+		}
+		if row.Event != "" {
+			row.Count = 0 // the ids name accounts and assignments, not records read
+		}
 		if you != "" && r.ActorID == me.UserID {
 			row.ActorName, row.ActorRole = you, ""
 		}
@@ -72,4 +87,71 @@ func OlderURL(path string, q url.Values, rows []AccessRow) string {
 type AccessView struct {
 	Rows  []AccessRow
 	Older string
+}
+
+// eventKey names the sentence of an administrative or security event, "" for
+// anything else.
+func eventKey(r records.AccessView) string {
+	team := r.SubjectUsername == "" && r.TeamName != ""
+	switch {
+	case r.RecordKind == records.KindCaseload && r.Action == records.ActionGrant && team:
+		return "event.caseload_grant_team"
+	case r.RecordKind == records.KindCaseload && r.Action == records.ActionGrant:
+		return "event.caseload_grant"
+	case r.RecordKind == records.KindCaseload && r.Action == records.ActionRevoke && team:
+		return "event.caseload_revoke_team"
+	case r.RecordKind == records.KindCaseload && r.Action == records.ActionRevoke:
+		return "event.caseload_revoke"
+	case r.RecordKind == records.KindTeam && r.Action == records.ActionGrant:
+		return "event.team_grant"
+	case r.RecordKind == records.KindSession && r.Action == records.ActionSignIn && r.Outcome == records.OutcomeOK:
+		return "event.sign_in"
+	case r.RecordKind == records.KindSession && r.Action == records.ActionSignIn:
+		return "event.sign_in_denied"
+	case r.RecordKind == records.KindPassword:
+		return "event.password"
+	case r.RecordKind == records.KindTOTP:
+		return "event.totp"
+	case r.RecordKind == records.KindAccount && r.Action == records.ActionCreate:
+		return "event.account_create"
+	case r.RecordKind == records.KindAccount && r.Action == records.ActionRevoke:
+		return "event.account_revoke"
+	case r.RecordKind == records.KindAccount && r.Action == records.ActionChange:
+		return "event.account_change"
+	}
+	return ""
+}
+
+// EventSentences fills in, for the client, the sentence of each event row:
+// who (with their role) gave whom access to the file, or what happened to
+// the client's own account.
+func EventSentences(rows []AccessRow, lang string) {
+	tr := renderer().Translator()
+	for i := range rows {
+		r := &rows[i]
+		if r.Event == "" {
+			continue
+		}
+		actor := r.ActorName
+		if actor == "" {
+			actor = r.ActorUsername
+		}
+		switch r.ActorRole {
+		case "": // the reader, already "you"
+		case "system":
+			actor = capitalise(tr.T(lang, "role.system", nil))
+		default:
+			actor = capitalise(tr.T(lang, "role."+r.ActorRole, nil)) + " " + actor
+		}
+		r.Sentence = tr.T(lang, r.Event, map[string]any{"Actor": actor, "Subject": r.Subject, "Team": r.Team})
+	}
+}
+
+func capitalise(s string) string {
+	for i := range s {
+		if i > 0 {
+			return strings.ToUpper(s[:i]) + s[i:]
+		}
+	}
+	return strings.ToUpper(s)
 }

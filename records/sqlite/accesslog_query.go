@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -24,10 +25,13 @@ func (s *Store) AccessLog(ctx context.Context, a records.Actor, f records.Access
 	if f.Action != "" && !validAction(f.Action) {
 		return nil, invalid("action", "unknown action %q", f.Action)
 	}
+	if f.Kind != "" && !validKind(f.Kind) {
+		return nil, invalid("kind", "unknown kind %q", f.Kind)
+	}
 	var out []records.AccessView
 	err := s.gate(ctx, func(w *wtx, _ *unsealing) error {
 		var err error
-		if out, err = w.searchAccessLog(f); err != nil {
+		if out, err = w.searchAccessLog(f, false); err != nil {
 			return err
 		}
 		return w.record(entry{actor: a, clientID: f.ClientID, kind: "access_log", action: records.ActionRead,
@@ -53,7 +57,7 @@ func (s *Store) ClientAccessLog(ctx context.Context, a records.Actor, clientID s
 		may: isClient, refusal: "only the client reads their own access log here"}
 	err := s.readClient(ctx, spec, func(w *wtx, g grant, u *unsealing) ([]string, error) {
 		var err error
-		if out, err = w.searchAccessLog(records.AccessFilter{ClientID: clientID, BeforeSeq: beforeSeq, Limit: limit}); err != nil {
+		if out, err = w.searchAccessLog(records.AccessFilter{ClientID: clientID, BeforeSeq: beforeSeq, Limit: limit}, true); err != nil {
 			return nil, err
 		}
 		reasons, err = w.grantReasons(g, u, out)
@@ -63,8 +67,8 @@ func (s *Store) ClientAccessLog(ctx context.Context, a records.Actor, clientID s
 		return nil, err // fail closed: no rows when the read could not be recorded
 	}
 	reasons.fill(out)
+	// Where staff worked from is for the data officer, not for the client.
 	for i := range out {
-		// Where staff worked from is not the client's to see.
 		out[i].Remote = ""
 	}
 	return out, nil
@@ -138,21 +142,52 @@ func (r breakGlassReasons) fill(views []records.AccessView) {
 
 func validAction(a records.Action) bool {
 	switch a {
-	case records.ActionRead, records.ActionCreate, records.ActionCorrect, records.ActionExport, records.ActionDestroy:
+	case records.ActionRead, records.ActionCreate, records.ActionCorrect, records.ActionExport, records.ActionDestroy,
+		records.ActionChange, records.ActionGrant, records.ActionRevoke, records.ActionSignIn, records.ActionSignOut:
 		return true
 	}
 	return false
 }
 
-func (w *wtx) searchAccessLog(f records.AccessFilter) ([]records.AccessView, error) {
+// validKind: a record kind is a short code of lower-case letters and
+// underscores; anything else cannot be in the log.
+func validKind(k string) bool {
+	if k == "" || len(k) > 40 {
+		return false
+	}
+	for _, r := range k {
+		if (r < 'a' || r > 'z') && r != '_' {
+			return false
+		}
+	}
+	return true
+}
+
+// teamGrantsOfClientSQL matches, for client ?, the team memberships of a team
+// that holds (or held) the client's caseload: such a membership gives access
+// to the client's file, though it is recorded with no client (record ids
+// "team,member").
+const teamGrantsOfClientSQL = `(l.client_id = '' AND l.record_kind = 'team' AND l.action IN ('grant', 'revoke')
+	AND instr(l.record_ids, ',') > 0
+	AND substr(l.record_ids, 1, instr(l.record_ids, ',') - 1) IN (SELECT team_id FROM caseload WHERE client_id = ? AND team_id IS NOT NULL))`
+
+// searchAccessLog finds the records of f, newest first. withTeams adds, for
+// f.ClientID, the team memberships that gave access to that client's file.
+func (w *wtx) searchAccessLog(f records.AccessFilter, withTeams bool) ([]records.AccessView, error) {
 	var where []string
 	var args []any
 	add := func(cond string, arg any) {
 		where = append(where, cond)
 		args = append(args, arg)
 	}
-	if f.ClientID != "" {
+	if f.ClientID != "" && withTeams {
+		where = append(where, "(l.client_id = ? OR "+teamGrantsOfClientSQL+")")
+		args = append(args, f.ClientID, f.ClientID)
+	} else if f.ClientID != "" {
 		add("l.client_id = ?", f.ClientID)
+	}
+	if f.Kind != "" {
+		add("l.record_kind = ?", f.Kind)
 	}
 	if f.Actor != "" {
 		add("u.username = ?", strings.ToLower(f.Actor))
@@ -198,7 +233,64 @@ func (w *wtx) searchAccessLog(f records.AccessFilter) ([]records.AccessView, err
 		v.AccessRecord = r
 		out = append(out, v)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, internal("access log", err)
+	}
+	rows.Close()
+	return out, w.nameSubjects(out)
+}
+
+// nameSubjects fills in, for caseload assignments and team memberships, the
+// staff account given or losing access and the team, by their current names.
+func (w *wtx) nameSubjects(views []records.AccessView) error {
+	type name struct{ username, display string }
+	users, teams := map[string]*name{}, map[string]*name{}
+	lookup := func(cache map[string]*name, q, id string) (*name, error) {
+		if n, ok := cache[id]; ok {
+			return n, nil
+		}
+		n := &name{}
+		err := w.queryRow(q, id).Scan(&n.username, &n.display)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return nil, internal("access log", err)
+		}
+		cache[id] = n
+		return n, nil
+	}
+	const userQ, teamQ = `SELECT username, display_name FROM users WHERE id = ?`, `SELECT '', name FROM teams WHERE id = ?`
+	for i := range views {
+		v := &views[i]
+		if len(v.RecordIDs) != 2 {
+			continue
+		}
+		switch v.RecordKind {
+		case records.KindCaseload: // assignment, then the professional or the team
+			u, err := lookup(users, userQ, v.RecordIDs[1])
+			if err != nil {
+				return err
+			}
+			if u.username != "" {
+				v.SubjectUsername, v.SubjectName = u.username, u.display
+				continue
+			}
+			t, err := lookup(teams, teamQ, v.RecordIDs[1])
+			if err != nil {
+				return err
+			}
+			v.TeamName = t.display
+		case records.KindTeam: // team, then the member
+			t, err := lookup(teams, teamQ, v.RecordIDs[0])
+			if err != nil {
+				return err
+			}
+			u, err := lookup(users, userQ, v.RecordIDs[1])
+			if err != nil {
+				return err
+			}
+			v.TeamName, v.SubjectUsername, v.SubjectName = t.display, u.username, u.display
+		}
+	}
+	return nil
 }
 
 // scanPrefix scans the access-record columns followed by extra columns.

@@ -9,7 +9,8 @@ import (
 
 // Anomalies lists, since a time and newest first: uses of break the glass, denied
 // attempts, bulk reads (one actor opening more than BulkReadThreshold files in
-// an hour) and online contacts logged without consent. The look is recorded
+// an hour), online contacts logged without consent, and caseloads given to an
+// account younger than NewAccountAge that then read the file. The look is recorded
 // (purpose audit). EFORBIDDEN for anyone but the data officer.
 func (s *Store) Anomalies(ctx context.Context, a records.Actor, since time.Time) ([]records.Anomaly, error) {
 	if !isDataOfficer(a) {
@@ -79,6 +80,34 @@ func (s *Store) Anomalies(ctx context.Context, a records.Actor, since time.Time)
 				return internal("anomalies", err)
 			}
 			an.At, an.RecordIDs, an.Detail = fromMS(at), []string{id}, "online contact by "+ch+" without consent for that channel"
+			out = append(out, an)
+		}
+		rows.Close()
+		// A caseload given to an account younger than NewAccountAge that then
+		// read the file: the way an admin would use a stand-in account. One
+		// anomaly per assignment, at the first read, naming the new account.
+		rows, err = w.query(`SELECT u.id, u.username, u.role, l.client_id, substr(l.record_ids, 1, instr(l.record_ids, ',') - 1),
+			l.seq, MIN(r.at), l.at - u.created_at
+			FROM access_log l
+			JOIN users u ON u.id = substr(l.record_ids, instr(l.record_ids, ',') + 1)
+			JOIN access_log r ON r.actor_id = u.id AND r.client_id = l.client_id AND r.seq > l.seq
+			     AND r.record_kind = 'file' AND r.action = 'read' AND r.outcome = 'ok'
+			WHERE l.record_kind = 'caseload' AND l.action = 'grant' AND l.outcome = 'ok' AND l.at >= ?
+			  AND instr(l.record_ids, ',') > 0 AND l.at - u.created_at < ?
+			GROUP BY l.seq ORDER BY l.seq DESC LIMIT 1000`, t, records.NewAccountAge.Milliseconds())
+		if err != nil {
+			return internal("anomalies", err)
+		}
+		for rows.Next() {
+			an := records.Anomaly{Kind: "new_account_access"}
+			var role, assignment string
+			var at, age int64
+			if err := rows.Scan(&an.ActorID, &an.ActorUsername, &role, &an.ClientID, &assignment, &an.Seq, &at, &age); err != nil {
+				rows.Close()
+				return internal("anomalies", err)
+			}
+			an.At, an.ActorRole, an.RecordIDs = fromMS(at), records.Role(role), []string{assignment}
+			an.Detail = "caseload given to an account " + itoa(int(age/86400000)) + " days old, which then read the file"
 			out = append(out, an)
 		}
 		rows.Close()

@@ -52,7 +52,7 @@ func (s *Store) ClientExport(ctx context.Context, a records.Actor, clientID stri
 		}
 		rows.Close()
 		fields = append(fields, disclosureFields(ex.Disclosures, discSealed)...)
-		if ex.AccessLog, err = w.searchAccessLog(records.AccessFilter{ClientID: clientID, Limit: 1 << 30}); err != nil {
+		if ex.AccessLog, err = w.searchAccessLog(records.AccessFilter{ClientID: clientID, Limit: 1 << 30}, true); err != nil {
 			return nil, err
 		}
 		for i := range ex.AccessLog {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/nabij/nabij/crypto"
+	"github.com/nabij/nabij/records"
 )
 
 // keyCache holds unwrapped data keys for a short time, so that a busy file is not
@@ -232,7 +233,13 @@ func (s *Store) RotateMasterKey(ctx context.Context) (int, error) {
 		}
 		total += n
 		if n == 0 {
-			return total, nil
+			// The rotation, by nabij itself, names the master key version
+			// that now wraps every key, and how many it re-wrapped.
+			err := s.write(ctx, func(w *wtx) error {
+				return w.record(adminEvent(records.System(), "", records.KindMasterKey,
+					[]string{"v" + itoa(active), itoa(total)}, records.ActionChange))
+			})
+			return total, err
 		}
 	}
 }

@@ -41,7 +41,7 @@ func (s *Store) StoredRetentionRules(ctx context.Context) (map[string]records.Re
 func (s *Store) SetRetentionRules(ctx context.Context, a records.Actor, rules []records.RetentionRule) error {
 	return s.write(ctx, func(w *wtx) error {
 		if !audits(a) {
-			return w.deny(entry{actor: a, kind: "retention_rule", action: records.ActionCorrect, purpose: records.PurposeAudit},
+			return w.deny(entry{actor: a, kind: records.KindRetentionRules, action: records.ActionChange, purpose: records.PurposeAudit},
 				"only the data officer sets retention rules")
 		}
 		kinds := make([]string, 0, len(rules))
@@ -56,7 +56,7 @@ func (s *Store) SetRetentionRules(ctx context.Context, a records.Actor, rules []
 			kinds = append(kinds, r.Kind)
 		}
 		rule := auditRule(a)
-		return w.record(entry{actor: a, kind: "retention_rule", ids: kinds, action: records.ActionCorrect, purpose: records.PurposeRetention,
+		return w.record(entry{actor: a, kind: records.KindRetentionRules, ids: kinds, action: records.ActionChange, purpose: records.PurposeRetention,
 			rule: rule, outcome: records.OutcomeOK})
 	})
 }

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"strings"
 
 	"github.com/nabij/nabij/records"
@@ -40,7 +41,7 @@ func (s *Store) CreateTeam(ctx context.Context, a records.Actor, name string) (*
 		if _, err := w.exec(`INSERT INTO teams (id, name, created_at) VALUES (?,?,?)`, t.ID, name, ms(w.now)); err != nil {
 			return internal("team", err)
 		}
-		return nil
+		return w.record(adminEvent(a, "", records.KindTeam, []string{t.ID}, records.ActionCreate))
 	})
 	if err != nil {
 		return nil, err
@@ -66,10 +67,17 @@ func (s *Store) AddTeamMember(ctx context.Context, a records.Actor, teamID, user
 		if !pro {
 			return invalid("user_id", "only professionals join teams")
 		}
-		if _, err := w.exec(`INSERT INTO team_members (team_id, user_id) VALUES (?,?) ON CONFLICT DO NOTHING`, teamID, userID); err != nil {
+		res, err := w.exec(`INSERT INTO team_members (team_id, user_id) VALUES (?,?) ON CONFLICT DO NOTHING`, teamID, userID)
+		if err != nil {
 			return internal("team member", err)
 		}
-		return nil
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil // a member already: no access given
+		}
+		// A membership opens every file on the team's caseload, so it concerns
+		// no single client: recorded with no client, as team then member, and
+		// each client finds it through the team's caseload.
+		return w.record(adminEvent(a, "", records.KindTeam, []string{teamID, userID}, records.ActionGrant))
 	})
 }
 
@@ -138,7 +146,8 @@ func (s *Store) Assign(ctx context.Context, a records.Actor, clientID, userID, t
 			as.ID, clientID, nullString(userID), nullString(teamID), ms(w.now)); err != nil {
 			return internal("assign", err)
 		}
-		return nil
+		// The assignment, then whom it gives access: the professional or the team.
+		return w.record(adminEvent(a, clientID, records.KindCaseload, []string{as.ID, userID + teamID}, records.ActionGrant))
 	})
 	if err != nil {
 		return nil, err
@@ -153,14 +162,18 @@ func (s *Store) EndAssignment(ctx context.Context, a records.Actor, id string) e
 		return err
 	}
 	return s.write(ctx, func(w *wtx) error {
-		res, err := w.exec(`UPDATE caseload SET to_at = ? WHERE id = ? AND to_at IS NULL`, ms(w.now), id)
+		var clientID, holder string
+		err := w.queryRow(`SELECT client_id, COALESCE(user_id, '') || COALESCE(team_id, '') FROM caseload WHERE id = ? AND to_at IS NULL`, id).Scan(&clientID, &holder)
+		if errors.Is(err, sql.ErrNoRows) {
+			return notFound("assignment")
+		}
 		if err != nil {
 			return internal("end assignment", err)
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return notFound("assignment")
+		if _, err := w.exec(`UPDATE caseload SET to_at = ? WHERE id = ? AND to_at IS NULL`, ms(w.now), id); err != nil {
+			return internal("end assignment", err)
 		}
-		return nil
+		return w.record(adminEvent(a, clientID, records.KindCaseload, []string{id, holder}, records.ActionRevoke))
 	})
 }
 

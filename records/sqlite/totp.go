@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/nabij/nabij/crypto"
+	"github.com/nabij/nabij/records"
 )
 
 // systemKeyID names the data key that seals secrets of accounts (TOTP seeds): they
@@ -70,14 +71,16 @@ func (s *Store) SetTOTP(ctx context.Context, userID, secret string, enabled bool
 			}
 			sealed = sl.seal("users", "totp", userID, secret)
 		}
-		res, err := w.exec(`UPDATE users SET totp_sealed = ?, totp_enabled = ? WHERE id = ?`, sealed, enabled && secret != "", userID)
+		owner, err := w.accountOwner(userID)
 		if err != nil {
+			return err
+		}
+		if _, err := w.exec(`UPDATE users SET totp_sealed = ?, totp_enabled = ? WHERE id = ?`, sealed, enabled && secret != "", userID); err != nil {
 			return internal("totp", err)
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return notFound("user")
-		}
-		return nil
+		// Recorded on every step (a secret issued, confirmed, or removed);
+		// the secret itself never is.
+		return w.record(ownAccountEvent(owner, records.KindTOTP, records.ActionChange, records.OutcomeOK))
 	})
 }
 

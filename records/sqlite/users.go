@@ -70,9 +70,12 @@ func (s *Store) CreateUser(ctx context.Context, a records.Actor, in records.NewU
 			return internal("create user", err)
 		}
 		if g.actor.UserID != "" {
-			return w.record(g.entry("account", []string{u.ID}, records.ActionCreate))
+			return w.record(g.entry(records.KindAccount, []string{u.ID}, records.ActionCreate))
 		}
-		return nil
+		// A staff account, or one nabij made itself: recorded against the
+		// client it belongs to, if any, so that nobody gets a way into a file
+		// without the client and the data officer seeing it.
+		return w.record(adminEvent(a, u.ClientID, records.KindAccount, []string{u.ID}, records.ActionCreate))
 	})
 	if err != nil {
 		return nil, err
@@ -145,32 +148,65 @@ func (s *Store) SetUserDisabled(ctx context.Context, a records.Actor, userID str
 		return forbidden("only admins manage accounts")
 	}
 	return s.write(ctx, func(w *wtx) error {
-		res, err := w.exec(`UPDATE users SET disabled = ? WHERE id = ?`, disabled, userID)
+		owner, err := w.accountOwner(userID)
 		if err != nil {
+			return err
+		}
+		if _, err := w.exec(`UPDATE users SET disabled = ? WHERE id = ?`, disabled, userID); err != nil {
 			return internal("disable user", err)
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return notFound("user")
-		}
+		action := records.ActionChange // enabled again
 		if disabled {
+			action = records.ActionRevoke
 			if _, err := w.exec(`UPDATE refresh_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL`, ms(w.now), userID); err != nil {
 				return internal("disable user", err)
 			}
 		}
-		return nil
+		return w.record(adminEvent(a, owner.ClientID, records.KindAccount, []string{userID}, action))
 	})
 }
 
 // SetPasswordHash replaces an account's password hash (a rehash after sign-in,
-// or a reset by nabij's command line).
+// or a reset by nabij's command line), and records it as a password change of
+// the account (never the hash).
 // Returns EINTERNAL when the write fails; an unknown user id changes nothing.
 func (s *Store) SetPasswordHash(ctx context.Context, userID, hash string) error {
 	return s.write(ctx, func(w *wtx) error {
-		_, err := w.exec(`UPDATE users SET password_hash = ? WHERE id = ?`, hash, userID)
+		owner, err := w.accountOwner(userID)
+		if records.ErrorCode(err) == records.ENOTFOUND {
+			return nil
+		}
 		if err != nil {
+			return err
+		}
+		if _, err := w.exec(`UPDATE users SET password_hash = ? WHERE id = ?`, hash, userID); err != nil {
 			return internal("set password", err)
 		}
-		return nil
+		return w.record(ownAccountEvent(owner, records.KindPassword, records.ActionChange, records.OutcomeOK))
+	})
+}
+
+// RecordSignIn writes the access record of a sign-in to an existing account:
+// outcome ok, or denied for a wrong password or code. The record names the
+// account and, for a client account, the client, so that the client sees
+// sign-ins to their own account. It never holds the username typed, the
+// password or the code. Returns EINTERNAL when the record cannot be written;
+// an unknown user id writes nothing.
+func (s *Store) RecordSignIn(ctx context.Context, userID string, ok bool, remote string) error {
+	return s.write(ctx, func(w *wtx) error {
+		owner, err := w.accountOwner(userID)
+		if records.ErrorCode(err) == records.ENOTFOUND {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		owner.Remote = remote
+		outcome := records.OutcomeOK
+		if !ok {
+			outcome = records.OutcomeDenied
+		}
+		return w.record(ownAccountEvent(owner, records.KindSession, records.ActionSignIn, outcome))
 	})
 }
 

@@ -129,7 +129,7 @@ func TestVerifyAccessLogDetectsTampering(t *testing.T) {
 		}, nil, 10, "checkpoint", false},
 		// The same from the first record on.
 		{"RewriteFromGenesis", func(t *testing.T, db *sql.DB) {
-			mustExec(t, db, `UPDATE access_log SET outcome = 'ok'`)
+			mustExec(t, db, `UPDATE access_log SET outcome = 'ok', remote = '10.0.0.1'`)
 			rehashFrom(t, db, 1)
 		}, nil, 5, "checkpoint", false},
 		// Every checkpoint deleted and the whole chain rewritten: links and

@@ -23,6 +23,7 @@ func (h *Handler) access(c *fiber.Ctx) error {
 	}
 	v := h.View(c, "my_access.title")
 	rows := web.AccessRows(list, a, web.T(v.Lang, "access.you"))
+	web.EventSentences(rows, v.Lang)
 	v.Data = web.AccessView{Rows: rows, Older: web.OlderURL("/my/access", url.Values{}, rows)}
 	return h.Render(c, fiber.StatusOK, "my_access", v)
 }

@@ -12,9 +12,9 @@ import (
 	"github.com/nabij/nabij/ui"
 )
 
-var accessLogFilters = []string{"client_id", "actor", "action", "from", "to"}
+var accessLogFilters = []string{"client_id", "actor", "kind", "action", "from", "to"}
 
-// accessLog searches the access log: client id, user, action (or
+// accessLog searches the access log: client id, user, kind, action (or
 // denied), from, to; newest first, 50 a page. The search is recorded.
 func (h *Handler) accessLog(c *fiber.Ctx) error {
 	q := url.Values{}
@@ -36,10 +36,17 @@ func (h *Handler) accessLog(c *fiber.Ctx) error {
 	case "":
 	case "denied": // an outcome in the log; offered among the actions
 		filter.Outcome = records.OutcomeDenied
-	case "read", "create", "correct", "export", "destroy":
+	case "read", "create", "correct", "export", "destroy", "change", "grant", "revoke", "sign_in":
 		filter.Action = records.Action(act)
 	default:
 		errs["action"] = "invalid.other"
+	}
+	if k := form["kind"]; k != "" {
+		if ui.IsLogKind(k) {
+			filter.Kind = k
+		} else {
+			errs["kind"] = "invalid.other"
+		}
 	}
 	if d := form["from"]; d != "" {
 		if filter.From, err = ui.ParseDateInput(d); err != nil {
