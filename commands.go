@@ -95,6 +95,7 @@ func serverFlags(name string, cfg *app.Config) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.StringVar(&cfg.Addr, "addr", "", "listen address (NABIJ_ADDR; default 127.0.0.1:8080)")
 	fs.StringVar(&cfg.DataDir, "data", "", "data directory (NABIJ_DATA)")
+	fs.StringVar(&cfg.Witness, "witness", "", "append-only file of the log's signed heads, best on another disk or host (NABIJ_WITNESS; default DATA/keys/witness.log)")
 	fs.Func("require-totp", "roles that must use a second factor, comma-separated (NABIJ_REQUIRE_TOTP)", func(v string) error {
 		roles, err := app.ParseRoles(v)
 		cfg.RequireTOTP = roles
@@ -163,20 +164,6 @@ func serveUntilSignal(srv *app.Server, addr string, ready func(addr string)) err
 	}
 }
 
-// openStore opens the data dir's store for commands that need no server.
-func openStore(args []string, name string) (records.Store, *crypto.Keyring, *flag.FlagSet, error) {
-	var cfg app.Config
-	fs := serverFlags(name, &cfg)
-	if err := parse(fs, args, &cfg); err != nil {
-		return nil, nil, nil, err
-	}
-	if cfg.DataDir == "" {
-		return nil, nil, nil, exitError{2, name + " needs --data DIR (or NABIJ_DATA)"}
-	}
-	st, kr, err := sqlite.OpenDir(cfg.DataDir, sqlite.DirOptions{Jurisdiction: cfg.Jurisdiction, Now: cfg.Now})
-	return st, kr, fs, err
-}
-
 func cmdMigrate(args []string) error {
 	var cfg app.Config
 	fs := serverFlags("migrate", &cfg)
@@ -197,13 +184,19 @@ func cmdMigrate(args []string) error {
 	return nil
 }
 
+// cmdVerifyLog checks the access log of a data dir against its checkpoints and
+// its witness. It writes nothing, so it is safe on a copy, on evidence, and
+// beside a data dir whose keys are missing.
 func cmdVerifyLog(args []string) error {
-	st, _, _, err := openStore(args, "verify-log")
-	if err != nil {
+	var cfg app.Config
+	fs := serverFlags("verify-log", &cfg)
+	if err := parse(fs, args, &cfg); err != nil {
 		return err
 	}
-	defer st.Close()
-	rep, err := st.VerifyAccessLog(context.Background(), nil)
+	if cfg.DataDir == "" {
+		return exitError{2, "verify-log needs --data DIR (or NABIJ_DATA)"}
+	}
+	rep, err := sqlite.VerifyDir(context.Background(), cfg.DataDir, cfg.DirOptions())
 	if err != nil {
 		return err
 	}
@@ -226,7 +219,7 @@ func cmdRotateKey(args []string) error {
 	if cfg.DataDir == "" {
 		return exitError{2, "rotate-key needs --data DIR"}
 	}
-	st, kr, err := sqlite.OpenDir(cfg.DataDir, sqlite.DirOptions{Jurisdiction: cfg.Jurisdiction, Now: cfg.Now})
+	st, kr, err := sqlite.OpenDir(cfg.DataDir, cfg.DirOptions())
 	if err != nil {
 		return err
 	}
@@ -268,7 +261,7 @@ func cmdBackup(args []string) error {
 	if fs.NArg() != 1 || cfg.DataDir == "" {
 		return exitError{2, "usage: nabij backup --data DIR FILE"}
 	}
-	st, _, err := sqlite.OpenDir(cfg.DataDir, sqlite.DirOptions{Jurisdiction: cfg.Jurisdiction, Now: cfg.Now})
+	st, _, err := sqlite.OpenDir(cfg.DataDir, cfg.DirOptions())
 	if err != nil {
 		return err
 	}
@@ -297,7 +290,7 @@ func cmdUser(args []string) error {
 	if cfg.DataDir == "" {
 		return exitError{2, "user needs --data DIR"}
 	}
-	st, _, err := sqlite.OpenDir(cfg.DataDir, sqlite.DirOptions{Jurisdiction: cfg.Jurisdiction, Now: cfg.Now})
+	st, _, err := sqlite.OpenDir(cfg.DataDir, cfg.DirOptions())
 	if err != nil {
 		return err
 	}

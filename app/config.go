@@ -7,12 +7,16 @@ import (
 	"time"
 
 	"github.com/nabij/nabij/records"
+	"github.com/nabij/nabij/records/sqlite"
 )
 
 // Config is how a server runs. Zero values take the defaults in Defaults.
 type Config struct {
 	Addr    string // listen address, e.g. 127.0.0.1:8080
 	DataDir string // holds nabij.db and keys/
+	// Witness is the file the signed heads of the access log are appended to;
+	// "" means keys/witness.log in the data dir. Another disk or host is better.
+	Witness string
 	// RequireTOTP lists the roles that must sign in with a second factor.
 	RequireTOTP map[records.Role]bool
 	// Jurisdiction: NL or BE (personal working notes); "" keeps the stored setting.
@@ -55,7 +59,7 @@ func (c *Config) Defaults() {
 }
 
 // ConfigFromEnv reads NABIJ_* variables into c where c leaves a field empty:
-// NABIJ_ADDR, NABIJ_DATA, NABIJ_REQUIRE_TOTP (comma-separated roles),
+// NABIJ_ADDR, NABIJ_DATA, NABIJ_WITNESS, NABIJ_REQUIRE_TOTP (comma-separated roles),
 // NABIJ_JURISDICTION, NABIJ_TRUSTED_PROXIES, NABIJ_SECURE_COOKIES=1.
 func (c *Config) ConfigFromEnv() error {
 	if c.Addr == "" {
@@ -63,6 +67,9 @@ func (c *Config) ConfigFromEnv() error {
 	}
 	if c.DataDir == "" {
 		c.DataDir = os.Getenv("NABIJ_DATA")
+	}
+	if c.Witness == "" {
+		c.Witness = os.Getenv("NABIJ_WITNESS")
 	}
 	if v := os.Getenv("NABIJ_REQUIRE_TOTP"); v != "" && c.RequireTOTP == nil {
 		roles, err := ParseRoles(v)
@@ -97,4 +104,9 @@ func ParseRoles(v string) (map[records.Role]bool, error) {
 		out[records.Role(r)] = true
 	}
 	return out, nil
+}
+
+// DirOptions are the options a data dir is opened with under c.
+func (c *Config) DirOptions() sqlite.DirOptions {
+	return sqlite.DirOptions{Jurisdiction: c.Jurisdiction, Now: c.Now, Witness: c.Witness}
 }

@@ -227,6 +227,10 @@ type AccessLog interface {
 	// checkpoint). The server calls it on a timer so that quiet periods are covered too.
 	// Returns EINTERNAL when the checkpoint cannot be signed or stored.
 	Checkpoint(ctx context.Context) error
+	// LatestCheckpoint is the newest signed checkpoint, the receipt a client may
+	// keep; ok is false while none was signed.
+	// Returns EINTERNAL when it cannot be read.
+	LatestCheckpoint(ctx context.Context) (cp Checkpoint, ok bool, err error)
 	// PublicKey is the key that verifies the checkpoints.
 	// It never fails.
 	PublicKey() ed25519.PublicKey
@@ -314,12 +318,19 @@ type Admin interface {
 	// wrapped by a master key version; a version may be retired only when this is zero.
 	// Returns the database error when the count cannot be read.
 	KeysWrappedBy(ctx context.Context, version int) (int, error)
-	// Close stops the committer after the writes already queued, and closes the database.
-	// Returns the database errors of closing, if any; a second Close returns nil.
+	// Close stops the committer after the writes already queued, signs the head
+	// (unless the log is broken) and, with a witness, records the clean close
+	// there, and closes the database.
+	// Returns the errors of signing and closing, if any; a second Close returns nil.
 	Close() error
 	// Ping checks that the database answers; used by /readyz.
 	// Returns the database error when it does not answer.
 	Ping(ctx context.Context) error
+	// LogHealth says whether the store can still vouch for its access log (it
+	// found no records it did not write, and its witness takes the signed
+	// heads); used by /readyz.
+	// It never fails.
+	LogHealth() LogHealth
 	// Path is the database file.
 	// It never fails.
 	Path() string
