@@ -1,7 +1,6 @@
 package sqlite
 
 import (
-	"bufio"
 	"bytes"
 	"crypto/ed25519"
 	"encoding/base64"
@@ -39,6 +38,9 @@ const WitnessFile = "witness.log"
 type Witness struct {
 	path string
 	mu   sync.Mutex
+	// newest is the newest head this process appended or read, so that an
+	// append need not read the file; nil until the first append.
+	newest *records.Checkpoint
 }
 
 // WitnessState is what a witness file says: its newest signed head, whether the
@@ -61,8 +63,13 @@ func NewWitness(path string) *Witness { return &Witness{path: path} }
 func (w *Witness) Path() string { return w.path }
 
 // State reads the witness. A missing file is an empty witness. pub, when set,
-// checks the signature of every head; a line that does not parse or verify is
+// checks the signature of the newest head; a line that does not parse, a head
+// that goes back on an earlier one, or a newest head that does not verify is
 // an error, as the file is written only by nabij.
+//
+// The file grows by a line a second while records arrive, so only its end is
+// read: from the last head on is all that State reports (after a break the
+// server signs nothing more, so no head follows one).
 func (w *Witness) State(pub ed25519.PublicKey) (WitnessState, error) {
 	st := WitnessState{ClosedAt: -1}
 	f, err := os.Open(w.path)
@@ -73,22 +80,53 @@ func (w *Witness) State(pub ed25519.PublicKey) (WitnessState, error) {
 		return st, fmt.Errorf("witness %s: %w", w.path, err)
 	}
 	defer f.Close()
-	r := bufio.NewReader(f)
-	for n := 1; ; n++ {
-		line, err := r.ReadString('\n')
-		if errors.Is(err, io.EOF) {
-			if line != "" {
-				// A torn last line: an append that did not finish (its fsync
-				// did not return), so nothing relied on it.
-				return st, nil
-			}
-			return st, nil
-		}
-		if err != nil {
+	fi, err := f.Stat()
+	if err != nil {
+		return st, fmt.Errorf("witness %s: %w", w.path, err)
+	}
+	size := fi.Size()
+	for chunk := int64(64 << 10); ; chunk *= 4 {
+		off := max(0, size-chunk)
+		buf := make([]byte, size-off)
+		if _, err := f.ReadAt(buf, off); err != nil && !errors.Is(err, io.EOF) {
 			return st, fmt.Errorf("witness %s: %w", w.path, err)
 		}
+		if off > 0 {
+			// The chunk may start inside a line.
+			nl := bytes.IndexByte(buf, '\n')
+			if nl < 0 {
+				continue
+			}
+			buf = buf[nl+1:]
+		}
+		st, err = w.parse(buf)
+		if err != nil {
+			return st, err
+		}
+		if st.Head.Seq > 0 || off == 0 {
+			break
+		}
+	}
+	if pub != nil && st.Head.Seq > 0 && !ed25519.Verify(pub, checkpointMessage(st.Head.Seq, st.Head.Hash, st.Head.At), st.Head.Signature) {
+		return st, fmt.Errorf("witness %s: the head at record %d has an invalid signature", w.path, st.Head.Seq)
+	}
+	return st, nil
+}
+
+// parse reads whole lines of the witness in order.
+func (w *Witness) parse(buf []byte) (WitnessState, error) {
+	st := WitnessState{ClosedAt: -1}
+	for n := 1; len(buf) > 0; n++ {
+		nl := bytes.IndexByte(buf, '\n')
+		if nl < 0 {
+			// A torn last line: an append that did not finish (its fsync
+			// did not return), so nothing relied on it.
+			return st, nil
+		}
+		line := string(buf[:nl])
+		buf = buf[nl+1:]
 		f := strings.Fields(line)
-		bad := func(why string) error { return fmt.Errorf("witness %s line %d: %s", w.path, n, why) }
+		bad := func(why string) error { return fmt.Errorf("witness %s: %s", w.path, why) }
 		if len(f) == 0 {
 			return st, bad("empty line")
 		}
@@ -108,9 +146,6 @@ func (w *Witness) State(pub ed25519.PublicKey) (WitnessState, error) {
 				return st, bad("a head does not parse")
 			}
 			cp.At = fromMS(at)
-			if pub != nil && !ed25519.Verify(pub, checkpointMessage(cp.Seq, cp.Hash, cp.At), cp.Signature) {
-				return st, bad(fmt.Sprintf("the head at record %d has an invalid signature", cp.Seq))
-			}
 			if cp.Seq < st.Head.Seq || (cp.Seq == st.Head.Seq && !bytes.Equal(cp.Hash, st.Head.Hash)) {
 				return st, bad(fmt.Sprintf("the head at record %d goes back on the head at record %d", cp.Seq, st.Head.Seq))
 			}
@@ -137,6 +172,7 @@ func (w *Witness) State(pub ed25519.PublicKey) (WitnessState, error) {
 			return st, bad("unknown event " + strconv.Quote(f[0]))
 		}
 	}
+	return st, nil
 }
 
 // appendHead records a signed checkpoint. It refuses a head before the
@@ -146,18 +182,26 @@ func (w *Witness) State(pub ed25519.PublicKey) (WitnessState, error) {
 func (w *Witness) appendHead(cp records.Checkpoint) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	st, err := w.State(nil)
-	if err != nil {
-		return err
+	if w.newest == nil {
+		st, err := w.State(nil)
+		if err != nil {
+			return err
+		}
+		w.newest = &st.Head
 	}
-	if cp.Seq < st.Head.Seq || (cp.Seq == st.Head.Seq && !bytes.Equal(cp.Hash, st.Head.Hash)) {
-		return fmt.Errorf("witness %s: refusing the head at record %d: it has record %d already", w.path, cp.Seq, st.Head.Seq)
+	newest := w.newest
+	if cp.Seq < newest.Seq || (cp.Seq == newest.Seq && !bytes.Equal(cp.Hash, newest.Hash)) {
+		return fmt.Errorf("witness %s: refusing the head at record %d: it has record %d already", w.path, cp.Seq, newest.Seq)
 	}
-	if cp.Seq == st.Head.Seq {
+	if cp.Seq == newest.Seq {
 		return nil
 	}
-	return w.appendLine(fmt.Sprintf("head %d %s %d %s\n", cp.Seq, base64.StdEncoding.EncodeToString(cp.Hash),
+	err := w.appendLine(fmt.Sprintf("head %d %s %d %s\n", cp.Seq, base64.StdEncoding.EncodeToString(cp.Hash),
 		ms(cp.At), base64.StdEncoding.EncodeToString(cp.Signature)))
+	if err == nil {
+		w.newest = &cp
+	}
+	return err
 }
 
 // appendOpenClose records that a store opened ("opened") or closed cleanly

@@ -2,6 +2,8 @@ package sqlite
 
 import (
 	"crypto/ed25519"
+	"encoding/base64"
+	"fmt"
 	"crypto/rand"
 	"crypto/sha256"
 	"os"
@@ -91,5 +93,32 @@ func TestWitnessProblem(t *testing.T) {
 		if err != nil || (tt.says == "") != (got == "") || !strings.Contains(got, tt.says) {
 			t.Errorf("%s: %q, %v; want %q", tt.name, got, err, tt.says)
 		}
+	}
+}
+
+// TestWitnessReadsItsEnd: a long witness is read from its end, also when the
+// newest head lies further back than the first chunk read.
+func TestWitnessReadsItsEnd(t *testing.T) {
+	pub, key, _ := ed25519.GenerateKey(rand.Reader)
+	path := filepath.Join(t.TempDir(), "w.log")
+	var b strings.Builder
+	for seq := int64(1); seq <= 2000; seq++ {
+		cp := signedHead(t, key, seq, "ok")
+		fmt.Fprintf(&b, "head %d %s %d %s\n", cp.Seq, base64.StdEncoding.EncodeToString(cp.Hash), ms(cp.At),
+			base64.StdEncoding.EncodeToString(cp.Signature))
+	}
+	b.WriteString(strings.Repeat("opened 2000\n", 10_000)) // ~120 KiB after the newest head
+	b.WriteString("closed 2000\n")
+	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	w := NewWitness(path)
+	st, err := w.State(pub)
+	if err != nil || st.Head.Seq != 2000 || st.ClosedAt != 2000 {
+		t.Fatalf("state: head %d closed %d, %v", st.Head.Seq, st.ClosedAt, err)
+	}
+	// A fresh Witness on the same file refuses to go back, too.
+	if err := NewWitness(w.Path()).appendHead(signedHead(t, key, 1999, "ok")); err == nil {
+		t.Error("a reopened witness took a head behind its newest")
 	}
 }
