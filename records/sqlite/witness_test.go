@@ -2,10 +2,10 @@ package sqlite
 
 import (
 	"crypto/ed25519"
-	"encoding/base64"
-	"fmt"
 	"crypto/rand"
 	"crypto/sha256"
+	"encoding/base64"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
