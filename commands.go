@@ -261,12 +261,8 @@ func cmdBackup(args []string) error {
 	if fs.NArg() != 1 || cfg.DataDir == "" {
 		return exitError{2, "usage: nabij backup --data DIR FILE"}
 	}
-	st, _, err := sqlite.OpenDir(cfg.DataDir, cfg.DirOptions())
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	if err := st.Backup(context.Background(), fs.Arg(0)); err != nil {
+	// A read-only copy: it works while the server has the dir open.
+	if err := sqlite.BackupDir(context.Background(), cfg.DataDir, fs.Arg(0)); err != nil {
 		return err
 	}
 	fmt.Printf("backup written to %s; it is useless without %s — back that up apart\n", fs.Arg(0), sqlite.KeyDir(cfg.DataDir))

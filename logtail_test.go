@@ -414,3 +414,40 @@ func TestWitnessElsewhere(t *testing.T) {
 		t.Errorf("verify-log --witness: %v", err)
 	}
 }
+
+// TestOneWriterPerDataDir: while a server has the data dir open, a command
+// that would write the access log is refused (the server would take its
+// records for forged ones and stop signing), and a backup still works and
+// leaves the log intact.
+func TestOneWriterPerDataDir(t *testing.T) {
+	dir := seededDir(t)
+	srv, err := app.New(app.Config{DataDir: dir, Logf: t.Logf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("NABIJ_PASSWORD", "a long enough password")
+	err = run([]string{"user", "add", "--data", dir, "--username", "ria", "--role", "professional", "--name", "Ria"})
+	if !errors.Is(err, sqlite.ErrDirInUse) {
+		t.Errorf("user add beside a running server: %v, want ErrDirInUse", err)
+	}
+	backup := filepath.Join(t.TempDir(), "copy.db")
+	if err := run([]string{"backup", "--data", dir, backup}); err != nil {
+		t.Errorf("backup beside a running server: %v", err)
+	}
+	if fi, err := os.Stat(backup); err != nil || fi.Mode().Perm() != 0o600 || fi.Size() == 0 {
+		t.Errorf("backup file: %v, %v", fi, err)
+	}
+	if h := srv.Store.LogHealth(); !h.OK {
+		t.Errorf("log health after a backup: %+v", h)
+	}
+	if err := srv.Shutdown(0); err != nil {
+		t.Fatal(err)
+	}
+	if err := run([]string{"verify-log", "--data", dir}); err != nil {
+		t.Errorf("verify-log after serving: %v", err)
+	}
+	// Once the server is gone, the command runs.
+	if err := run([]string{"user", "add", "--data", dir, "--username", "ria", "--role", "professional", "--name", "Ria"}); err != nil {
+		t.Errorf("user add after the server stopped: %v", err)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"syscall"
 	"time"
 
 	"github.com/nabij/nabij/crypto"
@@ -104,6 +105,10 @@ func OpenDir(dir string, opts DirOptions) (*Store, *crypto.Keyring, error) {
 			return nil, nil, err
 		}
 	}
+	unlock, err := lockDir(dir)
+	if err != nil {
+		return nil, nil, err
+	}
 	now := opts.Now
 	if now == nil {
 		now = time.Now
@@ -111,9 +116,76 @@ func OpenDir(dir string, opts DirOptions) (*Store, *crypto.Keyring, error) {
 	st, err := Open(path, Options{Keyring: kr, Signer: signer, Jurisdiction: opts.Jurisdiction, Now: now,
 		Witness: opts.witness(dir)})
 	if err != nil {
+		unlock()
 		return nil, nil, err
 	}
+	st.unlock = unlock
 	return st, kr, nil
+}
+
+// LockFile is the file a store holds locked while it has a data dir open.
+const LockFile = "nabij.lock"
+
+// ErrDirInUse is returned by OpenDir while another store has the data dir
+// open.
+var ErrDirInUse = errors.New("records: the data dir is open in another nabij (a running server or command); stop it first (backup and verify-log work while it runs)")
+
+// lockDir takes the data dir's lock, so that one store at a time writes its
+// access log: a store takes any head it did not commit for records forged
+// behind its back, and signs nothing more.
+func lockDir(dir string) (func(), error) {
+	f, err := os.OpenFile(filepath.Join(dir, LockFile), os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			return nil, ErrDirInUse
+		}
+		return nil, fmt.Errorf("records: locking %s: %w", dir, err)
+	}
+	return func() { f.Close() }, nil
+}
+
+// BackupDir writes a consistent copy of a data dir's database to path (mode
+// 0600) with VACUUM INTO on a read-only connection, so it works while a
+// server has the dir open, and writes nothing in the dir. Like OpenDir it
+// refuses a database whose keys are missing or do not open it: a copy nobody
+// can read is no backup. ECONFLICT when path exists.
+func BackupDir(ctx context.Context, dir, path string) error {
+	db := DBPath(dir)
+	if _, err := os.Stat(db); err != nil {
+		return fmt.Errorf("records: no database in %s: %w", dir, err)
+	}
+	holds, err := holdsData(db)
+	if err != nil {
+		return err
+	}
+	if holds {
+		if _, _, err := loadKeys(dir, db); err != nil {
+			return err
+		}
+	}
+	out, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, os.ErrExist) {
+		return conflict("%s exists; choose a new file", path)
+	}
+	if err != nil {
+		return internal("backup", err)
+	}
+	out.Close()
+	conn, err := openReadOnlyFor(db, false)
+	if err != nil {
+		os.Remove(path)
+		return err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `VACUUM INTO ?`, path); err != nil {
+		os.Remove(path)
+		return internal("backup", err)
+	}
+	return nil
 }
 
 // loadKeys loads the keys of a database that holds data, creating nothing,
@@ -219,8 +291,15 @@ func holdsData(path string) (bool, error) {
 // beside it (no store has it open) it is opened immutable, so that not even
 // the WAL and shared-memory files are created; with one, read-only through
 // them.
-func openReadOnly(path string) (*sql.DB, error) {
-	dsn := "file:" + path + "?mode=ro&_query_only=on"
+func openReadOnly(path string) (*sql.DB, error) { return openReadOnlyFor(path, true) }
+
+// openReadOnlyFor is openReadOnly; queryOnly false allows VACUUM INTO, which
+// writes only its target.
+func openReadOnlyFor(path string, queryOnly bool) (*sql.DB, error) {
+	dsn := "file:" + path + "?mode=ro"
+	if queryOnly {
+		dsn += "&_query_only=on"
+	}
 	if _, err := os.Stat(path + "-wal"); errors.Is(err, os.ErrNotExist) {
 		dsn += "&immutable=1"
 	}

@@ -74,6 +74,8 @@ type Store struct {
 	closeMu  sync.RWMutex
 	closed   bool
 	closing  bool
+	// unlock releases the data dir's lock (OpenDir); nil for Open.
+	unlock func()
 
 	// written is the chain head as this store last committed it. Only the
 	// committer changes it; any other head found in the database before a batch
@@ -343,6 +345,9 @@ func (s *Store) Close() error {
 	// Fold the WAL back into the main file so a copied data dir is one file.
 	_, _ = s.w.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
 	err2 := s.w.Close()
+	if s.unlock != nil {
+		s.unlock()
+	}
 	if errors.Is(cpErr, ErrLogBroken) {
 		cpErr = nil // reported by LogHealth and verification, not by Close
 	}
