@@ -199,8 +199,16 @@ func (s *Store) loadHead() error {
 		if !ed25519.Verify(s.PublicKey(), checkpointMessage(cp.Seq, cp.Hash, cp.At), cp.Signature) {
 			return fmt.Errorf("%w: the newest checkpoint (record %d) has an invalid signature; run nabij verify-log", ErrLogBehindWitness, cp.Seq)
 		}
-		if err := s.opts.Witness.appendHead(cp); err != nil {
-			return fmt.Errorf("%w: %v", ErrLogBehindWitness, err)
+		ws, err := s.opts.Witness.State(nil)
+		if err != nil {
+			return fmt.Errorf("records: %w", err)
+		}
+		// Only a newer head: the witness may know a later one whose
+		// checkpoint row is gone while the records it vouches for are there.
+		if cp.Seq > ws.Head.Seq {
+			if err := s.opts.Witness.appendHead(cp); err != nil {
+				return fmt.Errorf("%w: %v", ErrLogBehindWitness, err)
+			}
 		}
 	}
 	return s.opts.Witness.appendOpenClose("opened", seq)
