@@ -31,16 +31,19 @@ Usage:
   nabij user list --data DIR                           list accounts
   nabij user disable --data DIR --username U           disable an account and end its sessions
   nabij migrate --data DIR                             apply schema migrations
-  nabij verify-log --data DIR                          check the access log (exit 1 when broken)
+  nabij verify-log --data DIR [--witness PATH]         check the access log and its witness (exit 1
+                                                       when broken); writes nothing
   nabij rotate-key --data DIR [--retire]               new master key version, re-wrap data keys
   nabij retention run --data DIR [--dry-run] [--now RFC3339] [--json]
                                                        destroy what retention rules make due
   nabij backup --data DIR FILE                         online, consistent copy of the database
   nabij help                                           this text
 
-Serve and demo also take --require-totp ROLES and --jurisdiction NL|BE.
+Serve and demo also take --require-totp ROLES and --jurisdiction NL|BE. Every command
+that opens a data dir takes --witness PATH: the append-only file of the access log's
+signed heads (default DIR/keys/witness.log; best on another disk or host).
 
-Environment: NABIJ_DATA, NABIJ_ADDR, NABIJ_REQUIRE_TOTP (roles, comma-separated),
+Environment: NABIJ_DATA, NABIJ_ADDR, NABIJ_WITNESS, NABIJ_REQUIRE_TOTP (roles, comma-separated),
 NABIJ_JURISDICTION (NL or BE), NABIJ_TRUSTED_PROXIES, NABIJ_SECURE_COOKIES=1,
 NABIJ_DEMO_PASSWORD, NABIJ_PASSWORD (for user add without a terminal prompt).
 `
