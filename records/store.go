@@ -224,7 +224,9 @@ type AccessLog interface {
 	// (purpose audit). EFORBIDDEN for anyone but the data officer.
 	Anomalies(ctx context.Context, a Actor, since time.Time) ([]Anomaly, error)
 	// Checkpoint signs the current chain head now (when it has moved since the last
-	// checkpoint). The server calls it on a timer so that quiet periods are covered too.
+	// checkpoint) and hands it to the witness. The server calls it every second.
+	// It signs nothing, and returns an error, once the store found records in the
+	// log that it did not write (see LogHealth).
 	// Returns EINTERNAL when the checkpoint cannot be signed or stored.
 	Checkpoint(ctx context.Context) error
 	// LatestCheckpoint is the newest signed checkpoint, the receipt a client may
