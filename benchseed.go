@@ -84,7 +84,7 @@ func cmdBenchSeed(args []string) error {
 	if _, err := os.Stat(sqlite.DBPath(cfg.DataDir)); err == nil {
 		return exitError{2, cfg.DataDir + " holds a database already; bench-seed fills a fresh data dir"}
 	}
-	st, _, err := sqlite.OpenDir(cfg.DataDir, sqlite.DirOptions{Jurisdiction: cfg.Jurisdiction, Now: cfg.Now})
+	st, _, err := sqlite.OpenDir(cfg.DataDir, cfg.DirOptions())
 	if err != nil {
 		return err
 	}

@@ -31,16 +31,19 @@ Usage:
   nabij user list --data DIR                           list accounts
   nabij user disable --data DIR --username U           disable an account and end its sessions
   nabij migrate --data DIR                             apply schema migrations
-  nabij verify-log --data DIR                          check the access log (exit 1 when broken)
+  nabij verify-log --data DIR [--witness PATH]         check the access log and its witness (exit 1
+                                                       when broken); writes nothing
   nabij rotate-key --data DIR [--retire]               new master key version, re-wrap data keys
   nabij retention run --data DIR [--dry-run] [--now RFC3339] [--json]
                                                        destroy what retention rules make due
   nabij backup --data DIR FILE                         online, consistent copy of the database
   nabij help                                           this text
 
-Serve and demo also take --require-totp ROLES and --jurisdiction NL|BE.
+Serve and demo also take --require-totp ROLES and --jurisdiction NL|BE. Every command
+that opens a data dir takes --witness PATH: the append-only file of the access log's
+signed heads (default DIR/keys/witness.log; best on another disk or host).
 
-Environment: NABIJ_DATA, NABIJ_ADDR, NABIJ_REQUIRE_TOTP (roles, comma-separated),
+Environment: NABIJ_DATA, NABIJ_ADDR, NABIJ_WITNESS, NABIJ_REQUIRE_TOTP (roles, comma-separated),
 NABIJ_JURISDICTION (NL or BE), NABIJ_TRUSTED_PROXIES, NABIJ_SECURE_COOKIES=1,
 NABIJ_DEMO_PASSWORD, NABIJ_PASSWORD (for user add without a terminal prompt).
 Operations: NABIJ_METRICS_TOKEN (scrapes from other hosts), NABIJ_MIN_FREE_DISK_MB
@@ -97,6 +100,7 @@ func serverFlags(name string, cfg *app.Config) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.StringVar(&cfg.Addr, "addr", "", "listen address (NABIJ_ADDR; default 127.0.0.1:8080)")
 	fs.StringVar(&cfg.DataDir, "data", "", "data directory (NABIJ_DATA)")
+	fs.StringVar(&cfg.Witness, "witness", "", "append-only file of the log's signed heads, best on another disk or host (NABIJ_WITNESS; default DATA/keys/witness.log)")
 	fs.Func("require-totp", "roles that must use a second factor, comma-separated (NABIJ_REQUIRE_TOTP)", func(v string) error {
 		roles, err := app.ParseRoles(v)
 		cfg.RequireTOTP = roles
@@ -165,20 +169,6 @@ func serveUntilSignal(srv *app.Server, addr string, ready func(addr string)) err
 	}
 }
 
-// openStore opens the data dir's store for commands that need no server.
-func openStore(args []string, name string) (records.Store, *crypto.Keyring, *flag.FlagSet, error) {
-	var cfg app.Config
-	fs := serverFlags(name, &cfg)
-	if err := parse(fs, args, &cfg); err != nil {
-		return nil, nil, nil, err
-	}
-	if cfg.DataDir == "" {
-		return nil, nil, nil, exitError{2, name + " needs --data DIR (or NABIJ_DATA)"}
-	}
-	st, kr, err := sqlite.OpenDir(cfg.DataDir, sqlite.DirOptions{Jurisdiction: cfg.Jurisdiction, Now: cfg.Now})
-	return st, kr, fs, err
-}
-
 func cmdMigrate(args []string) error {
 	var cfg app.Config
 	fs := serverFlags("migrate", &cfg)
@@ -199,13 +189,19 @@ func cmdMigrate(args []string) error {
 	return nil
 }
 
+// cmdVerifyLog checks the access log of a data dir against its checkpoints and
+// its witness. It writes nothing, so it is safe on a copy, on evidence, and
+// beside a data dir whose keys are missing.
 func cmdVerifyLog(args []string) error {
-	st, _, _, err := openStore(args, "verify-log")
-	if err != nil {
+	var cfg app.Config
+	fs := serverFlags("verify-log", &cfg)
+	if err := parse(fs, args, &cfg); err != nil {
 		return err
 	}
-	defer st.Close()
-	rep, err := st.VerifyAccessLog(context.Background(), nil)
+	if cfg.DataDir == "" {
+		return exitError{2, "verify-log needs --data DIR (or NABIJ_DATA)"}
+	}
+	rep, err := sqlite.VerifyDir(context.Background(), cfg.DataDir, cfg.DirOptions())
 	if err != nil {
 		return err
 	}
@@ -228,7 +224,7 @@ func cmdRotateKey(args []string) error {
 	if cfg.DataDir == "" {
 		return exitError{2, "rotate-key needs --data DIR"}
 	}
-	st, kr, err := sqlite.OpenDir(cfg.DataDir, sqlite.DirOptions{Jurisdiction: cfg.Jurisdiction, Now: cfg.Now})
+	st, kr, err := sqlite.OpenDir(cfg.DataDir, cfg.DirOptions())
 	if err != nil {
 		return err
 	}
@@ -270,12 +266,8 @@ func cmdBackup(args []string) error {
 	if fs.NArg() != 1 || cfg.DataDir == "" {
 		return exitError{2, "usage: nabij backup --data DIR FILE"}
 	}
-	st, _, err := sqlite.OpenDir(cfg.DataDir, sqlite.DirOptions{Jurisdiction: cfg.Jurisdiction, Now: cfg.Now})
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	if err := st.Backup(context.Background(), fs.Arg(0)); err != nil {
+	// A read-only copy: it works while the server has the dir open.
+	if err := sqlite.BackupDir(context.Background(), cfg.DataDir, fs.Arg(0)); err != nil {
 		return err
 	}
 	fmt.Printf("backup written to %s; it is useless without %s — back that up apart\n", fs.Arg(0), sqlite.KeyDir(cfg.DataDir))
@@ -299,7 +291,7 @@ func cmdUser(args []string) error {
 	if cfg.DataDir == "" {
 		return exitError{2, "user needs --data DIR"}
 	}
-	st, _, err := sqlite.OpenDir(cfg.DataDir, sqlite.DirOptions{Jurisdiction: cfg.Jurisdiction, Now: cfg.Now})
+	st, _, err := sqlite.OpenDir(cfg.DataDir, cfg.DirOptions())
 	if err != nil {
 		return err
 	}

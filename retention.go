@@ -49,7 +49,7 @@ func cmdRetention(args []string) error {
 		}
 		cfg.Now = func() time.Time { return t }
 	}
-	st, _, err := sqlite.OpenDir(cfg.DataDir, sqlite.DirOptions{Jurisdiction: cfg.Jurisdiction, Now: cfg.Now})
+	st, _, err := sqlite.OpenDir(cfg.DataDir, cfg.DirOptions())
 	if err != nil {
 		return err
 	}

@@ -9,12 +9,16 @@ import (
 
 	"github.com/nabij/nabij/app/auth"
 	"github.com/nabij/nabij/records"
+	"github.com/nabij/nabij/records/sqlite"
 )
 
 // Config is how a server runs. Zero values take the defaults in Defaults.
 type Config struct {
 	Addr    string // listen address, e.g. 127.0.0.1:8080
 	DataDir string // holds nabij.db and keys/
+	// Witness is the file the signed heads of the access log are appended to;
+	// "" means keys/witness.log in the data dir. Another disk or host is better.
+	Witness string
 	// RequireTOTP lists the roles that must sign in with a second factor.
 	RequireTOTP map[records.Role]bool
 	// Jurisdiction: NL or BE (personal working notes); "" keeps the stored setting.
@@ -73,7 +77,7 @@ func (c *Config) Defaults() {
 }
 
 // ConfigFromEnv reads NABIJ_* variables into c where c leaves a field empty:
-// NABIJ_ADDR, NABIJ_DATA, NABIJ_REQUIRE_TOTP (comma-separated roles),
+// NABIJ_ADDR, NABIJ_DATA, NABIJ_WITNESS, NABIJ_REQUIRE_TOTP (comma-separated roles),
 // NABIJ_JURISDICTION, NABIJ_TRUSTED_PROXIES, NABIJ_SECURE_COOKIES=1,
 // NABIJ_METRICS_TOKEN, NABIJ_MIN_FREE_DISK_MB, NABIJ_MAX_HASHING (a positive number).
 func (c *Config) ConfigFromEnv() error {
@@ -82,6 +86,9 @@ func (c *Config) ConfigFromEnv() error {
 	}
 	if c.DataDir == "" {
 		c.DataDir = os.Getenv("NABIJ_DATA")
+	}
+	if c.Witness == "" {
+		c.Witness = os.Getenv("NABIJ_WITNESS")
 	}
 	if v := os.Getenv("NABIJ_REQUIRE_TOTP"); v != "" && c.RequireTOTP == nil {
 		roles, err := ParseRoles(v)
@@ -136,4 +143,9 @@ func ParseRoles(v string) (map[records.Role]bool, error) {
 		out[records.Role(r)] = true
 	}
 	return out, nil
+}
+
+// DirOptions are the options a data dir is opened with under c.
+func (c *Config) DirOptions() sqlite.DirOptions {
+	return sqlite.DirOptions{Jurisdiction: c.Jurisdiction, Now: c.Now, Witness: c.Witness, MinFreeDisk: c.MinFreeDisk}
 }

@@ -74,5 +74,10 @@ func (s *Server) readyz(c *fiber.Ctx) error {
 		}
 		return c.Status(fiber.StatusServiceUnavailable).SendString(msg)
 	}
+	// A log the server can no longer vouch for is not ready: it signs nothing
+	// more, and the data officer must look (verify shows why).
+	if h := s.Store.LogHealth(); !h.OK {
+		return c.Status(fiber.StatusServiceUnavailable).SendString("access log broken")
+	}
 	return c.SendString("ready")
 }

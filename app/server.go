@@ -50,7 +50,7 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, kr, err := sqlite.OpenDir(cfg.DataDir, sqlite.DirOptions{Jurisdiction: cfg.Jurisdiction, Now: cfg.Now, MinFreeDisk: cfg.MinFreeDisk})
+	st, kr, err := sqlite.OpenDir(cfg.DataDir, cfg.DirOptions())
 	if err != nil {
 		return nil, err
 	}
@@ -107,19 +107,31 @@ func strictTransport(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-// checkpoints signs the access-log head every minute, so quiet periods are
-// covered by a signature too.
+// checkpointEvery is how soon a record is covered by a signed checkpoint (and
+// handed to the witness): records after the last checkpoint are what someone
+// with the database file could still cut or rewrite unnoticed.
+const checkpointEvery = time.Second
+
+// checkpoints signs the access-log head every second while it moves (a
+// checkpoint of an unmoved head is skipped), so that little of the log is ever
+// left unsigned.
 func (s *Server) checkpoints() {
 	defer close(s.stopped)
-	t := time.NewTicker(time.Minute)
+	t := time.NewTicker(checkpointEvery)
 	defer t.Stop()
+	var last string
 	for {
 		select {
 		case <-s.stop:
 			return
 		case <-t.C:
-			if err := s.Store.Checkpoint(context.Background()); err != nil {
+			err := s.Store.Checkpoint(context.Background())
+			// Log a failure once, not every second.
+			if msg := fmt.Sprint(err); err != nil && msg != last {
 				s.cfg.Logf("checkpoint failed: %v", err)
+				last = msg
+			} else if err == nil {
+				last = ""
 			}
 		}
 	}
@@ -153,9 +165,7 @@ func (s *Server) Shutdown(timeout time.Duration) error {
 	s.lnMu.Unlock()
 	close(s.stop)
 	<-s.stopped
-	if cpErr := s.Store.Checkpoint(context.Background()); cpErr != nil {
-		err = errors.Join(err, cpErr)
-	}
+	// Close signs the last checkpoint and tells the witness the store closed.
 	return errors.Join(err, s.Store.Close())
 }
 

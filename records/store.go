@@ -252,9 +252,15 @@ type AccessLog interface {
 	// (purpose audit). EFORBIDDEN for anyone but the data officer.
 	Anomalies(ctx context.Context, a Actor, since time.Time) ([]Anomaly, error)
 	// Checkpoint signs the current chain head now (when it has moved since the last
-	// checkpoint). The server calls it on a timer so that quiet periods are covered too.
+	// checkpoint) and hands it to the witness. The server calls it every second.
+	// It signs nothing, and returns an error, once the store found records in the
+	// log that it did not write (see LogHealth).
 	// Returns EINTERNAL when the checkpoint cannot be signed or stored.
 	Checkpoint(ctx context.Context) error
+	// LatestCheckpoint is the newest signed checkpoint, the receipt a client may
+	// keep; ok is false while none was signed.
+	// Returns EINTERNAL when it cannot be read.
+	LatestCheckpoint(ctx context.Context) (cp Checkpoint, ok bool, err error)
 	// PublicKey is the key that verifies the checkpoints.
 	// It never fails.
 	PublicKey() ed25519.PublicKey
@@ -342,8 +348,10 @@ type Admin interface {
 	// wrapped by a master key version; a version may be retired only when this is zero.
 	// Returns the database error when the count cannot be read.
 	KeysWrappedBy(ctx context.Context, version int) (int, error)
-	// Close stops the committer after the writes already queued, and closes the database.
-	// Returns the database errors of closing, if any; a second Close returns nil.
+	// Close stops the committer after the writes already queued, signs the head
+	// (unless the log is broken) and, with a witness, records the clean close
+	// there, and closes the database.
+	// Returns the errors of signing and closing, if any; a second Close returns nil.
 	Close() error
 	// Ping checks that the database answers; used by /readyz.
 	// Returns the database error when it does not answer.
@@ -353,6 +361,11 @@ type Admin interface {
 	// Returns EFULL when free space is below the margin, EINTERNAL when a
 	// write cannot start (a read-only file, a write lock held elsewhere).
 	Ready(ctx context.Context) error
+	// LogHealth says whether the store can still vouch for its access log (it
+	// found no records it did not write, and its witness takes the signed
+	// heads); used by /readyz.
+	// It never fails.
+	LogHealth() LogHealth
 	// Path is the database file.
 	// It never fails.
 	Path() string

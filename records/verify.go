@@ -22,3 +22,14 @@ type VerifyReport struct {
 	// it are covered by the chain only until the next checkpoint is signed.
 	LastCheckpoint int64 `json:"last_checkpoint"`
 }
+
+// LogHealth says whether the store can still vouch for its access log: it
+// signs nothing once it found records it did not write, or when its witness
+// does not take the signed heads.
+type LogHealth struct {
+	OK bool
+	// Problem says what is wrong, in words; "" when OK.
+	Problem string
+	// Since is the first record the store can no longer vouch for.
+	Since int64
+}

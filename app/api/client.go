@@ -2,6 +2,7 @@ package api
 
 import (
 	"strconv"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -44,7 +45,35 @@ func (h *Handler) myAccessLog(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return edge.Send(c, fiber.StatusOK, accessPage(list, limit))
+	page := myAccessLogPage{accessLogPage: accessPage(list, limit)}
+	cp, ok, err := h.Store.LatestCheckpoint(c.UserContext())
+	if err != nil {
+		return err
+	}
+	if ok {
+		page.SignedHead = &signedHead{Size: cp.Seq, Hash: cp.Hash, SignedAt: cp.At, Signature: cp.Signature,
+			PublicKey: h.Store.PublicKey()}
+	}
+	return edge.Send(c, fiber.StatusOK, page)
+}
+
+// myAccessLogPage is the client's page of the access log with the newest
+// signed head of the whole log: a receipt the client can keep, so that a log
+// later cut back or rewritten behind it can be shown to be.
+type myAccessLogPage struct {
+	accessLogPage
+	SignedHead *signedHead `json:"signed_head,omitempty"`
+}
+
+// signedHead is a signed checkpoint as a receipt: the log had Size records and
+// its newest had Hash, signed at SignedAt with the key PublicKey. It names no
+// person.
+type signedHead struct {
+	Size      int64     `json:"size"`
+	Hash      []byte    `json:"hash"`
+	SignedAt  time.Time `json:"signed_at"`
+	Signature []byte    `json:"signature"`
+	PublicKey []byte    `json:"public_key"`
 }
 
 type entryRequest struct {

@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
@@ -148,6 +149,9 @@ func (s *Store) commitBatch(batch []*job) {
 		return
 	}
 	startSeq := seq
+	if seq != s.written.seq || !bytes.Equal(head, s.written.hash) {
+		s.breakFound(seq)
+	}
 	now := s.now()
 	stmts := make(map[string]*sql.Stmt)
 	bw := &wtx{s: s, tx: tx, ctx: ctx, stmts: stmts}
@@ -178,12 +182,14 @@ func (s *Store) commitBatch(batch []*job) {
 			afters = append(afters, w.after...)
 		}
 	}
-	if seq/s.opts.CheckpointEvery > startSeq/s.opts.CheckpointEvery {
-		if err := s.signCheckpoint(tx, seq, head, now); err != nil {
+	if seq/s.opts.CheckpointEvery > startSeq/s.opts.CheckpointEvery && !s.logBroken() {
+		cp, err := s.signCheckpoint(tx, seq, head, now)
+		if err != nil {
 			tx.Rollback()
 			fail(internal("checkpoint", err))
 			return
 		}
+		afters = append(afters, func() { s.witnessHead(cp) })
 	}
 	if err := tx.Commit(); err != nil {
 		tx.Rollback()
@@ -194,6 +200,7 @@ func (s *Store) commitBatch(batch []*job) {
 		fail(nil)
 		return
 	}
+	s.written = logHead{seq: seq, hash: head}
 	for _, f := range afters {
 		f()
 	}

@@ -49,6 +49,9 @@ type Options struct {
 	// MinFreeDisk is the free space (bytes) the database's disk must keep for
 	// Ready to pass. Default 64 MiB; negative disables the check.
 	MinFreeDisk int64
+	// Witness, when set, receives every signed checkpoint, and Open refuses a
+	// database whose log is behind it or differs from it.
+	Witness *Witness
 }
 
 // Store is nabij's storage: one SQLite database in WAL mode with a single writer.
@@ -74,6 +77,19 @@ type Store struct {
 	loopDone chan struct{}
 	closeMu  sync.RWMutex
 	closed   bool
+	closing  bool
+	// unlock releases the data dir's lock (OpenDir); nil for Open.
+	unlock func()
+
+	// written is the chain head as this store last committed it. Only the
+	// committer changes it; any other head found in the database before a batch
+	// means someone else wrote the log, and then nothing more is signed.
+	written logHead
+	// healthMu guards logProblem: why the log can no longer be vouched for
+	// ("" while it can).
+	healthMu   sync.Mutex
+	logProblem string
+	brokenFrom int64
 }
 
 // Open opens (creating when absent) the database at path, applies the migrations
@@ -83,7 +99,7 @@ func Open(path string, opts Options) (*Store, error) {
 		return nil, errors.New("records: Open needs a keyring and a signer")
 	}
 	if opts.CheckpointEvery <= 0 {
-		opts.CheckpointEvery = 1000
+		opts.CheckpointEvery = defaultCheckpointEvery
 	}
 	if opts.MaxBatch <= 0 {
 		opts.MaxBatch = 256
@@ -141,8 +157,114 @@ func Open(path string, opts Options) (*Store, error) {
 		s.r.Close()
 		return nil, err
 	}
+	if err := s.loadHead(); err != nil {
+		s.w.Close()
+		s.r.Close()
+		return nil, err
+	}
 	go s.commitLoop()
 	return s, nil
+}
+
+// loadHead reads the chain head the store starts from and holds it against
+// the witness: a log that is behind the witness's newest signed head, differs
+// from it, or grew while no store had it open is refused, so that nothing is
+// signed on top of it.
+func (s *Store) loadHead() error {
+	tx, err := s.w.Begin()
+	if err != nil {
+		return fmt.Errorf("records: chain head: %w", err)
+	}
+	defer tx.Rollback()
+	seq, head, err := chainHead(tx)
+	if err != nil {
+		return fmt.Errorf("records: chain head: %w", err)
+	}
+	s.written = logHead{seq: seq, hash: head}
+	if s.opts.Witness == nil {
+		return nil
+	}
+	_, problem, err := witnessCheck(tx, s.opts.Witness, s.PublicKey(), s.written)
+	if err != nil {
+		return err
+	}
+	if problem != "" {
+		return fmt.Errorf("%w: %s (witness %s); run nabij verify-log", ErrLogBehindWitness, problem, s.opts.Witness.Path())
+	}
+	// A witness that is new, or was moved to another disk, learns the newest
+	// signed checkpoint at once (it is signed, so it is nabij's own; and the
+	// check above found the log consistent with what the witness held).
+	var cp records.Checkpoint
+	var at int64
+	err = tx.QueryRow(`SELECT seq, hash, at, signature FROM access_checkpoints ORDER BY seq DESC LIMIT 1`).
+		Scan(&cp.Seq, &cp.Hash, &at, &cp.Signature)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("records: checkpoints: %w", err)
+	}
+	if err == nil {
+		cp.At = fromMS(at)
+		if !ed25519.Verify(s.PublicKey(), checkpointMessage(cp.Seq, cp.Hash, cp.At), cp.Signature) {
+			return fmt.Errorf("%w: the newest checkpoint (record %d) has an invalid signature; run nabij verify-log", ErrLogBehindWitness, cp.Seq)
+		}
+		ws, err := s.opts.Witness.State(nil)
+		if err != nil {
+			return fmt.Errorf("records: %w", err)
+		}
+		// Only a newer head: the witness may know a later one whose
+		// checkpoint row is gone while the records it vouches for are there.
+		if cp.Seq > ws.Head.Seq {
+			if err := s.opts.Witness.appendHead(cp); err != nil {
+				return fmt.Errorf("%w: %v", ErrLogBehindWitness, err)
+			}
+		}
+	}
+	return s.opts.Witness.appendOpenClose("opened", seq)
+}
+
+// ErrLogBehindWitness is returned by Open when the database's access log is
+// behind its witness or differs from it.
+var ErrLogBehindWitness = errors.New("records: the access log does not match its witness")
+
+// witnessCheck compares the log as q sees it with the witness.
+func witnessCheck(q interface {
+	QueryRow(string, ...any) *sql.Row
+}, w *Witness, pub ed25519.PublicKey, head logHead) (int64, string, error) {
+	st, err := w.State(pub)
+	if err != nil {
+		return 0, "", fmt.Errorf("records: %w", err)
+	}
+	return witnessProblem(st, head, func(seq int64) ([]byte, error) {
+		var h []byte
+		err := q.QueryRow(`SELECT hash FROM access_log WHERE seq = ?`, seq).Scan(&h)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, nil
+		}
+		return h, err
+	})
+}
+
+// LogHealth says whether the store can still vouch for its access log.
+// It never fails.
+func (s *Store) LogHealth() records.LogHealth {
+	s.healthMu.Lock()
+	defer s.healthMu.Unlock()
+	return records.LogHealth{OK: s.logProblem == "", Problem: s.logProblem, Since: s.brokenFrom}
+}
+
+// markBroken records why the log can no longer be vouched for from record
+// from on; the first reason stays.
+func (s *Store) markBroken(from int64, problem string) {
+	s.healthMu.Lock()
+	defer s.healthMu.Unlock()
+	if s.logProblem == "" {
+		s.logProblem, s.brokenFrom = problem, from
+	}
+}
+
+func (s *Store) logBroken() bool {
+	s.healthMu.Lock()
+	defer s.healthMu.Unlock()
+	return s.logProblem != ""
 }
 
 // migrate applies the embedded migrations in order with goose.
@@ -206,18 +328,30 @@ func MissingNotes(path string, ids []string) (int, error) {
 	return missing, nil
 }
 
-// Close stops the committer after the writes already queued, and closes the database.
-// Returns the database errors of closing, if any; a second Close returns nil.
+// Close stops the committer after the writes already queued, signs the head
+// (unless the log is broken) and, with a witness, records the clean close
+// there, and closes the database.
+// Returns the errors of signing and closing, if any; a second Close returns nil.
 func (s *Store) Close() error {
 	s.closeMu.Lock()
-	if s.closed {
+	if s.closed || s.closing {
 		s.closeMu.Unlock()
 		return nil
 	}
+	s.closing = true
+	s.closeMu.Unlock()
+	// A clean close signs the head, so that no record of this run is left
+	// without a signature, and tells the witness: records that appear after it
+	// were not written by nabij.
+	cpErr := s.Checkpoint(context.Background())
+	s.closeMu.Lock()
 	s.closed = true
 	close(s.quit)
 	s.closeMu.Unlock()
 	<-s.loopDone
+	if s.opts.Witness != nil && cpErr == nil && !s.logBroken() {
+		cpErr = s.opts.Witness.appendOpenClose("closed", s.written.seq)
+	}
 	s.keys.clear()
 	for _, st := range s.prepared {
 		st.Close()
@@ -226,7 +360,13 @@ func (s *Store) Close() error {
 	// Fold the WAL back into the main file so a copied data dir is one file.
 	_, _ = s.w.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
 	err2 := s.w.Close()
-	return errors.Join(err1, err2)
+	if s.unlock != nil {
+		s.unlock()
+	}
+	if errors.Is(cpErr, ErrLogBroken) {
+		cpErr = nil // reported by LogHealth and verification, not by Close
+	}
+	return errors.Join(cpErr, err1, err2)
 }
 
 // Ping checks that the database answers; used by /readyz.
@@ -374,3 +514,7 @@ func (s *Store) Backup(ctx context.Context, path string) error {
 		return nil
 	})
 }
+
+// defaultCheckpointEvery is how many records pass at most between checkpoints
+// signed inside a batch; verification expects one at every multiple.
+const defaultCheckpointEvery = 1000

@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"time"
 
@@ -22,22 +23,63 @@ func checkpointMessage(seq int64, hash []byte, at time.Time) []byte {
 	return msg
 }
 
-func (s *Store) signCheckpoint(tx *sql.Tx, seq int64, head []byte, at time.Time) error {
+// signCheckpoint stores a signed checkpoint of the head inside the batch
+// transaction and returns it, for the witness once the batch is committed.
+// Only the committer calls it, and only while the log is not broken.
+func (s *Store) signCheckpoint(tx *sql.Tx, seq int64, head []byte, at time.Time) (records.Checkpoint, error) {
 	if seq == 0 {
-		return nil
+		return records.Checkpoint{}, nil
 	}
 	at = fromMS(ms(at))
-	sig := ed25519.Sign(s.signer, checkpointMessage(seq, head, at))
+	cp := records.Checkpoint{Seq: seq, Hash: bytes.Clone(head), At: at}
+	cp.Signature = ed25519.Sign(s.signer, checkpointMessage(seq, head, at))
 	_, err := tx.Exec(`INSERT INTO access_checkpoints (seq, hash, at, signature) VALUES (?,?,?,?)
-		ON CONFLICT(seq) DO NOTHING`, seq, head, ms(at), sig)
-	return err
+		ON CONFLICT(seq) DO NOTHING`, seq, head, ms(at), cp.Signature)
+	return cp, err
+}
+
+// ErrLogBroken is returned by Checkpoint once the store found records in its
+// log that it did not write: it signs nothing from then on.
+var ErrLogBroken = errors.New("records: the access log holds records this server did not write; nothing is signed")
+
+// breakFound is called by the committer when the database's chain head is not
+// the one it committed last: records were added, removed or rewritten behind
+// its back. It signs nothing more, tells the witness, and LogHealth reports it.
+func (s *Store) breakFound(dbSeq int64) {
+	if s.logBroken() {
+		return
+	}
+	s.markBroken(s.written.seq+1, fmt.Sprintf("the access log changed behind the server's back after record %d (the database now ends at record %d); nothing is signed from here", s.written.seq, dbSeq))
+	if s.opts.Witness != nil {
+		if err := s.opts.Witness.appendBroken(s.written.seq, dbSeq); err != nil {
+			s.markBroken(s.written.seq+1, "the witness cannot be written: "+err.Error())
+		}
+	}
+}
+
+// witnessHead hands a committed checkpoint to the witness. A witness that
+// cannot take it makes the log unhealthy: the signed head would then exist
+// only inside the database it is meant to check.
+func (s *Store) witnessHead(cp records.Checkpoint) {
+	if s.opts.Witness == nil || cp.Seq == 0 {
+		return
+	}
+	if err := s.opts.Witness.appendHead(cp); err != nil {
+		s.markBroken(cp.Seq, "the witness did not take the signed head: "+err.Error())
+	}
 }
 
 // Checkpoint signs the current chain head now (when it has moved since the last
-// checkpoint). The server calls it on a timer so that quiet periods are covered too.
+// checkpoint). The server calls it every second, and at shutdown, so that a
+// record is signed soon after it is written. Before signing, the committer has
+// compared the database's head with the head it committed last; when they
+// differ it signs nothing and Checkpoint returns ErrLogBroken.
 // Returns EINTERNAL when the checkpoint cannot be signed or stored.
 func (s *Store) Checkpoint(ctx context.Context) error {
 	return s.write(ctx, func(w *wtx) error {
+		if w.s.logBroken() {
+			return ErrLogBroken
+		}
 		var last sql.NullInt64
 		if err := w.queryRow(`SELECT MAX(seq) FROM access_checkpoints`).Scan(&last); err != nil {
 			return internal("checkpoint", err)
@@ -45,8 +87,31 @@ func (s *Store) Checkpoint(ctx context.Context) error {
 		if w.seq == 0 || (last.Valid && last.Int64 >= w.seq) {
 			return nil
 		}
-		return w.s.signCheckpoint(w.tx, w.seq, w.head, w.now)
+		cp, err := w.s.signCheckpoint(w.tx, w.seq, w.head, w.now)
+		if err != nil {
+			return internal("checkpoint", err)
+		}
+		w.after = append(w.after, func() { w.s.witnessHead(cp) })
+		return nil
 	})
+}
+
+// LatestCheckpoint is the newest signed checkpoint, the receipt a client may
+// keep; ok is false while none was signed.
+// Returns EINTERNAL when it cannot be read.
+func (s *Store) LatestCheckpoint(ctx context.Context) (records.Checkpoint, bool, error) {
+	var cp records.Checkpoint
+	var at int64
+	err := s.r.QueryRowContext(ctx, `SELECT seq, hash, at, signature FROM access_checkpoints ORDER BY seq DESC LIMIT 1`).
+		Scan(&cp.Seq, &cp.Hash, &at, &cp.Signature)
+	if errors.Is(err, sql.ErrNoRows) {
+		return cp, false, nil
+	}
+	if err != nil {
+		return cp, false, internal("latest checkpoint", err)
+	}
+	cp.At = fromMS(at)
+	return cp, true, nil
 }
 
 // PublicKey is the key that verifies the checkpoints.
@@ -68,7 +133,37 @@ func (s *Store) VerifyAccessLog(ctx context.Context, pub ed25519.PublicKey) (rec
 		return records.VerifyReport{}, internal("verify", err)
 	}
 	defer tx.Rollback()
-	return verifyChain(ctx, tx, pub, s.opts.CheckpointEvery)
+	rep, err := verifyChain(ctx, tx, pub, s.opts.CheckpointEvery)
+	if err != nil {
+		return rep, err
+	}
+	if s.opts.Witness != nil {
+		seq, head, err := chainHead(tx)
+		if err != nil {
+			return rep, internal("verify", err)
+		}
+		at, problem, err := witnessCheck(tx, s.opts.Witness, pub, logHead{seq: seq, hash: head})
+		if err != nil {
+			return rep, internal("verify witness", err)
+		}
+		failReport(&rep, at, problem)
+	}
+	if h := s.LogHealth(); !h.OK {
+		failReport(&rep, h.Since, h.Problem)
+	}
+	return rep, nil
+}
+
+// failReport marks a report broken at seq with problem, unless problem is ""
+// or the chain itself broke earlier.
+func failReport(rep *records.VerifyReport, seq int64, problem string) {
+	if problem == "" {
+		return
+	}
+	if rep.BrokenAt == 0 || seq < rep.BrokenAt {
+		rep.BrokenAt, rep.Problem = max(seq, 1), problem
+	}
+	rep.OK = false
 }
 
 // verifyChain walks the chain. every is the checkpoint interval: the batch that

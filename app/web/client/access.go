@@ -1,7 +1,9 @@
 package client
 
 import (
+	"encoding/base64"
 	"net/url"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -21,9 +23,35 @@ func (h *Handler) access(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	cp, ok, err := h.Store.LatestCheckpoint(c.UserContext())
+	if err != nil {
+		return err
+	}
 	v := h.View(c, "my_access.title")
 	rows := web.AccessRows(list, a, web.T(v.Lang, "access.you"))
 	web.EventSentences(rows, v.Lang)
-	v.Data = web.AccessView{Rows: rows, Older: web.OlderURL("/my/access", url.Values{}, rows)}
+	d := myAccessView{AccessView: web.AccessView{Rows: rows, Older: web.OlderURL("/my/access", url.Values{}, rows)}}
+	if ok {
+		b64 := base64.StdEncoding.EncodeToString
+		d.Receipt = &receipt{Size: cp.Seq, SignedAt: cp.At, Hash: b64(cp.Hash), Signature: b64(cp.Signature),
+			PublicKey: b64(h.Store.PublicKey())}
+	}
+	v.Data = d
 	return h.Render(c, fiber.StatusOK, "my_access", v)
+}
+
+// myAccessView is the client's access page: the records, and the newest
+// signed head of the whole log as a receipt the client can print or keep.
+type myAccessView struct {
+	web.AccessView
+	Receipt *receipt
+}
+
+// receipt is a signed checkpoint in printable form; it names no person.
+type receipt struct {
+	Size      int64
+	SignedAt  time.Time
+	Hash      string
+	Signature string
+	PublicKey string
 }
