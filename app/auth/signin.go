@@ -101,6 +101,9 @@ var dummyHash, _ = crypto.HashPassword("nabij-timing-equaliser")
 // wrong password, after the same work.
 func (s *Service) Authenticate(ctx context.Context, remote, username, password, code string) (*records.User, bool, error) {
 	now := s.Now()
+	// The address is kept as a key past the request: copy it, as the HTTP
+	// layer may hand over a view of a buffer it reuses.
+	remote = strings.Clone(remote)
 	pair := strings.ToLower(strings.TrimSpace(username)) + "\x00" + remote
 	// Each attempt counts as a failure from the start and is given back unless
 	// it turns out to be a wrong guess (see failureDelays.attempt).
