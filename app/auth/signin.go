@@ -83,7 +83,14 @@ func (s *Service) Authenticate(ctx context.Context, remote, username, password, 
 		s.Outcome("locked")
 		return nil, false, edge.FailDetail(edge.ProbLocked, "try again after "+u.LockedUntil.Format(time.RFC3339))
 	}
-	ok, rehash, err := crypto.VerifyPassword(u.PasswordHash, password)
+	stored := u.PasswordHash
+	if stored == "" {
+		// Not activated yet: no password can match, but the check costs the
+		// same, so timing does not tell which accounts are waiting for one.
+		stored = dummyHash
+	}
+	ok, rehash, err := crypto.VerifyPassword(stored, password)
+	ok = ok && u.PasswordHash != ""
 	if err != nil || !ok || u.Disabled {
 		if u.Disabled && ok {
 			s.Outcome("disabled")

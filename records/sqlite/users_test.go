@@ -37,7 +37,7 @@ func TestCreateClientAccount(t *testing.T) {
 			before := maxSeq(t, db)
 			users := countRows(t, db, "users")
 			u, err := w.s.CreateUser(w.ctx, tt.actor, records.NewUser{Username: "acct" + string(rune('a'+i)),
-				Role: records.RoleClient, PasswordHash: "$argon2id$dummy", ClientID: tt.clientID})
+				Role: records.RoleClient, ActivationCodeHash: []byte("code hash"), ClientID: tt.clientID})
 			if records.ErrorCode(err) != tt.code {
 				t.Fatalf("got %v, want %q", err, tt.code)
 			}
@@ -60,5 +60,32 @@ func TestCreateClientAccount(t *testing.T) {
 				t.Errorf("records %+v, want one %s account record", recs, tt.outcome)
 			}
 		})
+	}
+}
+
+// Nobody but nabij itself chooses a password for another person's account:
+// the store refuses a password hash from anyone else, even the client's own
+// professional, and makes no account.
+func TestOnlyNabijSetsAnotherPersonsPassword(t *testing.T) {
+	w := newWorld(t)
+	db := w.raw(t)
+	e, err := w.s.CreateClient(w.ctx, w.sam, records.NewClient{Name: "Eva Peeters"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	users := countRows(t, db, "users")
+	for _, in := range []records.NewUser{
+		{Username: "eva", Role: records.RoleClient, ClientID: e.ID, PasswordHash: "$argon2id$chosen-by-sam"},
+		{Username: "eva", Role: records.RoleClient, ClientID: e.ID, PasswordHash: "$argon2id$x", ActivationCodeHash: []byte("h")},
+	} {
+		if _, err := w.s.CreateUser(w.ctx, w.sam, in); err == nil {
+			t.Errorf("%+v: accepted", in)
+		}
+	}
+	if _, err := w.s.CreateUser(w.ctx, w.adm, records.NewUser{Username: "kim", Role: records.RoleProfessional, PasswordHash: "$argon2id$chosen"}); records.ErrorCode(err) != records.EFORBIDDEN {
+		t.Errorf("admin with a password: %v", err)
+	}
+	if got := countRows(t, db, "users"); got != users {
+		t.Errorf("users %d, want %d", got, users)
 	}
 }
