@@ -483,6 +483,13 @@ func TestPageClientAccount(t *testing.T) {
 		want(t, http.StatusUnprocessableEntity, "Choose a staff role")
 	adm.post("/admin/users", "/admin/users", url.Values{"username": {"kim"}, "role": {"professional"}}).
 		want(t, http.StatusOK, "The account was added.", "activation__code")
+	kim := h.user("kim")
+	again := "/admin/users/" + kim.ID + "/activation-code"
+	adm.get("/admin/users").want(t, http.StatusOK, "Waiting for activation", `action="`+again+`"`)
+	adm.post("/admin/users", again, url.Values{}).want(t, http.StatusOK, "The old code no longer works", "activation__code")
+	// No new code for eva's client account from the admin, nor for an account with a password.
+	adm.post("/admin/users", "/admin/users/"+h.user("eva").ID+"/activation-code", url.Values{}).want(t, http.StatusForbidden)
+	adm.post("/admin/users", "/admin/users/"+h.user("sam").ID+"/activation-code", url.Values{}).want(t, http.StatusConflict)
 }
 
 // Everyone changes their own password from the menu; the old one stops
