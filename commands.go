@@ -45,7 +45,8 @@ signed heads (default DIR/keys/witness.log; best on another disk or host).
 
 Environment: NABIJ_DATA, NABIJ_ADDR, NABIJ_WITNESS, NABIJ_REQUIRE_TOTP (roles, comma-separated),
 NABIJ_JURISDICTION (NL or BE), NABIJ_TRUSTED_PROXIES, NABIJ_SECURE_COOKIES=1,
-NABIJ_DEMO_PASSWORD, NABIJ_PASSWORD (for user add without a terminal prompt).
+NABIJ_DEMO_PASSWORD, NABIJ_PASSWORD (user add: the password of your own first
+account; without it, user add prints a one-time activation code instead).
 Operations: NABIJ_METRICS_TOKEN (scrapes from other hosts), NABIJ_MIN_FREE_DISK_MB
 (readiness margin, default 64).
 `
@@ -299,21 +300,28 @@ func cmdUser(args []string) error {
 	ctx := context.Background()
 	switch sub {
 	case "add":
-		pw := os.Getenv("NABIJ_PASSWORD")
-		if pw == "" {
-			return exitError{2, "set NABIJ_PASSWORD to the new account's password (at least 12 characters)"}
+		// The operator may set the password of their own first account with
+		// NABIJ_PASSWORD; anyone else's account gets an activation code, so
+		// that its holder chooses their own password.
+		in := records.NewUser{Username: *username, Role: records.Role(*role), DisplayName: *name, ClientID: *clientID}
+		var code string
+		if pw := os.Getenv("NABIJ_PASSWORD"); pw != "" {
+			if err := auth.CheckPassword(pw); err != nil {
+				return exitError{2, "NABIJ_PASSWORD needs at least 12 characters and may not be a common password"}
+			}
+			if in.PasswordHash, err = crypto.HashPassword(pw); err != nil {
+				return err
+			}
+		} else if code, in.ActivationCodeHash, err = auth.NewActivationCode(); err != nil {
+			return err
 		}
-		if err := auth.CheckPassword(pw); err != nil {
-			return exitError{2, "the password needs at least 12 characters"}
-		}
-		h, err := crypto.HashPassword(pw)
+		u, err := st.CreateUser(ctx, records.System(), in)
 		if err != nil {
 			return err
 		}
-		u, err := st.CreateUser(ctx, records.System(), records.NewUser{Username: *username, Role: records.Role(*role),
-			DisplayName: *name, PasswordHash: h, ClientID: *clientID})
-		if err != nil {
-			return err
+		if code != "" {
+			fmt.Printf("activation code for %s: %s (valid %d days; the holder sets their password at /activate)\n",
+				u.Username, code, int(records.ActivationTTL.Hours()/24))
 		}
 		fmt.Printf("added %s (%s), id %s\n", u.Username, u.Role, u.ID)
 	case "list":

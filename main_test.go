@@ -159,6 +159,15 @@ func TestUserCommands(t *testing.T) {
 	if err := run([]string{"user", "add", "--data", dir, "--username", "ria", "--role", "professional"}); exitCode(err) != 2 {
 		t.Fatalf("short password: %v", err)
 	}
+	t.Setenv("NABIJ_PASSWORD", "Password1234")
+	if err := run([]string{"user", "add", "--data", dir, "--username", "ria", "--role", "professional"}); exitCode(err) != 2 {
+		t.Fatalf("common password: %v", err)
+	}
+	// Without NABIJ_PASSWORD the account waits for its holder to activate it.
+	t.Setenv("NABIJ_PASSWORD", "")
+	if err := run([]string{"user", "add", "--data", dir, "--username", "noa", "--role", "data_officer", "--name", "Noa"}); err != nil {
+		t.Fatal(err)
+	}
 	t.Setenv("NABIJ_PASSWORD", "a long enough password")
 	if err := run([]string{"user", "add", "--data", dir, "--username", "ria", "--role", "professional", "--name", "Ria"}); err != nil {
 		t.Fatal(err)
@@ -171,6 +180,9 @@ func TestUserCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
+	if noa, err := st.UserByUsername(context.Background(), "noa"); err != nil || !noa.ActivationPending || noa.PasswordHash != "" {
+		t.Errorf("noa %+v, %v: want an account waiting for activation", noa, err)
+	}
 	u, err := st.UserByUsername(context.Background(), "ria")
 	if err != nil || !u.Disabled || u.Role != records.RoleProfessional {
 		t.Fatalf("ria: %+v, %v", u, err)

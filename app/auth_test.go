@@ -47,16 +47,18 @@ func TestLogoutRevokesTheRefreshToken(t *testing.T) {
 	e.post(t, "", "/api/v1/auth/logout", map[string]string{}).expect(t, 204)
 }
 
-// newUser makes an account through the admin API.
+// newUser makes an account through the admin API and activates it with its
+// code and demoPassword, as its holder would.
 func (e *env) newUser(t *testing.T, username string, role records.Role, clientID string) records.User {
 	t.Helper()
-	body := map[string]any{"username": username, "role": role, "password": demoPassword, "display_name": "Test " + username}
+	body := map[string]any{"username": username, "role": role, "display_name": "Test " + username}
 	if clientID != "" {
 		body["client_id"] = clientID
 	}
-	var u records.User
+	var u createdAccount
 	e.post(t, e.token(t, admin), "/api/v1/users", body).expect(t, 201).decode(t, &u)
-	return u
+	e.activate(t, username, u.Activation.Code, demoPassword)
+	return u.User
 }
 
 // enrolTOTP sets up and confirms a second factor with the token; returns the

@@ -122,8 +122,11 @@ func TestAuthorizationMatrix(t *testing.T) {
 		expect(t, 201).decode(t, &note)
 	var other, target, team, asg struct{ ID string }
 	e.post(t, samTok, "/api/v1/clients", map[string]any{"name": "Matrix Client"}).expect(t, 201).decode(t, &other)
-	e.post(t, tok[admin], "/api/v1/users", map[string]any{"username": "matrix-target", "role": "professional", "password": "a long enough password"}).
-		expect(t, 201).decode(t, &target)
+	var targetAccount createdAccount
+	e.post(t, tok[admin], "/api/v1/users", map[string]any{"username": "matrix-target", "role": "professional"}).
+		expect(t, 201).decode(t, &targetAccount)
+	target.ID = targetAccount.ID
+	e.activate(t, "matrix-target", targetAccount.Activation.Code, "a long enough password")
 	e.post(t, tok[admin], "/api/v1/teams", map[string]any{"name": "Matrix team"}).expect(t, 201).decode(t, &team)
 	e.post(t, tok[admin], "/api/v1/caseload-assignments", map[string]any{"client_id": other.ID, "team_id": team.ID}).expect(t, 201).decode(t, &asg)
 
@@ -137,9 +140,13 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{method: "POST", path: "/api/v1/auth/login", public: true, body: map[string]string{"username": "matrix-target", "password": "a long enough password"}, want: statuses(200, nil, 200)},
 		{method: "POST", path: "/api/v1/auth/refresh", public: true, body: map[string]string{"refresh_token": "not-a-real-token"}, want: statuses(401, nil, 401)},
 		{method: "POST", path: "/api/v1/auth/logout", public: true, body: map[string]string{}, want: statuses(204, nil, 204)},
+		{method: "POST", path: "/api/v1/auth/activate", public: true, body: map[string]string{"username": "matrix-target", "code": "AAAA-BBBB-CCCC", "password": "a long enough password"},
+			want: statuses(400, nil, 400)},
 		{method: "GET", path: "/api/v1/me", want: statuses(200, nil, 200)},
 		{method: "POST", path: "/api/v1/auth/totp/enrol", want: statuses(200, nil, 200)},
 		{method: "POST", path: "/api/v1/auth/totp/confirm", body: map[string]string{"code": "000000"}, want: statuses(422, nil, 422)},
+		{method: "POST", path: "/api/v1/me/password", body: map[string]string{"current_password": "not my password at all", "new_password": "a long enough password"},
+			want: statuses(422, nil, 422)},
 
 		{method: "GET", path: "/api/v1/clients", want: statuses(200, []string{sam, lena}, 403)},
 		{method: "POST", path: "/api/v1/clients", body: map[string]any{"name": "New Client"}, want: statuses(201, []string{sam, lena}, 403)},
@@ -156,9 +163,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 			want: statuses(201, pro, 403), client: e.noorID},
 
 		// A client account is a key to the file: only the client's professional makes it.
-		{method: "POST", path: "/api/v1/clients/" + other.ID + "/account", body: map[string]any{"username": "matrix-client", "password": "a long enough password"},
+		{method: "POST", path: "/api/v1/clients/" + other.ID + "/account", body: map[string]any{"username": "matrix-client"},
 			want: statuses(201, pro, 403), client: other.ID},
-		{method: "POST", path: "/api/v1/users", body: map[string]any{"username": "matrix-shadow", "role": "client", "client_id": e.noorID, "password": "a long enough password"},
+		{method: "POST", path: "/api/v1/users", body: map[string]any{"username": "matrix-shadow", "role": "client", "client_id": e.noorID},
 			want: statuses(403, nil, 403), client: e.noorID},
 
 		{method: "GET", path: "/api/v1/me/file", want: statuses(200, []string{noor}, 403), client: e.noorID, read: true},
@@ -170,10 +177,12 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{method: "GET", path: "/api/v1/anomalies", want: statuses(200, []string{dpo}, 403)},
 
 		{method: "GET", path: "/api/v1/users", want: statuses(200, []string{admin}, 403)},
-		{method: "POST", path: "/api/v1/users", body: map[string]any{"username": "matrix-new", "role": "data_officer", "password": "a long enough password"},
+		{method: "POST", path: "/api/v1/users", body: map[string]any{"username": "matrix-new", "role": "data_officer"},
 			want: statuses(201, []string{admin}, 403)},
 		{method: "POST", path: "/api/v1/users/" + target.ID + "/disable", want: statuses(200, []string{admin}, 403)},
 		{method: "POST", path: "/api/v1/users/" + target.ID + "/enable", want: statuses(200, []string{admin}, 403)},
+		// matrix-target is activated: no new code, not even from the admin.
+		{method: "POST", path: "/api/v1/users/" + target.ID + "/activation-code", want: statuses(409, []string{admin}, 403)},
 		{method: "GET", path: "/api/v1/teams", want: statuses(200, []string{admin}, 403)},
 		{method: "POST", path: "/api/v1/teams", body: map[string]any{"name": "Another team"}, want: statuses(201, []string{admin}, 403)},
 		{method: "POST", path: "/api/v1/teams/" + team.ID + "/members", body: map[string]any{"user_id": e.users[sam].ID}, want: statuses(204, []string{admin}, 403)},

@@ -12,7 +12,8 @@ import (
 )
 
 // TestStandInAccountIsSeen is the stand-in path: an admin makes a
-// professional with a password of its choosing, puts noor on its caseload,
+// professional, keeps its activation code and activates it with a password of
+// its choosing, puts noor on its caseload,
 // signs in as it and reads noor's file. None of that may look like ordinary
 // caseload work: noor sees (API and page) that the new account was given
 // access by the admin, and when, without anyone's address; the data officer
@@ -21,9 +22,12 @@ import (
 func TestStandInAccountIsSeen(t *testing.T) {
 	e := newEnv(t)
 	adm := e.token(t, admin)
-	var u records.User
+	var created createdAccount
 	e.post(t, adm, "/api/v1/users", map[string]any{"username": "stand-in", "role": "professional",
-		"display_name": "Stan Inval", "password": "a long enough password"}).expect(t, 201).decode(t, &u)
+		"display_name": "Stan Inval"}).expect(t, 201).decode(t, &created)
+	u := created.User
+	// The admin keeps the activation code and activates the account itself.
+	e.activate(t, "stand-in", created.Activation.Code, "a long enough password")
 	var as records.Assignment
 	e.post(t, adm, "/api/v1/caseload-assignments", map[string]any{"client_id": e.noorID, "user_id": u.ID}).expect(t, 201).decode(t, &as)
 	var tok tokens

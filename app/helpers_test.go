@@ -404,3 +404,21 @@ func serveForTest(tb testing.TB, srv *app.Server) string {
 	})
 	return "http://" + ln.Addr().String()
 }
+
+// createdAccount is the answer to account creation: the account and its
+// one-time activation code.
+type createdAccount struct {
+	records.User
+	Pending    bool `json:"activation_pending"`
+	Activation struct {
+		Code      string    `json:"code"`
+		ExpiresAt time.Time `json:"expires_at"`
+	} `json:"activation"`
+}
+
+// activate sets the first password of an account with its activation code,
+// as the account's holder does.
+func (e *env) activate(tb testing.TB, username, code, password string) {
+	tb.Helper()
+	e.post(tb, "", "/api/v1/auth/activate", map[string]string{"username": username, "code": code, "password": password}).expect(tb, 204)
+}

@@ -208,12 +208,13 @@ func TestJourneyDataOfficer(t *testing.T) {
 func TestJourneyAdmin(t *testing.T) {
 	e := newEnv(t)
 	at := e.token(t, admin)
-	var kim records.User
-	e.post(t, at, "/api/v1/users", map[string]any{"username": "kim", "role": "professional", "display_name": "Kim Jansen", "password": demoPassword}).
-		expect(t, 201).decode(t, &kim)
-	e.post(t, at, "/api/v1/users", map[string]any{"username": "kim", "role": "professional", "password": demoPassword}).expect(t, 409)
-	e.do(t, req{method: "POST", path: "/api/v1/users", token: at, body: map[string]any{"username": "shorty", "role": "professional", "password": "short"}, badInput: true}).expect(t, 422)
-	e.do(t, req{method: "POST", path: "/api/v1/users", token: at, body: map[string]any{"username": "weird", "role": "superuser", "password": demoPassword}, badInput: true}).expect(t, 422)
+	var created createdAccount
+	e.post(t, at, "/api/v1/users", map[string]any{"username": "kim", "role": "professional", "display_name": "Kim Jansen"}).
+		expect(t, 201).decode(t, &created)
+	kim := created.User
+	e.activate(t, "kim", created.Activation.Code, demoPassword)
+	e.post(t, at, "/api/v1/users", map[string]any{"username": "kim", "role": "professional"}).expect(t, 409)
+	e.do(t, req{method: "POST", path: "/api/v1/users", token: at, body: map[string]any{"username": "weird", "role": "superuser"}, badInput: true}).expect(t, 422)
 
 	var team records.Team
 	e.post(t, at, "/api/v1/teams", map[string]string{"name": "Team West"}).expect(t, 201).decode(t, &team)

@@ -337,7 +337,6 @@ func TestBrowserJourneys(t *testing.T) {
 			p.Fill(t, "username", "kim."+lang)
 			p.Fill(t, "display_name", "Kim Jansen")
 			p.selectValue("role", "professional")
-			p.Fill(t, "password", "a-first-password-"+lang)
 			p.click(`form[action="/admin/users"] button[type=submit]`, http.StatusOK)
 			p.wantText(tx["user_added"], "kim."+lang)
 			p.click(`nav a[href="/admin/teams"]`, http.StatusOK)
@@ -409,6 +408,8 @@ func TestBrowserPagesAccessible(t *testing.T) {
 		setLang(lang)
 		visit(lang, "login", "/login", 200)
 		submit(lang, "login-refused", `form[action="/login"]`)
+		visit(lang, "activate", "/activate", 200)
+		submit(lang, "activate-refused", `form[action="/activate"]`)
 		visit(lang, "not-found", "/no-such-page", 404)
 	}
 
@@ -541,6 +542,19 @@ func TestBrowserPagesAccessible(t *testing.T) {
 		visit(lang, "teams", "/admin/teams", 200)
 		visit(lang, "caseloads", "/admin/caseloads", 200)
 		submit(lang, "caseloads-refused", `form[action="/admin/caseloads"]`)
+		visit(lang, "account-password", "/account/password", 200)
+		submit(lang, "account-password-refused", `form[action="/account/password"]`)
+		t.Run(lang+"/activation-code", func(t *testing.T) {
+			p.t = t
+			p.open("/admin/users")
+			p.Fill(t, "username", "axe."+lang)
+			p.selectValue("role", "data_officer")
+			p.click(`form[action="/admin/users"] button[type=submit]`, http.StatusOK)
+			if !p.has(".activation__code") {
+				t.Fatal("no activation code shown")
+			}
+			check(t, lang, "activation-code")
+		})
 	}
 	largest, size := "", 0
 	for k, v := range pageSizes {

@@ -451,10 +451,24 @@ func TestPageClientAccount(t *testing.T) {
 	c := cl.ID
 	path := "/clients/" + c + "/account"
 	sam.get("/clients/"+c).want(t, http.StatusOK, `href="`+path+`"`)
-	sam.post(path, path, url.Values{"username": {"eva"}, "password": {"short"}}).want(t, http.StatusUnprocessableEntity, "12 characters", `value="eva"`)
-	sam.post(path, path, url.Values{"username": {"eva"}, "password": {pagePassword}}).want(t, http.StatusSeeOther)
-	sam.post(path, path, url.Values{"username": {"eva2"}, "password": {pagePassword}}).want(t, http.StatusConflict, "has a login already")
+	// The professional chooses no password: the form has no such field, and
+	// the page answers with a one-time activation code to print.
+	r0 := sam.post(path, path, url.Values{"username": {"eva"}})
+	r0.want(t, http.StatusOK, "login was made", "Activation code", "/activate")
+	m := regexp.MustCompile(`activation__code">([2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4})<`).FindStringSubmatch(r0.body)
+	if m == nil {
+		t.Fatalf("no activation code on the page:\n%s", r0.body)
+	}
+	code := m[1]
+	sam.post(path, path, url.Values{"username": {"eva2"}}).want(t, http.StatusConflict, "has a login already")
 	eva := h.browser("en")
+	eva.get("/login").want(t, http.StatusOK, `href="/activate"`)
+	eva.post("/activate", "/activate", url.Values{"username": {"eva"}, "code": {"2222-3333-4444"}, "password": {pagePassword}}).
+		want(t, http.StatusBadRequest, "code is not right", `value="eva"`)
+	eva.post("/activate", "/activate", url.Values{"username": {"eva"}, "code": {code}, "password": {"password1234"}}).
+		want(t, http.StatusUnprocessableEntity, "easy to guess")
+	eva.post("/activate", "/activate", url.Values{"username": {"eva"}, "code": {code}, "password": {pagePassword}}).want(t, http.StatusSeeOther)
+	eva.post("/activate", "/activate", url.Values{"username": {"eva"}, "code": {code}, "password": {pagePassword}}).want(t, http.StatusBadRequest)
 	eva.login("eva")
 	eva.get("/my/file").want(t, http.StatusOK, "Eva Peeters")
 
@@ -465,8 +479,49 @@ func TestPageClientAccount(t *testing.T) {
 	if strings.Contains(r.body, `value="client"`) {
 		t.Error("the admin's form offers the client role")
 	}
-	adm.post("/admin/users", "/admin/users", url.Values{"username": {"shadow"}, "role": {"client"}, "password": {"a long enough password"}}).
+	adm.post("/admin/users", "/admin/users", url.Values{"username": {"shadow"}, "role": {"client"}}).
 		want(t, http.StatusUnprocessableEntity, "Choose a staff role")
+	adm.post("/admin/users", "/admin/users", url.Values{"username": {"kim"}, "role": {"professional"}}).
+		want(t, http.StatusOK, "The account was added.", "activation__code")
+	kim := h.user("kim")
+	again := "/admin/users/" + kim.ID + "/activation-code"
+	adm.get("/admin/users").want(t, http.StatusOK, "Waiting for activation", `action="`+again+`"`)
+	adm.post("/admin/users", again, url.Values{}).want(t, http.StatusOK, "The old code no longer works", "activation__code")
+	// No new code for eva's client account from the admin, nor for an account with a password.
+	adm.post("/admin/users", "/admin/users/"+h.user("eva").ID+"/activation-code", url.Values{}).want(t, http.StatusForbidden)
+	adm.post("/admin/users", "/admin/users/"+h.user("sam").ID+"/activation-code", url.Values{}).want(t, http.StatusConflict)
+}
+
+// Everyone changes their own password from the menu; the old one stops
+// working, and the other sessions of the account end.
+func TestPageChangePassword(t *testing.T) {
+	h := newPageHarness(t, true)
+	noor := h.browser("en")
+	noor.login("noor")
+	other := h.browser("en")
+	other.login("noor")
+	noor.get("/my/file").want(t, http.StatusOK, `href="/account/password"`)
+	const next = "a new secret only noor knows"
+	noor.post("/account/password", "/account/password", url.Values{"current_password": {"wrong one"}, "new_password": {next}}).
+		want(t, http.StatusUnprocessableEntity, "current password is not right")
+	noor.post("/account/password", "/account/password", url.Values{"current_password": {pagePassword}, "new_password": {"qwertyuiopas"}}).
+		want(t, http.StatusUnprocessableEntity, "easy to guess")
+	noor.post("/account/password", "/account/password", url.Values{"current_password": {pagePassword}, "new_password": {next}}).
+		want(t, http.StatusSeeOther)
+	noor.get("/my/file").want(t, http.StatusOK, "You are signed out everywhere else")
+	fresh := h.browser("en")
+	fresh.post("/login", "/login", url.Values{"username": {"noor"}, "password": {pagePassword}}).want(t, http.StatusUnauthorized)
+	fresh.post("/login", "/login", url.Values{"username": {"noor"}, "password": {next}}).want(t, http.StatusSeeOther)
+	// The other browser's session cannot be renewed once its access token ends.
+	rt := ""
+	for _, ck := range other.c.Jar.Cookies(mustURL(t, h.URL)) {
+		if ck.Name == "nabij_refresh" {
+			rt = ck.Value
+		}
+	}
+	if _, err := h.srv.Store.ActiveRefreshToken(context.Background(), rt); records.ErrorCode(err) != records.ENOTFOUND {
+		t.Errorf("the other session's refresh token is still active: %v", err)
+	}
 }
 
 // clone is a second browser holding this one's cookies as they are now (as two

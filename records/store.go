@@ -161,10 +161,26 @@ type Accounts interface {
 	// SetUserDisabled disables or enables an account; disabling also revokes its
 	// refresh tokens. ENOTFOUND when there is no such user.
 	SetUserDisabled(ctx context.Context, a Actor, userID string, disabled bool) error
-	// SetPasswordHash replaces an account's password hash (a rehash after sign-in,
-	// or a reset by nabij's command line).
+	// SetPasswordHash replaces an account's password hash after a successful
+	// sign-in found it made with weaker parameters (a rehash of the same password).
 	// Returns EINTERNAL when the write fails; an unknown user id changes nothing.
 	SetPasswordHash(ctx context.Context, userID, hash string) error
+	// IssueActivationCode replaces the activation code of an account that has no
+	// password yet (codeHash is the code's hash; the code is never stored). Who
+	// may create the account may do this; an access record says so. ENOTFOUND
+	// when there is no such user, ECONFLICT when the account is activated
+	// already, EFORBIDDEN otherwise.
+	IssueActivationCode(ctx context.Context, a Actor, userID string, codeHash []byte) error
+	// ActivateAccount sets the first password of username's account when codeHash
+	// matches its unused, unexpired activation code, and consumes the code; an
+	// access record (actor: the account itself, from remote) says so.
+	// ErrBadActivation for every refusal alike.
+	ActivateAccount(ctx context.Context, remote, username string, codeHash []byte, passwordHash string) (*User, error)
+	// ChangePassword replaces the actor's own password hash (the caller checked
+	// the current password) and revokes every refresh token of the account, so
+	// that other sessions end; an access record says so. ENOTFOUND when the
+	// account is gone.
+	ChangePassword(ctx context.Context, a Actor, passwordHash string) error
 	// RecordLogin notes a sign-in attempt: success clears the failure count; the
 	// lockAfter-th failure in a row locks the account until lockUntil.
 	// Returns EINTERNAL when the write fails; an unknown user id changes nothing.

@@ -19,20 +19,36 @@ type User struct {
 	TOTPEnabled  bool      `json:"totp_enabled"`
 	CreatedAt    time.Time `json:"created_at"`
 	PasswordHash string    `json:"-"`
+	// ActivationPending: the account has no password yet; its holder sets one
+	// with the activation code they were given.
+	ActivationPending bool `json:"activation_pending"`
 	// FailedLogins and LockedUntil drive the per-account lock-out.
 	FailedLogins int        `json:"-"`
 	LockedUntil  *time.Time `json:"-"`
 }
 
-// NewUser is the input to CreateUser. PasswordHash is a PHC string from
-// crypto.HashPassword: records never sees a password.
+// ActivationTTL is how long an activation code can be used.
+const ActivationTTL = 14 * 24 * time.Hour
+
+// NewUser is the input to CreateUser. An account starts without a password:
+// ActivationCodeHash is the hash of the one-time code its holder uses to set
+// their own, so nobody chooses another person's password. PasswordHash (a
+// PHC string from crypto.HashPassword; records never sees a password) is for
+// nabij itself only: the operator's first account and the demo logins.
+// Exactly one of the two is set.
 type NewUser struct {
-	Username     string
-	Role         Role
-	DisplayName  string
-	PasswordHash string
-	ClientID     string
+	Username           string
+	Role               Role
+	DisplayName        string
+	ClientID           string
+	ActivationCodeHash []byte
+	PasswordHash       string
 }
+
+// ErrBadActivation is returned by ActivateAccount for an unknown username, a
+// wrong, used or expired code, or a disabled account alike, so that the
+// answer tells nobody which accounts exist.
+var ErrBadActivation = &Error{Code: ENOTFOUND, Message: "the username or activation code is wrong, used or expired"}
 
 var usernameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{1,31}$`)
 
@@ -57,8 +73,8 @@ func (in *NewUser) Validate() error {
 	if err := CheckText("display_name", in.DisplayName, 100); err != nil {
 		return err
 	}
-	if in.PasswordHash == "" {
-		return invalid("password", "a password is required")
+	if (in.PasswordHash == "") == (len(in.ActivationCodeHash) == 0) {
+		return invalid("password", "an account starts with either an activation code or, for nabij itself, a password")
 	}
 	return nil
 }

@@ -32,6 +32,7 @@ var navByRole = map[string][]NavItem{
 	RoleProfessional: {
 		{Path: "/caseload", Key: "nav.caseload"},
 		{Path: "/clients/new", Key: "nav.new_client"},
+		{Path: "/account/password", Key: "nav.password"},
 	},
 	RoleClient: {
 		{Path: "/my/file", Key: "nav.my_file"},
@@ -41,6 +42,7 @@ var navByRole = map[string][]NavItem{
 		{Path: "/my/disclosures", Key: "nav.my_disclosures"},
 		{Path: "/my/export", Key: "nav.my_export"},
 		{Path: "/my/erasure", Key: "nav.my_erasure"},
+		{Path: "/account/password", Key: "nav.password"},
 	},
 	RoleDataOfficer: {
 		{Path: "/dpo/access-log", Key: "nav.access_log"},
@@ -51,11 +53,13 @@ var navByRole = map[string][]NavItem{
 		{Path: "/dpo/purge-reports", Key: "nav.purge_reports"},
 		{Path: "/dpo/erasure-requests", Key: "nav.erasure_requests"},
 		{Path: "/dpo/statistics", Key: "nav.statistics"},
+		{Path: "/account/password", Key: "nav.password"},
 	},
 	RoleAdmin: {
 		{Path: "/admin/users", Key: "nav.users"},
 		{Path: "/admin/teams", Key: "nav.teams"},
 		{Path: "/admin/caseloads", Key: "nav.caseloads"},
+		{Path: "/account/password", Key: "nav.password"},
 	},
 }
 

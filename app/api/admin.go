@@ -1,11 +1,12 @@
 package api
 
 import (
+	"time"
+
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/nabij/nabij/app/auth"
 	"github.com/nabij/nabij/app/edge"
-	"github.com/nabij/nabij/crypto"
 	"github.com/nabij/nabij/records"
 )
 
@@ -13,8 +14,27 @@ type createUserRequest struct {
 	Username    string `json:"username"`
 	Role        string `json:"role"`
 	DisplayName string `json:"display_name,omitempty"`
-	Password    string `json:"password"`
 	ClientID    string `json:"client_id,omitempty"`
+}
+
+// accountCreated is a new account with its activation code: shown this once
+// (only its hash is kept), for the account's holder to set their own password.
+type accountCreated struct {
+	*records.User
+	Activation activation `json:"activation"`
+}
+
+type activation struct {
+	Code      string    `json:"code"`
+	ExpiresAt time.Time `json:"expires_at"`
+}
+
+func (h *Handler) newActivation() (activation, []byte, error) {
+	code, hash, err := auth.NewActivationCode()
+	if err != nil {
+		return activation{}, nil, err
+	}
+	return activation{Code: code, ExpiresAt: h.Now().Add(records.ActivationTTL).UTC()}, hash, nil
 }
 
 func (h *Handler) listUsers(c *fiber.Ctx) error {
@@ -25,24 +45,37 @@ func (h *Handler) listUsers(c *fiber.Ctx) error {
 	return edge.Send(c, fiber.StatusOK, map[string]any{"users": list})
 }
 
+// createUser adds a staff account without a password and returns its
+// one-time activation code: nobody chooses another person's password.
 func (h *Handler) createUser(c *fiber.Ctx) error {
 	var in createUserRequest
 	if err := edge.Decode(c, &in); err != nil {
 		return err
 	}
-	if err := auth.CheckPassword(in.Password); err != nil {
-		return err
-	}
-	hash, err := crypto.HashPassword(in.Password)
+	act, hash, err := h.newActivation()
 	if err != nil {
 		return err
 	}
 	u, err := h.Store.CreateUser(c.UserContext(), edge.Actor(c), records.NewUser{Username: in.Username, Role: records.Role(in.Role),
-		DisplayName: in.DisplayName, PasswordHash: hash, ClientID: in.ClientID})
+		DisplayName: in.DisplayName, ClientID: in.ClientID, ActivationCodeHash: hash})
 	if err != nil {
 		return err
 	}
-	return edge.Send(c, fiber.StatusCreated, u)
+	return edge.Send(c, fiber.StatusCreated, accountCreated{User: u, Activation: act})
+}
+
+// issueActivationCode replaces the code of an account not activated yet (the
+// first one was lost or expired).
+func (h *Handler) issueActivationCode(c *fiber.Ctx) error {
+	act, hash, err := h.newActivation()
+	if err != nil {
+		return err
+	}
+	id := edge.Param(c, "uid")
+	if err := h.Store.IssueActivationCode(c.UserContext(), edge.Actor(c), id, hash); err != nil {
+		return err
+	}
+	return edge.Send(c, fiber.StatusCreated, act)
 }
 
 func (h *Handler) disableUser(c *fiber.Ctx) error { return h.setDisabled(c, true) }

@@ -5,9 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/nabij/nabij/app/auth"
 	"github.com/nabij/nabij/app/edge"
-	"github.com/nabij/nabij/crypto"
 	"github.com/nabij/nabij/records"
 )
 
@@ -159,28 +157,26 @@ func (h *Handler) breakGlass(c *fiber.Ctx) error {
 
 type clientAccountRequest struct {
 	Username string `json:"username"`
-	Password string `json:"password"`
 }
 
 // createClientAccount gives a client on the professional's caseload a login to
 // their own file. Only the professional who follows the client does this (the
-// account is a key to the file); the store records it.
+// account is a key to the file); the store records it. The account has no
+// password: the answer carries a one-time activation code with which the
+// client sets their own.
 func (h *Handler) createClientAccount(c *fiber.Ctx) error {
 	var in clientAccountRequest
 	if err := edge.Decode(c, &in); err != nil {
 		return err
 	}
-	if err := auth.CheckPassword(in.Password); err != nil {
-		return err
-	}
-	hash, err := crypto.HashPassword(in.Password)
+	act, hash, err := h.newActivation()
 	if err != nil {
 		return err
 	}
 	u, err := h.Store.CreateUser(c.UserContext(), edge.Actor(c), records.NewUser{Username: in.Username, Role: records.RoleClient,
-		PasswordHash: hash, ClientID: edge.Param(c, "id")})
+		ClientID: edge.Param(c, "id"), ActivationCodeHash: hash})
 	if err != nil {
 		return err
 	}
-	return edge.Send(c, fiber.StatusCreated, u)
+	return edge.Send(c, fiber.StatusCreated, accountCreated{User: u, Activation: act})
 }

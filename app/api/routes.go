@@ -31,11 +31,13 @@ func (h *Handler) Routes(v1 fiber.Router, m edge.Middleware) {
 	v1.Post("/auth/login", h.login)
 	v1.Post("/auth/refresh", h.refresh)
 	v1.Post("/auth/logout", h.logout)
+	v1.Post("/auth/activate", h.activate)
 
 	in := v1.Group("", m.SignedIn)
 	in.Get("/me", h.me)
 	in.Post("/auth/totp/enrol", h.totpEnrol)
 	in.Post("/auth/totp/confirm", h.totpConfirm)
+	in.Post("/me/password", h.changePassword)
 
 	pro := m.Allow(records.RoleProfessional)
 	in.Get("/clients", pro, h.listCaseload)
@@ -64,6 +66,9 @@ func (h *Handler) Routes(v1 fiber.Router, m edge.Middleware) {
 	in.Post("/users", adm, h.createUser)
 	in.Post("/users/:uid/disable", adm, h.disableUser)
 	in.Post("/users/:uid/enable", adm, h.enableUser)
+	// A new activation code: the admin for a staff account, the client's own
+	// professional for a client account (the store checks which).
+	in.Post("/users/:uid/activation-code", m.Allow(records.RoleAdmin, records.RoleProfessional), h.issueActivationCode)
 	in.Get("/teams", adm, h.listTeams)
 	in.Post("/teams", adm, h.createTeam)
 	in.Post("/teams/:tid/members", adm, h.addTeamMember)

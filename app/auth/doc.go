@@ -4,6 +4,9 @@
 // never a lock-out that a stranger could cause —, the bound on Argon2id hashes
 // running at once, sessions that end at sign-out or after 12 hours, the
 // second factor (TOTP, each code accepted once), EdDSA access tokens, refresh
-// tokens, and the rule for passwords chosen for someone (CheckPassword).
+// tokens, one-time activation codes with which a new account's holder sets
+// their own password (Activate), the change of one's own password, and the
+// rule for a password someone chooses (CheckNewPassword: length, and not on
+// the embedded list of common passwords).
 // It answers with edge problems; the handlers that use it live in api and web.
 package auth

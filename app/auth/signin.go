@@ -141,10 +141,17 @@ func (s *Service) Authenticate(ctx context.Context, remote, username, password, 
 		}
 		return nil, false, err
 	}
-	ok, rehash, err := s.VerifyPassword(ctx, u.PasswordHash, password)
+	stored := u.PasswordHash
+	if stored == "" {
+		// Not activated yet: no password can match, but the check costs the
+		// same, so timing does not tell which accounts are waiting for one.
+		stored = dummyHash
+	}
+	ok, rehash, err := s.VerifyPassword(ctx, stored, password)
 	if p := edge.ProblemFor(err); err != nil && p.Status == http.StatusTooManyRequests {
 		return nil, false, err
 	}
+	ok = ok && u.PasswordHash != ""
 	if err != nil || !ok || u.Disabled {
 		if u.Disabled && ok {
 			s.Outcome("disabled")

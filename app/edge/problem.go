@@ -63,6 +63,9 @@ var (
 	probMethod        = Problem{Type: ProblemBase + "method-not-allowed", Title: "Method not allowed", Status: http.StatusMethodNotAllowed}
 	// ProbForbidden is a refused role, with the title of the forbidden kind.
 	ProbForbidden = Problem{Type: ProblemBase + "forbidden", Title: problemKinds[records.EFORBIDDEN].title, Status: http.StatusForbidden}
+	// ProbBadActivation is every refused activation alike (unknown username;
+	// wrong, used or expired code), so that it tells nobody who has an account.
+	ProbBadActivation = Problem{Type: ProblemBase + "activation-failed", Title: "The username or activation code is wrong, used or expired", Status: http.StatusBadRequest}
 )
 
 // ProblemFor turns any error into a Problem; internal causes are never shown.

@@ -9,8 +9,9 @@ import (
 )
 
 // Routes registers the pages every visitor may reach, signed in or not, on
-// r: static assets, the language switch, home, sign-in and sign-out, and the
-// second-factor enrolment page. The pages of each role are registered
+// r: static assets, the language switch, home, sign-in and sign-out,
+// activation of a new account, and, signed in, the second-factor enrolment
+// page and the change of one's own password. The pages of each role are registered
 // through Pages by the packages pro, client, dpo and admin.
 func (h *Handler) Routes(r fiber.Router) {
 	if _, err := pageRenderer(); err != nil {
@@ -22,10 +23,14 @@ func (h *Handler) Routes(r fiber.Router) {
 	r.Get("/login", h.session, h.login)
 	r.Post("/login", h.session, h.checkCSRF, h.loginPost)
 	r.Post("/logout", h.session, h.checkCSRF, h.logout)
+	r.Get("/activate", h.session, h.activateForm)
+	r.Post("/activate", h.session, h.checkCSRF, h.activatePost)
 
 	p := h.Pages(r)
 	p.Get("/totp", h.totpForm)
 	p.Post("/totp", h.totpConfirm)
+	p.Get("/account/password", h.passwordForm)
+	p.Post("/account/password", h.passwordPost)
 }
 
 // Pages registers signed-in pages on a router. Each page route runs the

@@ -77,7 +77,7 @@ func adminEventCases() []adminEventCase {
 		{name: "CreateStaffAccount", kind: records.KindAccount, action: records.ActionCreate, rule: records.RuleAdmin,
 			actor: admin, client: none, state: users,
 			call: func(t *testing.T, w *world) ([]string, error) {
-				u, err := w.s.CreateUser(w.ctx, w.adm, records.NewUser{Username: "stand-in", Role: records.RoleProfessional, PasswordHash: "$argon2id$x"})
+				u, err := w.s.CreateUser(w.ctx, w.adm, records.NewUser{Username: "stand-in", Role: records.RoleProfessional, ActivationCodeHash: []byte("code hash")})
 				if err != nil {
 					return nil, err
 				}
@@ -291,7 +291,7 @@ func TestAdminEventsFailClosed(t *testing.T) {
 func TestStandInAccountInStore(t *testing.T) {
 	w := newWorld(t)
 	u, err := w.s.CreateUser(w.ctx, w.adm, records.NewUser{Username: "stand-in", Role: records.RoleProfessional,
-		DisplayName: "Stan Inval", PasswordHash: "$argon2id$x"})
+		DisplayName: "Stan Inval", ActivationCodeHash: []byte("code hash")})
 	if err != nil {
 		t.Fatal(err)
 	}

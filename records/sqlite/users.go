@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"crypto/subtle"
 	"database/sql"
 	"errors"
 	"strings"
@@ -31,6 +32,11 @@ func (s *Store) CreateUser(ctx context.Context, a records.Actor, in records.NewU
 		})
 	case in.Role != records.RoleClient && !administers(a):
 		return nil, forbidden("only admins manage staff accounts")
+	}
+	// Only nabij itself sets a password for someone (the operator's first
+	// account, the demo logins); everyone else gets an activation code.
+	if in.PasswordHash != "" && !a.IsSystem() {
+		return nil, forbidden("nobody chooses another person's password; the account gets an activation code")
 	}
 	u := &records.User{ID: newID(), Username: in.Username, Role: in.Role, DisplayName: in.DisplayName, ClientID: in.ClientID, PasswordHash: in.PasswordHash}
 	err := s.write(ctx, func(w *wtx) error {
@@ -69,6 +75,12 @@ func (s *Store) CreateUser(ctx context.Context, a records.Actor, in records.NewU
 		if err != nil {
 			return internal("create user", err)
 		}
+		if len(in.ActivationCodeHash) > 0 {
+			u.ActivationPending = true
+			if err := w.putActivationCode(a, u.ID, in.ActivationCodeHash); err != nil {
+				return err
+			}
+		}
 		if g.actor.UserID != "" {
 			return w.record(g.entry(records.KindAccount, []string{u.ID}, records.ActionCreate))
 		}
@@ -95,6 +107,7 @@ func scanUser(sc interface{ Scan(...any) error }) (*records.User, error) {
 		return nil, err
 	}
 	u.Role, u.LockedUntil, u.CreatedAt = records.Role(role), fromNullMS(locked), fromMS(created)
+	u.ActivationPending = u.PasswordHash == ""
 	return &u, nil
 }
 
@@ -227,5 +240,152 @@ func (s *Store) RecordLogin(ctx context.Context, userID string, ok bool, lockAft
 			return internal("record login", err)
 		}
 		return nil
+	})
+}
+
+// putActivationCode stores the hash of an account's activation code, replacing
+// any earlier one, valid for records.ActivationTTL.
+func (w *wtx) putActivationCode(a records.Actor, userID string, codeHash []byte) error {
+	_, err := w.exec(`INSERT INTO activation_codes (user_id, code_hash, issued_by, issued_at, expires_at) VALUES (?,?,?,?,?)
+		ON CONFLICT(user_id) DO UPDATE SET code_hash = excluded.code_hash, issued_by = excluded.issued_by,
+		issued_at = excluded.issued_at, expires_at = excluded.expires_at`,
+		userID, codeHash, a.UserID, ms(w.now), ms(w.now.Add(records.ActivationTTL)))
+	if err != nil {
+		return internal("activation code", err)
+	}
+	return nil
+}
+
+// IssueActivationCode replaces the activation code of an account that has no
+// password yet (codeHash is the code's hash; the code is never stored). Who
+// may create the account may do this; an access record says so. ENOTFOUND
+// when there is no such user, ECONFLICT when the account is activated
+// already, EFORBIDDEN otherwise.
+func (s *Store) IssueActivationCode(ctx context.Context, a records.Actor, userID string, codeHash []byte) error {
+	if len(codeHash) == 0 {
+		return invalid("code", "no activation code")
+	}
+	return s.write(ctx, func(w *wtx) error {
+		var role, hash, clientID string
+		err := w.queryRow(`SELECT role, password_hash, COALESCE(client_id, '') FROM users WHERE id = ?`, userID).Scan(&role, &hash, &clientID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return notFound("user")
+		}
+		if err != nil {
+			return internal("activation code", err)
+		}
+		e := entry{actor: a, clientID: clientID, kind: records.KindPassword, ids: []string{userID}, action: records.ActionCreate,
+			purpose: records.PurposeAdministration, rule: records.RuleAdmin, outcome: records.OutcomeOK}
+		switch {
+		case a.IsSystem():
+			e = entry{}
+		case records.Role(role) == records.RoleClient:
+			// A new code is a new key to the client's file: only their own
+			// professional gives it, as for the account itself.
+			if !isProfessional(a) {
+				return w.deny(entry{actor: a, clientID: clientID, kind: records.KindPassword, ids: []string{userID},
+					action: records.ActionCreate, purpose: purposeFor(a)}, "a client's activation code is given by a professional who follows the client")
+			}
+			g, err := w.authorize(a, clientID, records.PurposeCare, records.KindPassword, records.ActionCreate)
+			if err != nil {
+				return err
+			}
+			if err := w.noBreakGlass(g, records.KindPassword, []string{userID}, records.ActionCreate); err != nil {
+				return err
+			}
+			e = g.entry(records.KindPassword, []string{userID}, records.ActionCreate)
+		case !administers(a):
+			return w.deny(entry{actor: a, kind: records.KindPassword, ids: []string{userID}, action: records.ActionCreate, purpose: purposeFor(a)},
+				"only admins manage staff accounts")
+		}
+		if hash != "" {
+			return conflict("this account is activated already; its holder changes their own password")
+		}
+		if err := w.putActivationCode(a, userID, codeHash); err != nil {
+			return err
+		}
+		if e.actor.UserID == "" {
+			return nil
+		}
+		return w.record(e)
+	})
+}
+
+// ActivateAccount sets the first password of username's account when codeHash
+// matches its unused, unexpired activation code, and consumes the code; an
+// access record (actor: the account itself, from remote) says so.
+// ErrBadActivation for every refusal alike.
+func (s *Store) ActivateAccount(ctx context.Context, remote, username string, codeHash []byte, passwordHash string) (*records.User, error) {
+	if passwordHash == "" || len(codeHash) == 0 {
+		return nil, records.ErrBadActivation
+	}
+	var out *records.User
+	err := s.write(ctx, func(w *wtx) error {
+		u, err := scanUser(w.queryRow(`SELECT `+userColumns+` FROM users WHERE username = ?`, strings.ToLower(strings.TrimSpace(username))))
+		if errors.Is(err, sql.ErrNoRows) {
+			return records.ErrBadActivation
+		}
+		if err != nil {
+			return internal("activate", err)
+		}
+		var stored []byte
+		var expires int64
+		err = w.queryRow(`SELECT code_hash, expires_at FROM activation_codes WHERE user_id = ?`, u.ID).Scan(&stored, &expires)
+		if errors.Is(err, sql.ErrNoRows) {
+			return records.ErrBadActivation
+		}
+		if err != nil {
+			return internal("activate", err)
+		}
+		if subtle.ConstantTimeCompare(stored, codeHash) != 1 || expires <= ms(w.now) || u.Disabled || u.PasswordHash != "" {
+			return records.ErrBadActivation
+		}
+		if _, err := w.exec(`DELETE FROM activation_codes WHERE user_id = ?`, u.ID); err != nil {
+			return internal("activate", err)
+		}
+		if _, err := w.exec(`UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE id = ?`, passwordHash, u.ID); err != nil {
+			return internal("activate", err)
+		}
+		u.PasswordHash, u.ActivationPending = passwordHash, false
+		out = u
+		self := records.Actor{UserID: u.ID, Role: u.Role, ClientID: u.ClientID, Remote: remote}
+		return w.record(entry{actor: self, clientID: u.ClientID, kind: records.KindPassword, ids: []string{u.ID},
+			action: records.ActionCreate, purpose: records.PurposeSecurity, rule: records.RuleOwnAccount, outcome: records.OutcomeOK})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ChangePassword replaces the actor's own password hash (the caller checked
+// the current password) and revokes every refresh token of the account, so
+// that other sessions end; an access record says so. ENOTFOUND when the
+// account is gone.
+func (s *Store) ChangePassword(ctx context.Context, a records.Actor, passwordHash string) error {
+	if passwordHash == "" {
+		return invalid("new_password", "a password is required")
+	}
+	if a.UserID == "" || a.IsSystem() {
+		return forbidden("a password is changed by the person whose account it is")
+	}
+	return s.write(ctx, func(w *wtx) error {
+		res, err := w.exec(`UPDATE users SET password_hash = ? WHERE id = ? AND password_hash != ''`, passwordHash, a.UserID)
+		if err != nil {
+			return internal("change password", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return notFound("user")
+		}
+		if _, err := w.exec(`UPDATE refresh_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL`, ms(w.now), a.UserID); err != nil {
+			return internal("change password", err)
+		}
+		// Every session of the account ends too, so an access token taken
+		// with the old password is refused at once, not when it expires.
+		if _, err := w.exec(`UPDATE sessions SET ended_at = ? WHERE user_id = ? AND ended_at IS NULL`, ms(w.now), a.UserID); err != nil {
+			return internal("change password", err)
+		}
+		return w.record(entry{actor: a, clientID: a.ClientID, kind: records.KindPassword, ids: []string{a.UserID},
+			action: records.ActionChange, purpose: records.PurposeSecurity, rule: records.RuleOwnAccount, outcome: records.OutcomeOK})
 	})
 }

@@ -5,15 +5,14 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/nabij/nabij/app/auth"
 	"github.com/nabij/nabij/app/edge"
 	"github.com/nabij/nabij/app/web"
-	"github.com/nabij/nabij/crypto"
 	"github.com/nabij/nabij/records"
 )
 
-// userCreate adds an account. The password is checked as the API
-// checks it and never sent back to the browser.
+// userCreate adds a staff account without a password and shows its one-time
+// activation code, as POST /api/v1/users does: nobody chooses another
+// person's password.
 func (h *Handler) userCreate(c *fiber.Ctx) error {
 	in := web.FormValues(c, userFields...)
 	for _, f := range []string{"username", "display_name", "role"} {
@@ -29,15 +28,12 @@ func (h *Handler) userCreate(c *fiber.Ctx) error {
 		// A client's login is made by their professional, from the client's file.
 		return refuse(map[string]string{"role": "invalid.role_staff"})
 	}
-	if err := auth.CheckPassword(in["password"]); err != nil {
-		return refuse(map[string]string{"password": "invalid.password"})
-	}
-	hash, err := crypto.HashPassword(in["password"])
+	act, hash, err := h.NewActivationCode()
 	if err != nil {
 		return err
 	}
-	_, err = h.Store.CreateUser(c.UserContext(), edge.Actor(c), records.NewUser{Username: in["username"], Role: records.Role(in["role"]),
-		DisplayName: in["display_name"], PasswordHash: hash})
+	u, err := h.Store.CreateUser(c.UserContext(), edge.Actor(c), records.NewUser{Username: in["username"], Role: records.Role(in["role"]),
+		DisplayName: in["display_name"], ActivationCodeHash: hash})
 	if err != nil {
 		if records.ErrorCode(err) == records.ECONFLICT {
 			return refuse(map[string]string{"username": "invalid.username_taken"})
@@ -48,5 +44,6 @@ func (h *Handler) userCreate(c *fiber.Ctx) error {
 		}
 		return refuse(errs)
 	}
-	return h.Redirect(c, "/admin/users", "flash.user_created")
+	act.Username, act.BackURL, act.BackKey = u.Username, "/admin/users", "activation.back_users"
+	return h.RenderActivation(c, "flash.user_created", act)
 }

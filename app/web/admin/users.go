@@ -10,7 +10,7 @@ import (
 	"github.com/nabij/nabij/records"
 )
 
-var userFields = []string{"username", "display_name", "role", "client_id", "password"}
+var userFields = []string{"username", "display_name", "role", "client_id"}
 
 // option is one choice of a select: a professional or a team.
 type option struct{ ID, Label string }

@@ -5,16 +5,14 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/nabij/nabij/app/auth"
 	"github.com/nabij/nabij/app/edge"
 	"github.com/nabij/nabij/app/web"
-	"github.com/nabij/nabij/crypto"
 	"github.com/nabij/nabij/records"
 	"github.com/nabij/nabij/ui"
 )
 
-// clientAccount asks for a username and first password for the client's
-// own login. It shows no client data beyond the id in the address.
+// clientAccount asks for a username for the client's own login. It shows no
+// client data beyond the id in the address.
 func (h *Handler) clientAccount(c *fiber.Ctx) error {
 	return h.renderClientAccount(c, fiber.StatusOK, nil, nil)
 }
@@ -28,30 +26,29 @@ func (h *Handler) renderClientAccount(c *fiber.Ctx, status int, errs, form map[s
 
 // clientAccountCreate makes the client's login, as POST
 // /api/v1/clients/{id}/account does: only the professional who follows the
-// client, recorded by the store.
+// client, recorded by the store. The login has no password: the page shows a
+// one-time activation code, to print or hand over, with which the client
+// chooses their own.
 func (h *Handler) clientAccountCreate(c *fiber.Ctx) error {
-	in := web.FormValues(c, "username", "password")
+	in := web.FormValues(c, "username")
 	in["username"] = strings.TrimSpace(in["username"])
 	id := edge.Param(c, "id")
-	keep := map[string]string{"username": in["username"]} // never the password
-	if err := auth.CheckPassword(in["password"]); err != nil {
-		return h.renderClientAccount(c, fiber.StatusUnprocessableEntity, map[string]string{"password": "invalid.password"}, keep)
-	}
-	hash, err := crypto.HashPassword(in["password"])
+	act, hash, err := h.NewActivationCode()
 	if err != nil {
 		return err
 	}
-	_, err = h.Store.CreateUser(c.UserContext(), edge.Actor(c), records.NewUser{Username: in["username"], Role: records.RoleClient,
-		PasswordHash: hash, ClientID: id})
+	u, err := h.Store.CreateUser(c.UserContext(), edge.Actor(c), records.NewUser{Username: in["username"], Role: records.RoleClient,
+		ActivationCodeHash: hash, ClientID: id})
 	switch {
 	case err == nil:
-		return h.Redirect(c, "/clients/"+id, "flash.client_account_created")
+		act.Username, act.BackURL, act.BackKey = u.Username, "/clients/"+id, "activation.back_client"
+		return h.RenderActivation(c, "flash.client_account_created", act)
 	case records.ErrorCode(err) == records.ECONFLICT:
-		return h.renderClientAccount(c, fiber.StatusConflict, map[string]string{ui.FormError: "error.client_account_conflict"}, keep)
+		return h.renderClientAccount(c, fiber.StatusConflict, map[string]string{ui.FormError: "error.client_account_conflict"}, in)
 	}
-	errs, ok := web.FormErrors(err, []string{"username", "password"}, nil, nil)
+	errs, ok := web.FormErrors(err, []string{"username"}, nil, nil)
 	if !ok {
 		return err
 	}
-	return h.renderClientAccount(c, fiber.StatusUnprocessableEntity, errs, keep)
+	return h.renderClientAccount(c, fiber.StatusUnprocessableEntity, errs, in)
 }
