@@ -64,11 +64,17 @@ func tokenExpiry(now time.Time, ttl time.Duration, created time.Time) time.Time 
 
 // session reads a session inside a write. ENOTFOUND when there is none.
 func (w *wtx) session(id string) (*records.Session, error) {
+	return scanSession(w.queryRow(sessionQuery, id))
+}
+
+const sessionQuery = `SELECT id, user_id, created_at, ended_at FROM sessions WHERE id = ?`
+
+// scanSession reads one row of sessionQuery. ENOTFOUND when there is none.
+func scanSession(row *sql.Row) (*records.Session, error) {
 	var sess records.Session
 	var created int64
 	var ended sql.NullInt64
-	err := w.queryRow(`SELECT id, user_id, created_at, ended_at FROM sessions WHERE id = ?`, id).
-		Scan(&sess.ID, &sess.UserID, &created, &ended)
+	err := row.Scan(&sess.ID, &sess.UserID, &created, &ended)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("session")
 	}
@@ -96,23 +102,7 @@ func (w *wtx) endSession(id string) error {
 
 // Session returns a session by id, ended or not. ENOTFOUND when there is none.
 func (s *Store) Session(ctx context.Context, id string) (*records.Session, error) {
-	var sess records.Session
-	var created int64
-	var ended sql.NullInt64
-	err := s.r.QueryRowContext(ctx, `SELECT id, user_id, created_at, ended_at FROM sessions WHERE id = ?`, id).
-		Scan(&sess.ID, &sess.UserID, &created, &ended)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("session")
-	}
-	if err != nil {
-		return nil, internal("session", err)
-	}
-	sess.CreatedAt = fromMS(created)
-	if ended.Valid {
-		e := fromMS(ended.Int64)
-		sess.EndedAt = &e
-	}
-	return &sess, nil
+	return scanSession(s.r.QueryRowContext(ctx, sessionQuery, id))
 }
 
 // EndSession ends a session and revokes its refresh tokens. An unknown or
