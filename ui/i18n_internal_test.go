@@ -130,14 +130,12 @@ func TestDynamicKeysExist(t *testing.T) {
 	}
 	// The actions, purposes and rules of administrative and security events,
 	// the client's sentences for them, and the anomaly they raise.
-	for _, k := range []string{"action.change", "action.grant", "action.revoke", "action.sign_in",
+	keys = append(keys, "action.change", "action.grant", "action.revoke", "action.sign_in",
 		"purpose.administration", "purpose.security", "rule.admin", "rule.own_account",
 		"event.caseload_grant", "event.caseload_grant_team", "event.caseload_revoke", "event.caseload_revoke_team",
 		"event.team_grant", "event.sign_in", "event.sign_in_denied", "event.password", "event.totp",
 		"event.account_create", "event.account_revoke", "event.account_change", "anomaly.new_account_access",
-		"dpo_log.kind", "dpo_log.kind_all", "access.team"} {
-		keys = append(keys, k)
-	}
+		"dpo_log.kind", "dpo_log.kind_all", "access.team")
 	for _, s := range []int{400, 403, 404, 419, 500} {
 		v := ErrorView(ViewData{}, s)
 		keys = append(keys, v.Title, v.Data.(ErrorData).Message)
