@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -173,18 +174,47 @@ const teamGrantsOfClientSQL = `(l.client_id = '' AND l.record_kind = 'team' AND 
 
 // searchAccessLog finds the records of f, newest first. withTeams adds, for
 // f.ClientID, the team memberships that gave access to that client's file.
+//
+// The client's own records and the team memberships are two queries, merged
+// here: one query with an OR between them cannot walk the client's index in
+// order, and would sort every record of a long file on each page.
 func (w *wtx) searchAccessLog(f records.AccessFilter, withTeams bool) ([]records.AccessView, error) {
+	out, err := w.searchAccessRecords(f, f.ClientID != "")
+	if err != nil || !withTeams || f.ClientID == "" {
+		if err != nil {
+			return nil, err
+		}
+		return out, w.nameSubjects(out)
+	}
+	teams, err := w.searchAccessRecords(f, false)
+	if err != nil {
+		return nil, err
+	}
+	if len(teams) > 0 {
+		out = append(out, teams...)
+		sort.Slice(out, func(i, j int) bool { return out[i].Seq > out[j].Seq })
+		if len(out) > f.Limit {
+			out = out[:f.Limit]
+		}
+	}
+	return out, w.nameSubjects(out)
+}
+
+// searchAccessRecords runs one query of searchAccessLog: with own set, the
+// records that name f.ClientID; without, the team memberships that opened
+// that client's file (or every record, when f names no client).
+func (w *wtx) searchAccessRecords(f records.AccessFilter, own bool) ([]records.AccessView, error) {
 	var where []string
 	var args []any
 	add := func(cond string, arg any) {
 		where = append(where, cond)
 		args = append(args, arg)
 	}
-	if f.ClientID != "" && withTeams {
-		where = append(where, "(l.client_id = ? OR "+teamGrantsOfClientSQL+")")
-		args = append(args, f.ClientID, f.ClientID)
-	} else if f.ClientID != "" {
+	switch {
+	case f.ClientID != "" && own:
 		add("l.client_id = ?", f.ClientID)
+	case f.ClientID != "":
+		add(teamGrantsOfClientSQL, f.ClientID)
 	}
 	if f.Kind != "" {
 		add("l.record_kind = ?", f.Kind)
@@ -236,8 +266,7 @@ func (w *wtx) searchAccessLog(f records.AccessFilter, withTeams bool) ([]records
 	if err := rows.Err(); err != nil {
 		return nil, internal("access log", err)
 	}
-	rows.Close()
-	return out, w.nameSubjects(out)
+	return out, nil
 }
 
 // nameSubjects fills in, for caseload assignments and team memberships, the
