@@ -1,6 +1,9 @@
 package records
 
-import "time"
+import (
+	"encoding/binary"
+	"time"
+)
 
 // Checkpoint is a signed statement of the access-log chain head: "record Seq has
 // hash Hash", signed with the store's Ed25519 key at At.
@@ -9,6 +12,18 @@ type Checkpoint struct {
 	Hash      []byte
 	At        time.Time
 	Signature []byte
+}
+
+// CheckpointMessage is what a checkpoint's signature covers: the chain head
+// (record seq and its hash) and when it was signed. Every store and the
+// witness sign and verify this same message.
+func CheckpointMessage(seq int64, hash []byte, at time.Time) []byte {
+	msg := make([]byte, 0, 64)
+	msg = append(msg, "nabij/checkpoint/v1"...)
+	msg = binary.BigEndian.AppendUint64(msg, uint64(seq))
+	msg = append(msg, hash...)
+	msg = binary.BigEndian.AppendUint64(msg, uint64(at.UnixMilli()))
+	return msg
 }
 
 // VerifyReport is the outcome of walking the access log.

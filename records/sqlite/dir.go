@@ -13,6 +13,7 @@ import (
 
 	"github.com/nabij/nabij/crypto"
 	"github.com/nabij/nabij/records"
+	"github.com/nabij/nabij/records/witness"
 )
 
 // DBPath is the database file in a data dir.
@@ -20,6 +21,9 @@ func DBPath(dir string) string { return filepath.Join(dir, "nabij.db") }
 
 // KeyDir is where the master key and the signing keys of a data dir live.
 func KeyDir(dir string) string { return filepath.Join(dir, "keys") }
+
+// WitnessFile is the default witness in a data dir's key directory.
+const WitnessFile = "witness.log"
 
 // WitnessPath is the witness a data dir uses when none is given: in KeyDir,
 // outside the database.
@@ -43,11 +47,11 @@ type DirOptions struct {
 	MinFreeDisk int64
 }
 
-func (o DirOptions) witness(dir string) *Witness {
+func (o DirOptions) witness(dir string) *witness.Witness {
 	if o.Witness != "" {
-		return NewWitness(o.Witness)
+		return witness.New(o.Witness)
 	}
-	return NewWitness(WitnessPath(dir))
+	return witness.New(WitnessPath(dir))
 }
 
 // ErrKeysDoNotOpenData is returned when a data dir's database holds data but
@@ -245,7 +249,7 @@ func keysOpen(db *sql.DB, kr *crypto.Keyring, pub ed25519.PublicKey) error {
 	case err != nil:
 		return err
 	default:
-		if !ed25519.Verify(pub, checkpointMessage(cp.Seq, cp.Hash, fromMS(at)), cp.Signature) {
+		if !ed25519.Verify(pub, records.CheckpointMessage(cp.Seq, cp.Hash, fromMS(at)), cp.Signature) {
 			return errors.New("the checkpoint key does not verify the newest signed checkpoint")
 		}
 	}

@@ -10,7 +10,6 @@ import (
 	"io/fs"
 	"net/url"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -21,6 +20,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/nabij/nabij/crypto"
 	"github.com/nabij/nabij/records"
+	"github.com/nabij/nabij/records/witness"
 	"github.com/pressly/goose/v3"
 )
 
@@ -51,7 +51,7 @@ type Options struct {
 	MinFreeDisk int64
 	// Witness, when set, receives every signed checkpoint, and Open refuses a
 	// database whose log is behind it or differs from it.
-	Witness *Witness
+	Witness *witness.Witness
 }
 
 // Store is nabij's storage: one SQLite database in WAL mode with a single writer.
@@ -203,7 +203,7 @@ func (s *Store) loadHead() error {
 	}
 	if err == nil {
 		cp.At = fromMS(at)
-		if !ed25519.Verify(s.PublicKey(), checkpointMessage(cp.Seq, cp.Hash, cp.At), cp.Signature) {
+		if !ed25519.Verify(s.PublicKey(), records.CheckpointMessage(cp.Seq, cp.Hash, cp.At), cp.Signature) {
 			return fmt.Errorf("%w: the newest checkpoint (record %d) has an invalid signature; run nabij verify-log", ErrLogBehindWitness, cp.Seq)
 		}
 		ws, err := s.opts.Witness.State(nil)
@@ -213,12 +213,18 @@ func (s *Store) loadHead() error {
 		// Only a newer head: the witness may know a later one whose
 		// checkpoint row is gone while the records it vouches for are there.
 		if cp.Seq > ws.Head.Seq {
-			if err := s.opts.Witness.appendHead(cp); err != nil {
+			if err := s.opts.Witness.AppendHead(cp); err != nil {
 				return fmt.Errorf("%w: %v", ErrLogBehindWitness, err)
 			}
 		}
 	}
-	return s.opts.Witness.appendOpenClose("opened", seq)
+	return s.opts.Witness.AppendEvent("opened", seq)
+}
+
+// logHead is one position of the chain as the database holds it.
+type logHead struct {
+	seq  int64
+	hash []byte
 }
 
 // ErrLogBehindWitness is returned by Open when the database's access log is
@@ -228,12 +234,12 @@ var ErrLogBehindWitness = errors.New("records: the access log does not match its
 // witnessCheck compares the log as q sees it with the witness.
 func witnessCheck(q interface {
 	QueryRow(string, ...any) *sql.Row
-}, w *Witness, pub ed25519.PublicKey, head logHead) (int64, string, error) {
+}, w *witness.Witness, pub ed25519.PublicKey, head logHead) (int64, string, error) {
 	st, err := w.State(pub)
 	if err != nil {
 		return 0, "", fmt.Errorf("records: %w", err)
 	}
-	return witnessProblem(st, head, func(seq int64) ([]byte, error) {
+	return witness.Problem(st, head.seq, func(seq int64) ([]byte, error) {
 		var h []byte
 		err := q.QueryRow(`SELECT hash FROM access_log WHERE seq = ?`, seq).Scan(&h)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -350,7 +356,7 @@ func (s *Store) Close() error {
 	s.closeMu.Unlock()
 	<-s.loopDone
 	if s.opts.Witness != nil && cpErr == nil && !s.logBroken() {
-		cpErr = s.opts.Witness.appendOpenClose("closed", s.written.seq)
+		cpErr = s.opts.Witness.AppendEvent("closed", s.written.seq)
 	}
 	s.keys.clear()
 	for _, st := range s.prepared {
@@ -373,59 +379,6 @@ func (s *Store) Close() error {
 // Returns the database error when it does not answer.
 func (s *Store) Ping(ctx context.Context) error {
 	return s.r.PingContext(ctx)
-}
-
-// readyBusyTimeout is how long Ready waits for a write lock held elsewhere:
-// longer, and every write of the server is stuck behind it too.
-const readyBusyTimeout = time.Second
-
-// Ready checks that the database takes a write now: on the writer, between
-// batches, it starts a write transaction and runs a statement that needs
-// write access but changes nothing (a file opened read-only, a read-only
-// mount or a write lock held elsewhere fails it), then rolls back. It first
-// checks that the database's disk has more than MinFreeDisk free, so the
-// server reports not ready before writes start failing.
-// Returns EFULL when free space is below the margin, EINTERNAL (or EFULL) when
-// the write cannot start.
-func (s *Store) Ready(ctx context.Context) error {
-	if s.opts.MinFreeDisk > 0 {
-		free, err := freeDisk(filepath.Dir(s.path))
-		if err != nil {
-			return internal("ready: free disk", err)
-		}
-		if free >= 0 && free < s.opts.MinFreeDisk {
-			return &records.Error{Code: records.EFULL, Message: "free disk below the margin"}
-		}
-	}
-	return s.writeOutside(ctx, func(db *sql.DB) error {
-		// Not ctx: a cancelled context must not leave the connection in a
-		// transaction or with the short busy timeout.
-		bg := context.Background()
-		conn, err := db.Conn(bg)
-		if err != nil {
-			return internal("ready: connection", err)
-		}
-		defer conn.Close()
-		var prev int64
-		if err := conn.QueryRowContext(bg, "PRAGMA busy_timeout").Scan(&prev); err != nil {
-			return internal("ready: busy timeout", err)
-		}
-		if _, err := conn.ExecContext(bg, fmt.Sprintf("PRAGMA busy_timeout = %d", readyBusyTimeout.Milliseconds())); err != nil {
-			return internal("ready: busy timeout", err)
-		}
-		defer conn.ExecContext(bg, fmt.Sprintf("PRAGMA busy_timeout = %d", prev))
-		if _, err := conn.ExecContext(bg, "BEGIN IMMEDIATE"); err != nil {
-			return internal("ready: begin write", err)
-		}
-		_, werr := conn.ExecContext(bg, "UPDATE goose_db_version SET id = id WHERE 0")
-		if _, err := conn.ExecContext(bg, "ROLLBACK"); err != nil && werr == nil {
-			werr = err
-		}
-		if werr != nil {
-			return internal("ready: write", werr)
-		}
-		return nil
-	})
 }
 
 // Path is the database file.

@@ -6,22 +6,12 @@ import (
 	"crypto/ed25519"
 	"crypto/sha256"
 	"database/sql"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"time"
 
 	"github.com/nabij/nabij/records"
 )
-
-func checkpointMessage(seq int64, hash []byte, at time.Time) []byte {
-	msg := make([]byte, 0, 64)
-	msg = append(msg, "nabij/checkpoint/v1"...)
-	msg = binary.BigEndian.AppendUint64(msg, uint64(seq))
-	msg = append(msg, hash...)
-	msg = binary.BigEndian.AppendUint64(msg, uint64(at.UnixMilli()))
-	return msg
-}
 
 // signCheckpoint stores a signed checkpoint of the head inside the batch
 // transaction and returns it, for the witness once the batch is committed.
@@ -32,7 +22,7 @@ func (s *Store) signCheckpoint(tx *sql.Tx, seq int64, head []byte, at time.Time)
 	}
 	at = fromMS(ms(at))
 	cp := records.Checkpoint{Seq: seq, Hash: bytes.Clone(head), At: at}
-	cp.Signature = ed25519.Sign(s.signer, checkpointMessage(seq, head, at))
+	cp.Signature = ed25519.Sign(s.signer, records.CheckpointMessage(seq, head, at))
 	_, err := tx.Exec(`INSERT INTO access_checkpoints (seq, hash, at, signature) VALUES (?,?,?,?)
 		ON CONFLICT(seq) DO NOTHING`, seq, head, ms(at), cp.Signature)
 	return cp, err
@@ -51,7 +41,7 @@ func (s *Store) breakFound(dbSeq int64) {
 	}
 	s.markBroken(s.written.seq+1, fmt.Sprintf("the access log changed behind the server's back after record %d (the database now ends at record %d); nothing is signed from here", s.written.seq, dbSeq))
 	if s.opts.Witness != nil {
-		if err := s.opts.Witness.appendBroken(s.written.seq, dbSeq); err != nil {
+		if err := s.opts.Witness.AppendBroken(s.written.seq, dbSeq); err != nil {
 			s.markBroken(s.written.seq+1, "the witness cannot be written: "+err.Error())
 		}
 	}
@@ -64,7 +54,7 @@ func (s *Store) witnessHead(cp records.Checkpoint) {
 	if s.opts.Witness == nil || cp.Seq == 0 {
 		return
 	}
-	if err := s.opts.Witness.appendHead(cp); err != nil {
+	if err := s.opts.Witness.AppendHead(cp); err != nil {
 		s.markBroken(cp.Seq, "the witness did not take the signed head: "+err.Error())
 	}
 }
@@ -190,7 +180,7 @@ func verifyChain(ctx context.Context, tx *sql.Tx, pub ed25519.PublicKey, every i
 		}
 		cp.At = fromMS(at)
 		rep.Checkpoints++
-		if !ed25519.Verify(pub, checkpointMessage(cp.Seq, cp.Hash, cp.At), cp.Signature) {
+		if !ed25519.Verify(pub, records.CheckpointMessage(cp.Seq, cp.Hash, cp.At), cp.Signature) {
 			if firstBadCheckpoint == 0 {
 				firstBadCheckpoint = cp.Seq
 				badCheckpointWhy = fmt.Sprintf("checkpoint at record %d has an invalid signature", cp.Seq)

@@ -1,4 +1,8 @@
-package sqlite
+// Package witness keeps the signed heads of nabij's access log outside the
+// database, in an append-only file, so that a database whose log was cut back
+// or rewritten can be told from the one the heads were signed for. It knows
+// nothing of the database; a store hands it heads and asks it for Problem.
+package witness
 
 import (
 	"bytes"
@@ -12,12 +16,10 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/nabij/nabij/records"
 )
-
-// WitnessFile is the default witness in a data dir's key directory.
-const WitnessFile = "witness.log"
 
 // Witness keeps the signed heads of the access log outside the database, in an
 // append-only text file. Someone who can rewrite the database can cut its log
@@ -43,10 +45,10 @@ type Witness struct {
 	newest *records.Checkpoint
 }
 
-// WitnessState is what a witness file says: its newest signed head, whether the
+// State is what a witness file says: its newest signed head, whether the
 // last event was a clean close (and at which head) and whether the server ever
 // saw records it did not write.
-type WitnessState struct {
+type State struct {
 	// Head is the newest signed head; Head.Seq is 0 when there is none.
 	Head records.Checkpoint
 	// ClosedAt is the head of the last clean close, -1 when the newest event is
@@ -56,8 +58,8 @@ type WitnessState struct {
 	Broken string
 }
 
-// NewWitness is the witness at path; the file is created at the first append.
-func NewWitness(path string) *Witness { return &Witness{path: path} }
+// New is the witness at path; the file is created at the first append.
+func New(path string) *Witness { return &Witness{path: path} }
 
 // Path is the witness file.
 func (w *Witness) Path() string { return w.path }
@@ -70,8 +72,8 @@ func (w *Witness) Path() string { return w.path }
 // The file grows by a line a second while records arrive, so only its end is
 // read: from the last head on is all that State reports (after a break the
 // server signs nothing more, so no head follows one).
-func (w *Witness) State(pub ed25519.PublicKey) (WitnessState, error) {
-	st := WitnessState{ClosedAt: -1}
+func (w *Witness) State(pub ed25519.PublicKey) (State, error) {
+	st := State{ClosedAt: -1}
 	f, err := os.Open(w.path)
 	if errors.Is(err, os.ErrNotExist) {
 		return st, nil
@@ -107,15 +109,15 @@ func (w *Witness) State(pub ed25519.PublicKey) (WitnessState, error) {
 			break
 		}
 	}
-	if pub != nil && st.Head.Seq > 0 && !ed25519.Verify(pub, checkpointMessage(st.Head.Seq, st.Head.Hash, st.Head.At), st.Head.Signature) {
+	if pub != nil && st.Head.Seq > 0 && !ed25519.Verify(pub, records.CheckpointMessage(st.Head.Seq, st.Head.Hash, st.Head.At), st.Head.Signature) {
 		return st, fmt.Errorf("witness %s: the head at record %d has an invalid signature", w.path, st.Head.Seq)
 	}
 	return st, nil
 }
 
 // parse reads whole lines of the witness in order.
-func (w *Witness) parse(buf []byte) (WitnessState, error) {
-	st := WitnessState{ClosedAt: -1}
+func (w *Witness) parse(buf []byte) (State, error) {
+	st := State{ClosedAt: -1}
 	for n := 1; len(buf) > 0; n++ {
 		nl := bytes.IndexByte(buf, '\n')
 		if nl < 0 {
@@ -145,7 +147,7 @@ func (w *Witness) parse(buf []byte) (WitnessState, error) {
 			if err := errors.Join(e1, e2, e3, e4); err != nil || cp.Seq <= 0 {
 				return st, bad("a head does not parse")
 			}
-			cp.At = fromMS(at)
+			cp.At = time.UnixMilli(at).UTC()
 			if cp.Seq < st.Head.Seq || (cp.Seq == st.Head.Seq && !bytes.Equal(cp.Hash, st.Head.Hash)) {
 				return st, bad(fmt.Sprintf("the head at record %d goes back on the head at record %d", cp.Seq, st.Head.Seq))
 			}
@@ -175,11 +177,11 @@ func (w *Witness) parse(buf []byte) (WitnessState, error) {
 	return st, nil
 }
 
-// appendHead records a signed checkpoint. It refuses a head before the
+// AppendHead records a signed checkpoint. It refuses a head before the
 // witness's newest one, or at the same record with another hash: the witness
 // only moves forward. Whether a later head extends the earlier one is for the
 // store to check before it signs (the chain is in the database, not here).
-func (w *Witness) appendHead(cp records.Checkpoint) error {
+func (w *Witness) AppendHead(cp records.Checkpoint) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.newest == nil {
@@ -197,23 +199,25 @@ func (w *Witness) appendHead(cp records.Checkpoint) error {
 		return nil
 	}
 	err := w.appendLine(fmt.Sprintf("head %d %s %d %s\n", cp.Seq, base64.StdEncoding.EncodeToString(cp.Hash),
-		ms(cp.At), base64.StdEncoding.EncodeToString(cp.Signature)))
+		cp.At.UnixMilli(), base64.StdEncoding.EncodeToString(cp.Signature)))
 	if err == nil {
 		w.newest = &cp
 	}
 	return err
 }
 
-// appendOpenClose records that a store opened ("opened") or closed cleanly
+// AppendEvent records that a store opened ("opened") or closed cleanly
 // ("closed") at head seq: records after a clean close and before the next open
 // were not written by nabij.
-func (w *Witness) appendOpenClose(event string, seq int64) error {
+func (w *Witness) AppendEvent(event string, seq int64) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.appendLine(fmt.Sprintf("%s %d\n", event, seq))
 }
 
-func (w *Witness) appendBroken(seq, dbSeq int64) error {
+// AppendBroken records that the store found records it did not write: its
+// own head was seq, the database's dbSeq. Problem reports it from then on.
+func (w *Witness) AppendBroken(seq, dbSeq int64) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.appendLine(fmt.Sprintf("broken %d %d\n", seq, dbSeq))
@@ -250,26 +254,20 @@ func (w *Witness) appendLine(line string) error {
 	return nil
 }
 
-// logHead is one position of the chain as the database holds it.
-type logHead struct {
-	seq  int64
-	hash []byte
-}
-
-// witnessProblem compares the database's log with the witness: it returns ""
-// when the log reaches at least as far as the witness's newest head with the
+// Problem compares the database's log, which ends at record seq, with the
+// witness: it returns "" when the log reaches at least as far as the witness's newest head with the
 // same hash there, and when no records were added after a clean close;
 // otherwise what is wrong, in words. hashAt reads the hash of one record
 // (nil when absent).
 //
 // at is the first record where the log is wrong.
-func witnessProblem(st WitnessState, head logHead, hashAt func(seq int64) ([]byte, error)) (at int64, problem string, err error) {
+func Problem(st State, seq int64, hashAt func(seq int64) ([]byte, error)) (at int64, problem string, err error) {
 	if st.Broken != "" {
 		return st.Head.Seq + 1, st.Broken, nil
 	}
 	if w := st.Head.Seq; w > 0 {
-		if head.seq < w {
-			return head.seq + 1, fmt.Sprintf("the database's log ends at record %d, but the witness holds a signed head at record %d: records were cut off or the log was put back to an earlier state", head.seq, w), nil
+		if seq < w {
+			return seq + 1, fmt.Sprintf("the database's log ends at record %d, but the witness holds a signed head at record %d: records were cut off or the log was put back to an earlier state", seq, w), nil
 		}
 		h, err := hashAt(w)
 		if err != nil {
@@ -282,8 +280,8 @@ func witnessProblem(st WitnessState, head logHead, hashAt func(seq int64) ([]byt
 			return w, fmt.Sprintf("record %d differs from the signed head the witness holds for it: the log was rewritten", w), nil
 		}
 	}
-	if st.ClosedAt >= 0 && head.seq > st.ClosedAt {
-		return st.ClosedAt + 1, fmt.Sprintf("records %d to %d were added after the store was closed at record %d, not by nabij", st.ClosedAt+1, head.seq, st.ClosedAt), nil
+	if st.ClosedAt >= 0 && seq > st.ClosedAt {
+		return st.ClosedAt + 1, fmt.Sprintf("records %d to %d were added after the store was closed at record %d, not by nabij", st.ClosedAt+1, seq, st.ClosedAt), nil
 	}
 	return 0, "", nil
 }
