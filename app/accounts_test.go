@@ -224,3 +224,32 @@ func TestStaffAccountCreationIsRecorded(t *testing.T) {
 	}
 	e.wantRecord(t, "new-pro", before, "", records.OutcomeOK, records.RuleOwnAccount)
 }
+
+// Wrong activation codes slow down the address they come from, as sign-in
+// does, and that address is the client's (behind a trusted proxy, the
+// forwarded one): a person activating from another address is not slowed by
+// someone else's guesses.
+func TestActivationGuessesSlowTheirOwnAddress(t *testing.T) {
+	e := newEnv(t, behindProxy, keepLoginLimit)
+	_, acc := e.newClientWithAccount(t, "slow-guesses")
+	guess := func(from, code string) *resp {
+		return e.do(t, req{method: http.MethodPost, path: "/api/v1/auth/activate",
+			body:   map[string]string{"username": "slow-guesses", "code": code, "password": "a password of my own choosing"},
+			header: map[string]string{"X-Forwarded-For": from}})
+	}
+	limited := false
+	for i := 0; i < 10 && !limited; i++ {
+		r := guess("203.0.113.50", otherCode(acc.Activation.Code))
+		switch r.status {
+		case http.StatusTooManyRequests:
+			limited = true
+		case http.StatusBadRequest:
+		default:
+			t.Fatalf("guess %d: status %d", i, r.status)
+		}
+	}
+	if !limited {
+		t.Fatal("ten wrong codes from one address were never slowed down")
+	}
+	guess("198.51.100.60", acc.Activation.Code).expect(t, http.StatusNoContent)
+}

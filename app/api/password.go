@@ -25,7 +25,7 @@ func (h *Handler) activate(c *fiber.Ctx) error {
 	if in.Code == "" {
 		return edge.InvalidField("code", "code is required")
 	}
-	if _, err := h.Auth.Activate(c.UserContext(), c.IP(), in.Username, in.Code, in.Password); err != nil {
+	if _, err := h.Auth.Activate(c.UserContext(), edge.Remote(c), in.Username, in.Code, in.Password); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)

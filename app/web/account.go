@@ -77,7 +77,7 @@ func (h *Handler) activatePost(c *fiber.Ctx) error {
 	}
 	status := fiber.StatusUnprocessableEntity
 	if len(errs) == 0 {
-		_, err := h.Auth.Activate(c.UserContext(), c.IP(), in["username"], in["code"], in["password"])
+		_, err := h.Auth.Activate(c.UserContext(), edge.Remote(c), in["username"], in["code"], in["password"])
 		if err == nil {
 			return h.Redirect(c, "/login", "flash.activated")
 		}
@@ -87,6 +87,7 @@ func (h *Handler) activatePost(c *fiber.Ctx) error {
 			errs[ui.FormError] = "error.activation_failed"
 		case edge.ProbRateLimited.Type:
 			errs[ui.FormError] = "error.rate_limited"
+			edge.SetRetryAfter(c, p)
 		default:
 			return err
 		}
@@ -129,6 +130,7 @@ func (h *Handler) passwordPost(c *fiber.Ctx) error {
 		switch {
 		case p.Type == edge.ProbRateLimited.Type:
 			errs[ui.FormError] = "error.rate_limited"
+			edge.SetRetryAfter(c, p)
 		case len(p.Errors) == 1 && p.Errors[0].Field == "current_password":
 			errs["current_password"] = "error.current_password_wrong"
 		case len(p.Errors) == 1 && p.Errors[0].Field == "new_password":
