@@ -16,7 +16,7 @@
 //
 //  1. Write templates/pages/NAME.html defining {{define "content"}}...{{end}}.
 //     The layout (header, nav, language switch, flash, footer) wraps it.
-//  2. Add every string it uses to BOTH locales/nl.json and locales/en.json;
+//  2. Add every string it uses to BOTH locales/nl/ and locales/en/ (one file per part of the product);
 //     TestMissingTranslations and TestTemplateKeysExist fail otherwise.
 //  3. Render it with r.Render(w, "NAME", v), where v.Title is a translation key.
 package ui

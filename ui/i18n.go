@@ -22,7 +22,7 @@ var Languages = []string{"nl", "en"}
 // Netherlands.
 const DefaultLanguage = "nl"
 
-//go:embed locales/*.json
+//go:embed locales/*/*.json
 var localesFS embed.FS
 
 // matcher's order must follow Languages: Match returns an index into it.
@@ -65,20 +65,30 @@ type Translator struct {
 	keys map[string]map[string]bool // lang → message id → present
 }
 
-// NewTranslator loads the embedded catalogues locales/<lang>.json.
-// It returns an error if a catalogue is missing or is not valid go-i18n JSON.
+// NewTranslator loads the embedded catalogues: every locales/<lang>/*.json,
+// one file per part of the product, together one catalogue per language.
+// It returns an error if a language has no file, a file is not valid go-i18n
+// JSON, or two files of one language define the same message id.
 func NewTranslator() (*Translator, error) {
 	bundle := i18n.NewBundle(language.Dutch)
 	bundle.RegisterUnmarshalFunc("json", json.Unmarshal)
 	t := &Translator{loc: map[string]*i18n.Localizer{}, keys: map[string]map[string]bool{}}
 	for _, lang := range Languages {
-		file := "locales/" + lang + ".json"
-		if _, err := bundle.LoadMessageFileFS(localesFS, file); err != nil {
-			return nil, fmt.Errorf("ui: load %s: %w", file, err)
-		}
-		cat, err := loadCatalogue(lang)
+		cat, err := loadCatalogue(localesFS, lang)
 		if err != nil {
 			return nil, err
+		}
+		files, _ := fs.Glob(localesFS, path.Join("locales", lang, "*.json"))
+		for _, file := range files {
+			// go-i18n takes the language from the file name's last part
+			// before .json, so each part is parsed under its language tag.
+			b, err := fs.ReadFile(localesFS, file)
+			if err != nil {
+				return nil, fmt.Errorf("ui: read %s: %w", file, err)
+			}
+			if _, err := bundle.ParseMessageFileBytes(b, lang+".json"); err != nil {
+				return nil, fmt.Errorf("ui: load %s: %w", file, err)
+			}
 		}
 		t.keys[lang] = map[string]bool{}
 		for id := range cat {
@@ -135,33 +145,48 @@ type catalogueEntry struct {
 	Plural map[string]string
 }
 
-// loadCatalogue reads locales/<lang>.json as flat id → entry. It is used by
-// the translator (to know which keys exist) and by the missing-key test.
-func loadCatalogue(lang string) (map[string]catalogueEntry, error) {
-	file := path.Join("locales", lang+".json")
-	b, err := fs.ReadFile(localesFS, file)
+// loadCatalogue reads every locales/<lang>/*.json as one flat id → entry
+// map. It is used by the translator (to know which keys exist) and by the
+// missing-key test. A message id defined in two files is an error: which one
+// won would depend on the order of the files.
+func loadCatalogue(fsys fs.FS, lang string) (map[string]catalogueEntry, error) {
+	files, err := fs.Glob(fsys, path.Join("locales", lang, "*.json"))
 	if err != nil {
-		return nil, fmt.Errorf("ui: read %s: %w", file, err)
+		return nil, fmt.Errorf("ui: catalogue %s: %w", lang, err)
 	}
-	var raw map[string]json.RawMessage
-	if err := json.Unmarshal(b, &raw); err != nil {
-		return nil, fmt.Errorf("ui: parse %s: %w", file, err)
+	if len(files) == 0 {
+		return nil, fmt.Errorf("ui: no catalogue for %s (locales/%s/*.json)", lang, lang)
 	}
-	out := make(map[string]catalogueEntry, len(raw))
-	for id, v := range raw {
-		var s string
-		if err := json.Unmarshal(v, &s); err == nil {
-			out[id] = catalogueEntry{Text: s}
-			continue
+	out := map[string]catalogueEntry{}
+	from := map[string]string{}
+	for _, file := range files {
+		b, err := fs.ReadFile(fsys, file)
+		if err != nil {
+			return nil, fmt.Errorf("ui: read %s: %w", file, err)
 		}
-		var p map[string]string
-		if err := json.Unmarshal(v, &p); err != nil {
-			return nil, fmt.Errorf("ui: %s: %q is neither a string nor plural forms", file, id)
+		var raw map[string]json.RawMessage
+		if err := json.Unmarshal(b, &raw); err != nil {
+			return nil, fmt.Errorf("ui: parse %s: %w", file, err)
 		}
-		if p["other"] == "" {
-			return nil, errors.New("ui: " + file + ": plural message " + id + " has no \"other\" form")
+		for id, v := range raw {
+			if prev, ok := from[id]; ok {
+				return nil, fmt.Errorf("ui: %q is in both %s and %s", id, prev, file)
+			}
+			from[id] = file
+			var s string
+			if err := json.Unmarshal(v, &s); err == nil {
+				out[id] = catalogueEntry{Text: s}
+				continue
+			}
+			var p map[string]string
+			if err := json.Unmarshal(v, &p); err != nil {
+				return nil, fmt.Errorf("ui: %s: %q is neither a string nor plural forms", file, id)
+			}
+			if p["other"] == "" {
+				return nil, errors.New("ui: " + file + ": plural message " + id + " has no \"other\" form")
+			}
+			out[id] = catalogueEntry{Plural: p}
 		}
-		out[id] = catalogueEntry{Plural: p}
 	}
 	return out, nil
 }

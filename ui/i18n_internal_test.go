@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"testing/fstest"
 )
 
 // TestMissingTranslations fails when a key is in one catalogue and not the
@@ -13,7 +14,7 @@ import (
 func TestMissingTranslations(t *testing.T) {
 	cats := map[string]map[string]catalogueEntry{}
 	for _, lang := range Languages {
-		c, err := loadCatalogue(lang)
+		c, err := loadCatalogue(localesFS, lang)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -35,7 +36,7 @@ func TestMissingTranslations(t *testing.T) {
 				}
 				o, ok := cats[other][id]
 				if !ok {
-					t.Errorf("%q is in %s.json but missing in %s.json", id, lang, other)
+					t.Errorf("%q is in locales/%s but missing in locales/%s", id, lang, other)
 					continue
 				}
 				if (e.Plural == nil) != (o.Plural == nil) {
@@ -164,5 +165,46 @@ func TestIconsExistForChannels(t *testing.T) {
 	}
 	if !slices.Contains(Channels, "ehealth_module") {
 		t.Error("channel list changed; update the icons and catalogues")
+	}
+}
+
+// TestCatalogueParts checks how the parts of one language's catalogue join:
+// keys from every file, an error for a key in two files, and an error for a
+// language without files.
+func TestCatalogueParts(t *testing.T) {
+	tests := []struct {
+		name    string
+		files   fstest.MapFS
+		want    int
+		wantErr string
+	}{
+		{"OK", fstest.MapFS{
+			"locales/nl/a.json": {Data: []byte(`{"a.one": "een"}`)},
+			"locales/nl/b.json": {Data: []byte(`{"b.two": {"one": "twee", "other": "twee"}}`)},
+		}, 2, ""},
+		{"ErrSameKeyTwice", fstest.MapFS{
+			"locales/nl/a.json": {Data: []byte(`{"x": "een"}`)},
+			"locales/nl/b.json": {Data: []byte(`{"x": "twee"}`)},
+		}, 0, "in both"},
+		{"ErrNoFiles", fstest.MapFS{
+			"locales/en/a.json": {Data: []byte(`{"x": "one"}`)},
+		}, 0, "no catalogue"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cat, err := loadCatalogue(tt.files, "nl")
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want one containing %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(cat) != tt.want {
+				t.Fatalf("%d keys, want %d", len(cat), tt.want)
+			}
+		})
 	}
 }
