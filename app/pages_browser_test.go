@@ -420,6 +420,7 @@ func TestBrowserPagesAccessible(t *testing.T) {
 		setLang(lang)
 		visit(lang, "caseload", "/caseload", 200)
 		visit(lang, "client-file", "/clients/"+noor, 200)
+		visit(lang, "client-file-paged", "/clients/"+noor+"?limit=1", 200)
 		if correct == "" {
 			correct = uitest.Eval[string](t, p.Browser, `(document.querySelector('a[href$="/correct"]') || {}).pathname || ""`)
 		}
@@ -475,6 +476,7 @@ func TestBrowserPagesAccessible(t *testing.T) {
 	for _, lang := range ui.Languages {
 		setLang(lang)
 		visit(lang, "my-file", "/my/file", 200)
+		visit(lang, "my-file-paged", "/my/file?limit=1", 200)
 		visit(lang, "my-access", "/my/access", 200)
 		visit(lang, "my-entry", "/my/entries/new", 200)
 		submit(lang, "my-entry-refused", `main form`)

@@ -39,6 +39,13 @@ type Files interface {
 	// EFORBIDDEN (with a denied record) when no rule allows it; EDESTROYED after
 	// crypto-shredding; never partial data on error.
 	ClientFile(ctx context.Context, a Actor, purpose Purpose, clientID string) (*File, error)
+	// ClientFilePage is ClientFile with one page of the notes (FilePage): the
+	// latest at most Limit notes, or those before or after a cursor, with the
+	// cursors of the pages around it. Its cost does not grow with the number
+	// of notes. The access record lists the ids of the notes it returns.
+	// EINVALID for a bad limit or cursor (nothing recorded); otherwise as
+	// ClientFile.
+	ClientFilePage(ctx context.Context, a Actor, purpose Purpose, clientID string, p FilePage) (*File, error)
 	// ClientOutline returns what a form needs of the client: id and name, the open
 	// trajectories (id, goal, opened) and the contacts (id, channel, when,
 	// trajectory, follow-up), oldest first. It reads no note and no entry, and is

@@ -28,7 +28,11 @@ func (h *Handler) me(c *fiber.Ctx) error {
 
 func (h *Handler) myFile(c *fiber.Ctx) error {
 	a := edge.Actor(c)
-	f, err := h.Store.ClientFile(c.UserContext(), a, records.PurposeOwnFile, a.ClientID)
+	p, err := edge.FilePage(c)
+	if err != nil {
+		return err
+	}
+	f, err := h.Store.ClientFilePage(c.UserContext(), a, records.PurposeOwnFile, a.ClientID, p)
 	if err != nil {
 		return err
 	}

@@ -44,7 +44,11 @@ func (h *Handler) getClient(c *fiber.Ctx) error {
 }
 
 func (h *Handler) getClientFile(c *fiber.Ctx) error {
-	f, err := h.Store.ClientFile(c.UserContext(), edge.Actor(c), records.PurposeCare, edge.Param(c, "id"))
+	p, err := edge.FilePage(c)
+	if err != nil {
+		return err
+	}
+	f, err := h.Store.ClientFilePage(c.UserContext(), edge.Actor(c), records.PurposeCare, edge.Param(c, "id"), p)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,8 @@
 package edge
 
 import (
+	"strconv"
+
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/utils"
 
@@ -45,4 +47,20 @@ func Actor(c *fiber.Ctx) records.Actor {
 func CurrentUser(c *fiber.Ctx) *records.User {
 	u, _ := c.Locals(userKey).(*records.User)
 	return u
+}
+
+// FilePage reads the page of a file's notes a request asks for: ?before= or
+// ?after= (cursors the file gave) and ?limit=. A limit that is not a number
+// is a validation problem here; its range and the cursors are checked by the
+// store (FilePage.Check), which refuses them the same way.
+func FilePage(c *fiber.Ctx) (records.FilePage, error) {
+	p := records.FilePage{Before: utils.CopyString(c.Query("before")), After: utils.CopyString(c.Query("after"))}
+	if v := c.Query("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return p, InvalidField("limit", "limit must be between 1 and "+strconv.Itoa(records.MaxFilePage))
+		}
+		p.Limit = n
+	}
+	return p, nil
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"net/url"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/nabij/nabij/records"
@@ -17,6 +18,25 @@ type FileView struct {
 	Client                             bool // the client's own view: plain language, no write links
 	Trajectories                       []TrajectoryView
 	Items                              []timelineItem
+	// NewerURL and OlderURL link to the pages of notes around this one;
+	// empty when there are none.
+	NewerURL, OlderURL string
+}
+
+// SetPager links the page at path to the pages of notes before and after
+// f's, keeping the reader's page size when they chose one.
+func (v *FileView) SetPager(path string, f *records.File, limit int) {
+	link := func(key, cursor string) string {
+		if cursor == "" {
+			return ""
+		}
+		q := url.Values{key: {cursor}}
+		if limit > 0 {
+			q.Set("limit", strconv.Itoa(limit))
+		}
+		return path + "?" + q.Encode()
+	}
+	v.NewerURL, v.OlderURL = link("after", f.Newer), link("before", f.Older)
 }
 
 // TrajectoryView is a trajectory as the file and the forms about it show it.

@@ -152,3 +152,41 @@ func BenchmarkVerify100k(b *testing.B) {
 	}
 	reportPerSecond(b, float64(rep.Records)*float64(b.N), "records/s")
 }
+
+// BenchmarkFileReadPage reads the latest page (50 notes of 2 KiB) of a file
+// of 50 and of one of 5,000 notes: the cost of a read must not grow with the
+// file. Each reports its ns per read as read-ns, to compare side by side.
+func BenchmarkFileReadPage(b *testing.B) {
+	for _, n := range []int{50, 5000} {
+		b.Run(fmt.Sprintf("notes=%d", n), func(b *testing.B) {
+			s, sam, clientID, _ := fileWithNotes(b, n, note2KiB[6:])
+			ctx := context.Background()
+			p := records.FilePage{Limit: records.DefaultFilePage}
+			b.ReportAllocs()
+			for b.Loop() {
+				f, err := s.ClientFilePage(ctx, sam, records.PurposeCare, clientID, p)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if len(f.Notes) != 50 {
+					b.Fatalf("%d notes", len(f.Notes))
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N), "read-ns")
+			reportPerSecond(b, float64(b.N), "files/s")
+		})
+	}
+	// For comparison, the whole file of 5,000 notes (ClientFile, as before
+	// files had pages).
+	b.Run("whole=5000", func(b *testing.B) {
+		s, sam, clientID, _ := fileWithNotes(b, 5000, note2KiB[6:])
+		ctx := context.Background()
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := s.ClientFile(ctx, sam, records.PurposeCare, clientID); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N), "read-ns")
+	})
+}

@@ -21,7 +21,7 @@ func (s *Store) ClientExport(ctx context.Context, a records.Actor, clientID stri
 		if err := u.add(w, g); err != nil {
 			return nil, err // EDESTROYED before anything is read
 		}
-		fields, err := w.readFile(ex.File, a, clientID, nil)
+		fields, err := w.readFile(ex.File, a, clientID, nil, nil)
 		if err != nil {
 			return nil, err
 		}

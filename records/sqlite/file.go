@@ -17,6 +17,21 @@ import (
 // EFORBIDDEN (with a denied record) when no rule allows it; EDESTROYED after
 // crypto-shredding; never partial data on error.
 func (s *Store) ClientFile(ctx context.Context, a records.Actor, purpose records.Purpose, clientID string) (*records.File, error) {
+	return s.clientFile(ctx, a, purpose, clientID, nil)
+}
+
+// ClientFilePage is ClientFile with one page of the notes; see records.Store.
+func (s *Store) ClientFilePage(ctx context.Context, a records.Actor, purpose records.Purpose, clientID string, p records.FilePage) (*records.File, error) {
+	if err := p.Check(); err != nil {
+		return nil, err
+	}
+	if p.Limit == 0 {
+		p.Limit = records.DefaultFilePage
+	}
+	return s.clientFile(ctx, a, purpose, clientID, &p)
+}
+
+func (s *Store) clientFile(ctx context.Context, a records.Actor, purpose records.Purpose, clientID string, p *records.FilePage) (*records.File, error) {
 	f := &records.File{Client: records.Client{ID: clientID}, Trajectories: []records.Trajectory{}, Contacts: []records.Contact{}, Notes: []records.Note{}, Entries: []records.Entry{}}
 	err := s.readClient(ctx, readSpec{actor: a, clientID: clientID, purpose: purpose, kind: "file", action: records.ActionRead},
 		func(w *wtx, g grant, u *unsealing) ([]string, error) {
@@ -24,7 +39,7 @@ func (s *Store) ClientFile(ctx context.Context, a records.Actor, purpose records
 			if err := u.add(w, g); err != nil {
 				return nil, err // EDESTROYED before anything is read
 			}
-			fields, err := w.readFile(f, a, clientID, nil)
+			fields, err := w.readFile(f, a, clientID, p, nil)
 			if err != nil {
 				return nil, err
 			}
@@ -40,9 +55,76 @@ func (s *Store) ClientFile(ctx context.Context, a records.Actor, purpose records
 	return f, nil
 }
 
+// noteWindow is the range of one page of notes in the file's order
+// (created_at, id), both ends included.
+type noteWindow struct{ lo, hi records.NoteCursor }
+
+// notePage finds the window of the page p asks for, sets f's cursors to the
+// pages around it, and reports whether the page holds any note. It reads
+// only the index of the client's notes, at most Limit+1 entries, so its cost
+// does not grow with the file.
+func (w *wtx) notePage(f *records.File, clientID string, p *records.FilePage) (noteWindow, bool, error) {
+	var rows *sql.Rows
+	var err error
+	switch {
+	case p.Before != "":
+		c, _ := records.ParseNoteCursor("before", p.Before) // checked by FilePage.Check
+		rows, err = w.query(`SELECT created_at, id FROM notes WHERE client_id = ?1 AND created_at <= ?2 AND (created_at < ?2 OR id < ?3)
+			ORDER BY created_at DESC, id DESC LIMIT ?4`, clientID, c.At, c.ID, p.Limit+1)
+	case p.After != "":
+		c, _ := records.ParseNoteCursor("after", p.After)
+		rows, err = w.query(`SELECT created_at, id FROM notes WHERE client_id = ?1 AND created_at >= ?2 AND (created_at > ?2 OR id > ?3)
+			ORDER BY created_at, id LIMIT ?4`, clientID, c.At, c.ID, p.Limit+1)
+	default:
+		rows, err = w.query(`SELECT created_at, id FROM notes WHERE client_id = ?1 ORDER BY created_at DESC, id DESC LIMIT ?2`, clientID, p.Limit+1)
+	}
+	if err != nil {
+		return noteWindow{}, false, internal("file: note page", err)
+	}
+	var got []records.NoteCursor
+	for rows.Next() {
+		var c records.NoteCursor
+		if err := rows.Scan(&c.At, &c.ID); err != nil {
+			rows.Close()
+			return noteWindow{}, false, internal("file: note page", err)
+		}
+		got = append(got, c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return noteWindow{}, false, internal("file: note page", err)
+	}
+	more := len(got) > p.Limit
+	if more {
+		got = got[:p.Limit]
+	}
+	if len(got) == 0 {
+		return noteWindow{}, false, nil
+	}
+	first, last := got[0], got[len(got)-1]
+	if p.After != "" {
+		// Ascending: the page is [first, last]; notes older than it exist
+		// (the cursor's own note at least).
+		if more {
+			f.Newer = last.String()
+		}
+		f.Older = first.String()
+		return noteWindow{lo: first, hi: last}, true, nil
+	}
+	// Descending: the page is [last, first].
+	if more {
+		f.Older = last.String()
+	}
+	if p.Before != "" {
+		f.Newer = first.String()
+	}
+	return noteWindow{lo: last, hi: first}, true, nil
+}
+
 // readFile reads the rows of the file into f and lists the sealed fields to open.
 // Pointers in fields point into f, so f's slices must not grow after this.
-func (w *wtx) readFile(f *records.File, a records.Actor, clientID string, fields []sealedField) ([]sealedField, error) {
+// With p nil it reads every note; else one page of them (notePage).
+func (w *wtx) readFile(f *records.File, a records.Actor, clientID string, p *records.FilePage, fields []sealedField) ([]sealedField, error) {
 	var name, birth, contact []byte
 	var created int64
 	if err := w.queryRow(`SELECT name_sealed, birth_date_sealed, contact_sealed, created_at FROM clients WHERE id = ?`, clientID).
@@ -102,11 +184,29 @@ func (w *wtx) readFile(f *records.File, a records.Actor, clientID string, fields
 		}
 	}
 
-	// Notes: all versions, oldest first, filtered by who reads.
-	rows, err = w.query(`SELECT n.id, n.trajectory_id, COALESCE(n.contact_id, ''), n.author_id, n.created_at,
+	// Notes: all versions, oldest first, filtered by who reads; the whole
+	// file, or the window of one page.
+	const noteCols = `SELECT n.id, n.trajectory_id, COALESCE(n.contact_id, ''), n.author_id, n.created_at,
 		v.version, v.visibility, v.body_sealed, v.reason_sealed, v.author_id, v.created_at
-		FROM notes n JOIN note_versions v ON v.note_id = n.id
-		WHERE n.client_id = ? ORDER BY n.created_at, n.id, v.version`, clientID)
+		FROM notes n JOIN note_versions v ON v.note_id = n.id `
+	switch {
+	case p == nil:
+		rows, err = w.query(noteCols+`WHERE n.client_id = ? ORDER BY n.created_at, n.id, v.version`, clientID)
+	default:
+		win, any, werr := w.notePage(f, clientID, p)
+		if werr != nil {
+			return nil, werr
+		}
+		if !any {
+			// No note on this page: an empty result of the same query.
+			rows, err = w.query(noteCols+`WHERE 0 ORDER BY n.created_at, n.id, v.version`)
+			break
+		}
+		rows, err = w.query(noteCols+`WHERE n.client_id = ?1
+			AND n.created_at >= ?2 AND (n.created_at > ?2 OR n.id >= ?3)
+			AND n.created_at <= ?4 AND (n.created_at < ?4 OR n.id <= ?5)
+			ORDER BY n.created_at, n.id, v.version`, clientID, win.lo.At, win.lo.ID, win.hi.At, win.hi.ID)
+	}
 	if err != nil {
 		return nil, internal("file: notes", err)
 	}

@@ -13,11 +13,17 @@ import (
 // professionals' personal notes (unless the jurisdiction opens them).
 func (h *Handler) file(c *fiber.Ctx) error {
 	a := edge.Actor(c)
-	f, err := h.Store.ClientFile(c.UserContext(), a, records.PurposeOwnFile, a.ClientID)
+	p, err := edge.FilePage(c)
+	if err != nil {
+		return err
+	}
+	f, err := h.Store.ClientFilePage(c.UserContext(), a, records.PurposeOwnFile, a.ClientID, p)
 	if err != nil {
 		return err
 	}
 	v := h.View(c, "my_file.title")
-	v.Data = web.BuildFileView(f, v.Lang, a, h.Now(), true)
+	fv := web.BuildFileView(f, v.Lang, a, h.Now(), true)
+	fv.SetPager("/my/file", f, p.Limit)
+	v.Data = fv
 	return h.Render(c, fiber.StatusOK, "my_file", v)
 }

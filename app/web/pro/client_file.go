@@ -14,7 +14,11 @@ import (
 // API's: records writes the access record (or the denied one) first.
 func (h *Handler) clientFile(c *fiber.Ctx) error {
 	a := edge.Actor(c)
-	f, err := h.Store.ClientFile(c.UserContext(), a, records.PurposeCare, edge.Param(c, "id"))
+	p, err := edge.FilePage(c)
+	if err != nil {
+		return err
+	}
+	f, err := h.Store.ClientFilePage(c.UserContext(), a, records.PurposeCare, edge.Param(c, "id"), p)
 	if err != nil {
 		return err
 	}
@@ -24,7 +28,9 @@ func (h *Handler) clientFile(c *fiber.Ctx) error {
 		return err
 	}
 	v := h.View(c, "file.title")
-	v.Data = clientFileView{FileView: web.BuildFileView(f, v.Lang, a, h.Now(), false),
+	fv := web.BuildFileView(f, v.Lang, a, h.Now(), false)
+	fv.SetPager(clientPath(f.Client.ID), f, p.Limit)
+	v.Data = clientFileView{FileView: fv,
 		Consents: web.ConsentRows(list, v.CSRF, func(id string) string {
 			return clientPath(f.Client.ID) + "/consents/" + url.PathEscape(id) + "/withdraw"
 		})}
