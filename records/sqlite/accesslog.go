@@ -74,6 +74,15 @@ type entry struct {
 // record appends an access record to the chain inside the job's transaction.
 // When this fails the job fails, and the caller gets no data (fail closed).
 func (w *wtx) record(e entry) error {
+	if w.snap != nil {
+		// A read in a snapshot: the writer appends it after deciding the
+		// grant again (snapshot.go).
+		w.snap.entries = append(w.snap.entries, snapEntry{e: e})
+		if w.recorded != nil && e.outcome == records.OutcomeOK {
+			w.recorded[e.clientID] = true
+		}
+		return nil
+	}
 	r := records.AccessRecord{
 		Seq: w.seq + 1, ID: newID(), At: w.now, ActorID: e.actor.UserID, ActorRole: e.actor.Role,
 		ClientID: e.clientID, RecordKind: e.kind, RecordIDs: e.ids, Action: e.action,
@@ -105,6 +114,11 @@ func (w *wtx) record(e entry) error {
 func (w *wtx) deny(e entry, msg string) error {
 	e.outcome = records.OutcomeDenied
 	e.rule = records.RuleNone
+	if w.snap != nil {
+		w.snap.entries = append(w.snap.entries, snapEntry{e: e, denied: true, refusal: msg})
+		w.keep = true
+		return forbidden(msg)
+	}
 	if err := w.record(e); err != nil {
 		return err
 	}

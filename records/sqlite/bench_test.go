@@ -190,3 +190,31 @@ func BenchmarkFileReadPage(b *testing.B) {
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N), "read-ns")
 	})
 }
+
+// BenchmarkFileReadParallel reads the latest page (50 notes of 2 KiB) of one
+// file from 16 goroutines per CPU: with reads on the writer every read waits
+// for the one writer connection; in snapshots they run on the readers and
+// only their access records share the writer's batches.
+func BenchmarkFileReadParallel(b *testing.B) {
+	for _, mode := range []struct {
+		name     string
+		onWriter bool
+	}{{"on-writer", true}, {"snapshot", false}} {
+		b.Run(mode.name, func(b *testing.B) {
+			s, sam, clientID, _ := fileWithNotes(b, 50, note2KiB[6:], func(o *sqlite.Options) { o.ReadsOnWriter = mode.onWriter })
+			ctx := context.Background()
+			b.SetParallelism(16)
+			b.ReportAllocs()
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					if _, err := s.ClientFilePage(ctx, sam, records.PurposeCare, clientID, records.FilePage{}); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+			reportPerSecond(b, float64(b.N), "files/s")
+		})
+	}
+}

@@ -40,6 +40,9 @@ type wtx struct {
 	// recorded lists, for a job of the read gate, the clients this job wrote
 	// an access record with outcome ok for; nil outside the gate.
 	recorded map[string]bool
+	// snap is set when the job is a read in a snapshot on a reader
+	// connection (snapshot.go): its access records are queued for the writer.
+	snap *snapshot
 }
 
 var errClosed = errors.New("records: store is closed")
@@ -232,6 +235,15 @@ const maxPrepared = 256
 // prepared (the unprepared call then reports why). A job must not run the same
 // multi-row query again while it still iterates it: the statement is shared.
 func (w *wtx) stmt(query string) *sql.Stmt {
+	if w.snap != nil {
+		// A read in a snapshot: the statement prepared on the reader pool,
+		// bound to this transaction's connection (database/sql keeps one
+		// prepared copy per connection).
+		if p := w.s.readerStmt(query); p != nil {
+			return w.tx.StmtContext(w.ctx, p)
+		}
+		return nil
+	}
 	if w.stmts == nil {
 		return nil
 	}
@@ -267,6 +279,9 @@ func (s *Store) prepareQueued() {
 }
 
 func (w *wtx) exec(query string, args ...any) (sql.Result, error) {
+	if w.snap != nil {
+		return nil, internal("read", errSnapshotWrite)
+	}
 	if st := w.stmt(query); st != nil {
 		return st.ExecContext(w.ctx, args...)
 	}

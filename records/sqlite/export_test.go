@@ -17,3 +17,8 @@ func WriterExecForTest(s *Store, query string) error {
 		return err
 	})
 }
+
+// SetBeforeReadCommitForTest sets a function that runs between a read's
+// snapshot and the commit of its access record, to change grants in that
+// window deterministically.
+func SetBeforeReadCommitForTest(s *Store, fn func()) { s.beforeReadCommit = fn }

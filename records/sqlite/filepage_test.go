@@ -18,10 +18,10 @@ import (
 // group committer batches them; within a hundred the notes share one
 // created_at, so pages must order ties by id. It returns the notes' ids in
 // the file's order, oldest first.
-func fileWithNotes(tb testing.TB, n int, body string) (*sqlite.Store, records.Actor, string, []string) {
+func fileWithNotes(tb testing.TB, n int, body string, opts ...func(*sqlite.Options)) (*sqlite.Store, records.Actor, string, []string) {
 	tb.Helper()
 	clk := newClock(time.Now())
-	env := mustOpen(tb, withClock(clk))
+	env := mustOpen(tb, append([]func(*sqlite.Options){withClock(clk)}, opts...)...)
 	s, ctx := env.store, context.Background()
 	sam := mustCreateUser(tb, s, "sam", records.RoleProfessional, "")
 	c, err := s.CreateClient(ctx, sam, records.NewClient{Name: "Noor Jansen", BirthDate: "1990-04-30"})

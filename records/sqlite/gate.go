@@ -111,6 +111,13 @@ func (s *Store) gate(ctx context.Context, fn func(w *wtx, u *unsealing) error) e
 	if err != nil {
 		return err
 	}
+	return u.openAll()
+}
+
+// openAll opens every queued field into its destination; called only once the
+// access records are committed (gate), or while they commit and with the
+// result dropped unless they did (readSnapshot).
+func (u *unsealing) openAll() error {
 	for _, b := range u.batches {
 		sl := u.sealers[b.clientID]
 		for _, f := range b.fields {
@@ -175,8 +182,11 @@ type readSpec struct {
 // access rule (authorize), fn's read, and the access record of kind and
 // action with the ids fn returns, all in one transaction; fields opened after
 // the commit.
+//
+// It runs in a snapshot on a reader connection (readSnapshot), unless the
+// store was opened with ReadsOnWriter; the caller cannot tell the difference.
 func (s *Store) readClient(ctx context.Context, r readSpec, fn func(w *wtx, g grant, u *unsealing) ([]string, error)) error {
-	return s.gate(ctx, func(w *wtx, u *unsealing) error {
+	body := func(w *wtx, u *unsealing) error {
 		if r.may != nil && !r.may(r.actor) {
 			return w.deny(entry{actor: r.actor, clientID: r.clientID, kind: r.kind, action: r.action, purpose: r.purpose}, r.refusal)
 		}
@@ -189,5 +199,9 @@ func (s *Store) readClient(ctx context.Context, r readSpec, fn func(w *wtx, g gr
 			return err
 		}
 		return w.record(g.entry(r.kind, ids, r.action))
-	})
+	}
+	if s.opts.ReadsOnWriter {
+		return s.gate(ctx, body)
+	}
+	return s.readSnapshot(ctx, body)
 }

@@ -34,7 +34,7 @@ import (
 // names that count as the gate and the rules are unique in the package.
 
 // gateFuncs are the read gate itself.
-var gateFuncs = map[string]bool{"Store.gate": true}
+var gateFuncs = map[string]bool{"Store.gate": true, "Store.readSnapshot": true}
 
 // notPolicyChecks are functions of policy.go that decide nothing: building an
 // access record from a grant, refusing a zero grant, the purpose a refusal is

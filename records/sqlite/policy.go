@@ -145,6 +145,10 @@ func (w *wtx) authorize(a records.Actor, clientID string, purpose records.Purpos
 	if rule == records.RuleBreakGlass {
 		g.purpose = records.PurposeBreakGlass
 	}
+	if w.snap != nil {
+		// Decided in a snapshot: the writer decides it again (snapshot.go).
+		w.snap.grants = append(w.snap.grants, snapGrant{g: g, kind: kind, action: action, purpose: purpose})
+	}
 	return g, nil
 }
 

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/mattn/go-sqlite3" // the SQLite driver, registered as "sqlite3"
@@ -52,6 +53,9 @@ type Options struct {
 	// Witness, when set, receives every signed checkpoint, and Open refuses a
 	// database whose log is behind it or differs from it.
 	Witness *witness.Witness
+	// ReadsOnWriter runs every read of one client inside the writer's
+	// transaction, as before reads had snapshots: for comparison only.
+	ReadsOnWriter bool
 }
 
 // Store is nabij's storage: one SQLite database in WAL mode with a single writer.
@@ -90,6 +94,15 @@ type Store struct {
 	healthMu   sync.Mutex
 	logProblem string
 	brokenFrom int64
+
+	// readerStmts are statements prepared on the reader pool, by query text
+	// (snapshot reads); readerStmtCount bounds them.
+	readerStmts     sync.Map
+	readerStmtCount atomic.Int64
+
+	// beforeReadCommit, set by tests only, runs between a read's snapshot and
+	// the commit of its access record.
+	beforeReadCommit func()
 }
 
 // Open opens (creating when absent) the database at path, applies the migrations
@@ -362,6 +375,10 @@ func (s *Store) Close() error {
 	for _, st := range s.prepared {
 		st.Close()
 	}
+	s.readerStmts.Range(func(_, st any) bool {
+		st.(*sql.Stmt).Close()
+		return true
+	})
 	err1 := s.r.Close()
 	// Fold the WAL back into the main file so a copied data dir is one file.
 	_, _ = s.w.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
