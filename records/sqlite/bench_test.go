@@ -5,7 +5,9 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/nabij/nabij/records"
 	"github.com/nabij/nabij/records/sqlite"
@@ -101,12 +103,12 @@ func BenchmarkClientFile50(b *testing.B) {
 	reportPerSecond(b, float64(b.N*50), "notes/s")
 }
 
-// BenchmarkVerify100k verifies an access log of 100,000 records (with a signed
-// checkpoint every 1,000). The log is written through the real path: a
-// professional with 500 clients opens the caseload overview 199 times, and
-// each overview writes one read record per client listed.
-func BenchmarkVerify100k(b *testing.B) {
-	const clients, want = 500, 100_000
+// BenchmarkVerify200k verifies an access log of at least 200,000 records
+// (with a signed checkpoint every 1,000). The log is written through the
+// real path: a professional with 500 clients opens the caseload overview
+// 399 times, and each overview writes one read record per client listed.
+func BenchmarkVerify200k(b *testing.B) {
+	const clients, want = 500, 200_000
 	env := mustOpen(b)
 	s, ctx := env.store, context.Background()
 	sam := mustCreateUser(b, s, "sam", records.RoleProfessional, "")
@@ -141,16 +143,33 @@ func BenchmarkVerify100k(b *testing.B) {
 		b.Fatal(err)
 	}
 	var rep records.VerifyReport
+	b.ReportAllocs()
+	cpu := cpuTime()
 	for b.Loop() {
 		var err error
 		if rep, err = s.VerifyAccessLog(ctx, nil); err != nil {
 			b.Fatal(err)
 		}
 	}
-	if !rep.OK || rep.Records != want || rep.Checkpoints == 0 {
+	// The users and clients made add their own records to the overviews'.
+	if !rep.OK || rep.Records < want || rep.Checkpoints == 0 {
 		b.Fatalf("report %+v", rep)
 	}
 	reportPerSecond(b, float64(rep.Records)*float64(b.N), "records/s")
+	// On a shared machine the wall clock counts other people's work; CPU
+	// time used by this process is steadier.
+	if c := (cpuTime() - cpu).Seconds(); c > 0 {
+		b.ReportMetric(float64(rep.Records)*float64(b.N)/c, "records/cpu-s")
+	}
+}
+
+// cpuTime is the user and system CPU time this process used so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // BenchmarkFileReadPage reads the latest page (50 notes of 2 KiB) of a file
