@@ -93,7 +93,11 @@ func encodeAD(domain string, version int, fields ...string) []byte {
 	for _, f := range fields {
 		n += 4 + len(f)
 	}
-	b := make([]byte, 0, n)
+	return appendAD(make([]byte, 0, n), domain, version, fields...)
+}
+
+// appendAD appends the encoding of encodeAD to b.
+func appendAD(b []byte, domain string, version int, fields ...string) []byte {
 	b = binary.BigEndian.AppendUint32(b, uint32(len(domain)))
 	b = append(b, domain...)
 	for _, f := range fields {
@@ -102,6 +106,31 @@ func encodeAD(domain string, version int, fields ...string) []byte {
 	}
 	b = binary.BigEndian.AppendUint64(b, uint64(int64(version)))
 	return b
+}
+
+// OpenBuffers are the scratch space of OpenWith, reused from one field to
+// the next by a reader that opens many (a file's notes). Not for concurrent
+// use; the plaintext OpenWith returns lives in it until the next call.
+type OpenBuffers struct {
+	ad, plain []byte
+}
+
+// OpenWith is Open with reused buffers: the returned plaintext is valid only
+// until the next call with bufs, so the caller copies what it keeps.
+func (dk *DataKey) OpenWith(bufs *OpenBuffers, sealed []byte, ad AD) ([]byte, error) {
+	if dk == nil || dk.aead == nil {
+		return nil, ErrDestroyed
+	}
+	if len(sealed) < SealOverhead || sealed[0] != sealVersion {
+		return nil, ErrOpen
+	}
+	bufs.ad = appendAD(bufs.ad[:0], domainSeal, ad.KeyVersion, ad.Table, ad.Column, ad.RecordID, ad.ClientID)
+	pt, err := dk.aead.Open(bufs.plain[:0], sealed[1:1+nonceSize], sealed[1+nonceSize:], bufs.ad)
+	if err != nil {
+		return nil, ErrOpen
+	}
+	bufs.plain = pt
+	return pt, nil
 }
 
 // DataKey is one client's 256-bit data key, unwrapped, in memory.

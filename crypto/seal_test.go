@@ -79,6 +79,10 @@ func TestOpenWrongAD(t *testing.T) {
 			if _, err := dk.Open(sealed, ad); !errors.Is(err, crypto.ErrOpen) {
 				t.Fatalf("Open with changed %s: err = %v, want ErrOpen", tt.name, err)
 			}
+			var bufs crypto.OpenBuffers
+			if _, err := dk.OpenWith(&bufs, sealed, ad); !errors.Is(err, crypto.ErrOpen) {
+				t.Fatalf("OpenWith with changed %s: err = %v, want ErrOpen", tt.name, err)
+			}
 		})
 	}
 	// Sanity: the unchanged AD still opens, so the failures above are due to the change.
@@ -200,5 +204,27 @@ func TestWipeZeroesKey(t *testing.T) {
 	dk.Wipe()
 	if !bytes.Equal(key, make([]byte, 32)) {
 		t.Fatal("Wipe did not zero the key bytes")
+	}
+}
+
+// TestOpenWithReusesBuffers: OpenWith opens what Open opens, field after
+// field with one set of buffers, and refuses what Open refuses.
+func TestOpenWithReusesBuffers(t *testing.T) {
+	dk := newKey(t)
+	var bufs crypto.OpenBuffers
+	for _, msg := range []string{"een lange notitie over het huisbezoek", "kort", "", "nog een"} {
+		sealed := dk.Seal([]byte(msg), baseAD)
+		pt, err := dk.OpenWith(&bufs, sealed, baseAD)
+		if err != nil || string(pt) != msg {
+			t.Fatalf("OpenWith(%q) = %q, %v", msg, pt, err)
+		}
+		sealed[len(sealed)-1] ^= 1
+		if _, err := dk.OpenWith(&bufs, sealed, baseAD); !errors.Is(err, crypto.ErrOpen) {
+			t.Fatalf("tampered: err = %v, want ErrOpen", err)
+		}
+	}
+	var destroyed *crypto.DataKey
+	if _, err := destroyed.OpenWith(&bufs, dk.Seal([]byte("x"), baseAD), baseAD); !errors.Is(err, crypto.ErrDestroyed) {
+		t.Fatalf("nil key: err = %v, want ErrDestroyed", err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 
 	"github.com/gofiber/fiber/v2"
 )
@@ -68,13 +69,35 @@ func jsonKind(k string) string {
 }
 
 // Send writes v as JSON with the given status. Every API response is no-store:
-// most carry client data, and none should sit in a cache.
+// most carry client data, and none should sit in a cache. It encodes into a
+// pooled buffer and copies that into the response's own (pooled) body, so a
+// large file does not cost a fresh buffer per request.
 func Send(c *fiber.Ctx, status int, v any) error {
-	b, err := json.Marshal(v)
-	if err != nil {
+	buf := sendBufs.Get().(*bytes.Buffer)
+	defer putSendBuf(buf)
+	buf.Reset()
+	enc := json.NewEncoder(buf)
+	enc.SetEscapeHTML(true)
+	if err := enc.Encode(v); err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
-	return c.Status(status).Send(b)
+	c.Status(status)
+	c.Response().ResetBody()
+	// Encode ends with a newline that json.Marshal does not write.
+	_, err := c.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+	return err
+}
+
+// sendBufs are Send's encoding buffers.
+var sendBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// putSendBuf returns a buffer to the pool unless one huge response grew it
+// (an export): that memory goes back to the collector instead.
+func putSendBuf(b *bytes.Buffer) {
+	if b.Cap() > 4<<20 {
+		return
+	}
+	sendBufs.Put(b)
 }

@@ -211,54 +211,66 @@ func (w *wtx) readFile(f *records.File, a records.Actor, clientID string, p *rec
 		return nil, internal("file: notes", err)
 	}
 	type sealedVersion struct{ body, reason []byte }
+	// The versions of all notes in one slice (a note's versions are
+	// adjacent, from starts[k]), and the scan's targets declared once: the
+	// hot read path allocates per row only what the driver does.
 	var notes []records.Note
-	var sealedNotes [][]sealedVersion
+	var versions []sealedVersion
+	var starts []int
+	var (
+		n                records.Note
+		v                records.NoteVersion
+		createdAt, vAt   int64
+		vis              string
+		sv               sealedVersion
+		id, trID, contID string
+		authorID, vAuth  string
+	)
 	for rows.Next() {
-		var n records.Note
-		var v records.NoteVersion
-		var createdAt, vAt int64
-		var vis string
-		var sv sealedVersion
-		if err := rows.Scan(&n.ID, &n.TrajectoryID, &n.ContactID, &n.AuthorID, &createdAt,
-			&v.Version, &vis, &sv.body, &sv.reason, &v.VersionAuthorID, &vAt); err != nil {
+		if err := rows.Scan(&id, &trID, &contID, &authorID, &createdAt,
+			&v.Version, &vis, &sv.body, &sv.reason, &vAuth, &vAt); err != nil {
 			rows.Close()
 			return nil, internal("file: notes", err)
 		}
-		v.Visibility, v.VersionAt = records.Visibility(vis), fromMS(vAt)
-		if k := len(notes) - 1; k >= 0 && notes[k].ID == n.ID {
+		v.Visibility, v.VersionAt, v.VersionAuthorID = records.Visibility(vis), fromMS(vAt), vAuth
+		versions = append(versions, sv)
+		if k := len(notes) - 1; k >= 0 && notes[k].ID == id {
 			notes[k].History = append(notes[k].History, notes[k].NoteVersion)
 			notes[k].NoteVersion = v
-			sealedNotes[k] = append(sealedNotes[k], sv)
 			continue
 		}
-		n.ClientID, n.CreatedAt, n.NoteVersion = clientID, fromMS(createdAt), v
+		n = records.Note{ID: id, TrajectoryID: trID, ContactID: contID, AuthorID: authorID,
+			ClientID: clientID, CreatedAt: fromMS(createdAt), NoteVersion: v}
 		notes = append(notes, n)
-		sealedNotes = append(sealedNotes, []sealedVersion{sv})
+		starts = append(starts, len(versions)-1)
 	}
 	rows.Close()
+	starts = append(starts, len(versions))
 	jur := w.s.opts.Jurisdiction
-	var kept [][]sealedVersion
+	sealedNotes := make([][]sealedVersion, 0, len(notes))
+	keptVersions := make([]sealedVersion, 0, len(versions))
 	for i, n := range notes {
 		show, withhold := noteView(a, jur, n.AuthorID, n.NoteVersion)
 		if !show {
 			continue
 		}
+		mine := versions[starts[i]:starts[i+1]]
 		// Earlier versions follow the same rule, one by one; a withheld note shows
 		// no history at all.
+		from := len(keptVersions)
 		var hist []records.NoteVersion
-		var sealedHist []sealedVersion
 		for j, h := range n.History {
 			if ok, hide := noteView(a, jur, n.AuthorID, h); ok && !hide && !withhold {
 				hist = append(hist, h)
-				sealedHist = append(sealedHist, sealedNotes[i][j])
+				keptVersions = append(keptVersions, mine[j])
 			}
 		}
+		keptVersions = append(keptVersions, mine[len(mine)-1])
 		n.History = hist
 		n.Withheld = withhold
 		f.Notes = append(f.Notes, n)
-		kept = append(kept, append(sealedHist, sealedNotes[i][len(sealedNotes[i])-1]))
+		sealedNotes = append(sealedNotes, keptVersions[from:len(keptVersions):len(keptVersions)])
 	}
-	sealedNotes = kept
 
 	// Entries the client wrote.
 	rows, err = w.query(`SELECT id, author_id, body_sealed, created_at FROM entries WHERE client_id = ? ORDER BY created_at, id`, clientID)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"github.com/nabij/nabij/crypto"
 	"github.com/nabij/nabij/records"
 )
 
@@ -118,16 +119,17 @@ func (s *Store) gate(ctx context.Context, fn func(w *wtx, u *unsealing) error) e
 // access records are committed (gate), or while they commit and with the
 // result dropped unless they did (readSnapshot).
 func (u *unsealing) openAll() error {
+	var bufs crypto.OpenBuffers
 	for _, b := range u.batches {
 		sl := u.sealers[b.clientID]
 		for _, f := range b.fields {
-			if err := unseal(sl, f); err != nil {
+			if err := unseal(sl, f, &bufs); err != nil {
 				return err // fail closed: the caller discards everything
 			}
 		}
 	}
 	for _, f := range u.account {
-		if err := unseal(u.sys, f); err != nil {
+		if err := unseal(u.sys, f, nil); err != nil {
 			return err
 		}
 	}
@@ -136,8 +138,8 @@ func (u *unsealing) openAll() error {
 
 // unseal opens one field into its destination. It is the only caller of
 // sealer.open.
-func unseal(sl sealer, f sealedField) error {
-	v, err := sl.open(f.table, f.column, f.recordID, f.data)
+func unseal(sl sealer, f sealedField, bufs *crypto.OpenBuffers) error {
+	v, err := sl.open(f.table, f.column, f.recordID, f.data, bufs)
 	if err != nil {
 		return err
 	}
@@ -153,7 +155,7 @@ func sealedMatches(sl sealer, same func(a, b string) bool, want []string, fields
 	got := make([]string, len(fields))
 	for i, f := range fields {
 		f.dst = &got[i]
-		if err := unseal(sl, f); err != nil {
+		if err := unseal(sl, f, nil); err != nil {
 			return false, err
 		}
 	}

@@ -150,11 +150,20 @@ func (s sealer) seal(table, column, recordID, plaintext string) []byte {
 // unsealing function: only unseal, in the read gate, calls it (the gate test
 // checks this), so plaintext of a client leaves only after its access record
 // is committed.
-func (s sealer) open(table, column, recordID string, sealed []byte) (string, error) {
+// bufs, when not nil, are scratch buffers reused across fields (the gate
+// opens a file's fields one after another).
+func (s sealer) open(table, column, recordID string, sealed []byte, bufs *crypto.OpenBuffers) (string, error) {
 	if sealed == nil {
 		return "", nil
 	}
-	pt, err := s.dk.Open(sealed, crypto.AD{Table: table, Column: column, RecordID: recordID, ClientID: s.clientID, KeyVersion: s.version})
+	ad := crypto.AD{Table: table, Column: column, RecordID: recordID, ClientID: s.clientID, KeyVersion: s.version}
+	var pt []byte
+	var err error
+	if bufs != nil {
+		pt, err = s.dk.OpenWith(bufs, sealed, ad)
+	} else {
+		pt, err = s.dk.Open(sealed, ad)
+	}
 	if err != nil {
 		return "", internal("open "+table+"."+column, err)
 	}
