@@ -129,6 +129,11 @@ func Seed(ctx context.Context, st records.Store, password string, now time.Time)
 		if err := seedFile(ctx, st, pro, c.ID, dc.goal, i, now); err != nil {
 			return err
 		}
+		if i == 3 {
+			if err := seedCheckIns(ctx, st, pro, c.ID); err != nil {
+				return err
+			}
+		}
 	}
 	if _, err := add("noor", records.RoleClient, "", noorID); err != nil {
 		return err
@@ -219,6 +224,24 @@ func seedFile(ctx context.Context, st records.Store, pro records.Actor, clientID
 	if _, err := st.CreateContact(ctx, pro, clientID, records.NewContact{TrajectoryID: tr.ID, Channel: records.ChannelOffice,
 		Synchronous: true, OccurredAt: now.Add(time.Duration(24+i*5) * time.Hour), DurationMinutes: 45}); err != nil {
 		return fmt.Errorf("demo contact: %w", err)
+	}
+	return nil
+}
+
+// seedCheckIns gives Jonas, whose budget plan lena follows week by week, a
+// long file: more notes than one page holds, so the file pages show
+// "older notes".
+func seedCheckIns(ctx context.Context, st records.Store, pro records.Actor, clientID string) error {
+	f, err := st.ClientFile(ctx, pro, records.PurposeCare, clientID)
+	if err != nil || len(f.Trajectories) == 0 {
+		return fmt.Errorf("demo check-ins: %w", err)
+	}
+	for week := 1; week <= records.DefaultFilePage+6; week++ {
+		body := fmt.Sprintf("Weekly budget check-in %d by messaging: the payments of this week went as planned.", week)
+		if _, err := st.CreateNote(ctx, pro, clientID, records.NewNote{TrajectoryID: f.Trajectories[0].ID,
+			Visibility: records.VisibilityShared, Body: body}); err != nil {
+			return fmt.Errorf("demo note: %w", err)
+		}
 	}
 	return nil
 }
