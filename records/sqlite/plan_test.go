@@ -65,7 +65,10 @@ func TestPlanRules(t *testing.T) {
 			return w.s.SetPlanQuestion(w.ctx, a, w.c.ID, "anders")
 		},
 		"goal": func(a records.Actor) error { _, err := w.s.AddPlanGoal(w.ctx, a, w.c.ID, "doel"); return err },
-		"step": func(a records.Actor) error { _, err := w.s.AddPlanStep(w.ctx, a, w.c.ID, w.goal.ID, "stap"); return err },
+		"step": func(a records.Actor) error {
+			_, err := w.s.AddPlanStep(w.ctx, a, w.c.ID, w.goal.ID, "stap")
+			return err
+		},
 		"edit": func(a records.Actor) error { return w.s.EditPlanItem(w.ctx, a, w.c.ID, w.step.ID, "stap 2") },
 		"done": func(a records.Actor) error { return w.s.SetPlanStepDone(w.ctx, a, w.c.ID, w.step.ID, true) },
 		"comment": func(a records.Actor) error {
