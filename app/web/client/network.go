@@ -89,5 +89,3 @@ func (h *Handler) networkEnd(c *fiber.Ctx) error {
 	}
 	return h.Redirect(c, "/my/network", "flash.network_ended")
 }
-
-
