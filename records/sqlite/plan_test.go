@@ -346,3 +346,30 @@ func TestPlanNotInPlaintext(t *testing.T) {
 		t.Error("the control text (a team name) is not on disk: the scan reads the wrong files")
 	}
 }
+
+// TestPlanErasedWithTheFile: an approved erasure takes the plan and the
+// network with it, and a network member's account ends.
+func TestPlanErasedWithTheFile(t *testing.T) {
+	w := newPlanWorld(t)
+	db := w.raw(t)
+	member, _ := w.network(t, "sara")
+	req, err := w.s.RequestErasure(w.ctx, w.self, w.c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := w.s.DecideErasure(w.ctx, w.dpo, req.ID, true, ""); err != nil {
+		t.Fatal(err)
+	}
+	for _, table := range []string{"plan_goals", "plan_steps", "plan_versions", "plan_comments", "plan_proposals", "network_members"} {
+		var n int
+		if err := db.QueryRow(`SELECT COUNT(*) FROM `+table+` WHERE client_id = ?`, w.c.ID).Scan(&n); err != nil || n != 0 {
+			t.Errorf("%s: %d rows left (%v)", table, n, err)
+		}
+	}
+	if u, err := w.s.UserByID(w.ctx, member.UserID); err != nil || !u.Disabled {
+		t.Errorf("network account after erasure: %+v %v", u, err)
+	}
+	if _, err := w.s.NetworkPlan(w.ctx, member); records.ErrorCode(err) != records.EFORBIDDEN {
+		t.Errorf("network plan after erasure: %v", err)
+	}
+}
