@@ -6,6 +6,7 @@ import (
 	"github.com/nabij/nabij/app/edge"
 	"github.com/nabij/nabij/app/web"
 	"github.com/nabij/nabij/records"
+	"github.com/nabij/nabij/ui"
 )
 
 // PlanData is what /my/plan shows: the plan, the proposals waiting for the
@@ -120,4 +121,18 @@ func (h *Handler) planProposal(accept bool) fiber.Handler {
 		}
 		return h.Redirect(c, "/my/plan", flash)
 	}
+}
+
+// planEdit writes a new version of a goal's or step's text; the earlier
+// versions stay and the page shows them.
+func (h *Handler) planEdit(c *fiber.Ctx) error {
+	a := edge.Actor(c)
+	text := web.FormValue(c, "text")
+	if err := h.Store.EditPlanItem(c.UserContext(), a, a.ClientID, edge.Param(c, "iid"), text); err != nil {
+		if records.ErrorCode(err) != records.EINVALID {
+			return err
+		}
+		return h.renderPlan(c, fiber.StatusUnprocessableEntity, map[string]string{ui.FormError: "invalid.plan_text"}, nil, "", "")
+	}
+	return h.Redirect(c, "/my/plan", "flash.plan_changed")
 }

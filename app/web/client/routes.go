@@ -32,6 +32,7 @@ func (h *Handler) Routes(p web.Pages, m edge.Middleware) {
 	p.Post("/my/plan/question", cl, h.planQuestion)
 	p.Post("/my/plan/goals", cl, h.planGoal)
 	p.Post("/my/plan/goals/:gid/steps", cl, h.planStep)
+	p.Post("/my/plan/items/:iid", cl, h.planEdit)
 	p.Post("/my/plan/steps/:sid/done", cl, h.planStepDone(true))
 	p.Post("/my/plan/steps/:sid/undone", cl, h.planStepDone(false))
 	p.Post("/my/plan/proposals/:pid/accept", cl, h.planProposal(true))
