@@ -93,6 +93,8 @@ func purposeFor(a records.Actor) records.Purpose {
 		return records.PurposeOwnFile
 	case records.RoleDataOfficer, records.RoleAdmin:
 		return records.PurposeAudit
+	case records.RoleNetwork:
+		return records.PurposeNetwork
 	}
 	return records.PurposeCare
 }
@@ -152,7 +154,8 @@ func (w *wtx) authorize(a records.Actor, clientID string, purpose records.Purpos
 //   - a client reaches only their own file;
 //   - a professional reaches clients on their caseload (directly or through a
 //     team), or under an unexpired break-the-glass grant;
-//   - data officers and admins never reach client data through this path.
+//   - data officers and admins never reach client data through this path;
+//   - nor do network members: they read the plan only, through networkMember.
 func (w *wtx) rule(a records.Actor, clientID string) (records.Rule, string, error) {
 	var exists bool
 	if err := w.queryRow(`SELECT EXISTS(SELECT 1 FROM clients WHERE id = ?)`, clientID).Scan(&exists); err != nil {
