@@ -295,6 +295,24 @@ func TestNetworkMemberReadsPlanOnly(t *testing.T) {
 	if _, err := w.s.NetworkPlan(w.ctx, other); err != nil {
 		t.Errorf("the other member: %v", err)
 	}
+	// Nobody but the inviting client gives a network account its code: not
+	// the admin, whose new code would open the plan to whoever holds it.
+	pm, err := w.s.AddNetworkMember(w.ctx, w.self, w.c.ID, records.NewNetworkMember{Name: "Bo"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pending, err := w.s.InviteNetworkMember(w.ctx, w.self, w.c.ID, pm.ID, "bo", []byte("code-bo"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range []records.Actor{w.adm, w.sam, w.self} {
+		if err := w.s.IssueActivationCode(w.ctx, a, pending.ID, []byte("stolen")); records.ErrorCode(err) != records.EFORBIDDEN {
+			t.Errorf("%s issued a network member's code: %v", a.Role, err)
+		}
+	}
+	if _, err := w.s.ActivateAccount(w.ctx, "test", "bo", []byte("stolen"), "$argon2id$x"); err != records.ErrBadActivation {
+		t.Errorf("activation with a code nobody was given: %v", err)
+	}
 	// A client or professional is no network member.
 	for _, a := range []records.Actor{w.self, w.sam} {
 		if _, err := w.s.NetworkPlan(w.ctx, a); records.ErrorCode(err) != records.EFORBIDDEN {
