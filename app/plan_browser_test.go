@@ -32,6 +32,17 @@ func (p *pageTab) checkPage(lang, name string) {
 	}
 }
 
+// refused submits the (empty) form and checks the refusal's page: 422,
+// an error summary, axe and screenshots.
+func (p *pageTab) refused(lang, name, form string) {
+	p.t.Helper()
+	p.click(form+` button[type=submit]`, http.StatusUnprocessableEntity)
+	if !p.has(".error-summary") {
+		p.t.Errorf("%s: no error summary", name)
+	}
+	p.checkPage(lang, name)
+}
+
 // planText is what the plan journey types and looks for, per language.
 var planText = map[string]map[string]string{
 	"nl": {"client": "noor", "pro": "sam", "member": "sanne2",
@@ -93,6 +104,7 @@ func TestBrowserPlanJourney(t *testing.T) {
 			p.click(`form[action$="/plan/proposals"] button[type=submit]`, http.StatusOK)
 			p.wantText(w["comment"], w["proposal"])
 			p.checkPage(lang, "client-plan")
+			p.refused(lang, "client-plan-refused", `form[action$="/plan/proposals"]`)
 			p.signOut()
 
 			p.signIn(lang, w["client"])
@@ -104,6 +116,7 @@ func TestBrowserPlanJourney(t *testing.T) {
 				t.Errorf("last goal %q, want the accepted proposal", got)
 			}
 			p.checkPage(lang, "my-plan")
+			p.refused(lang, "my-plan-refused", `form[action="/my/plan/goals"]`)
 
 			p.open("/my/network")
 			p.Fill(t, "name", w["name"])
@@ -121,6 +134,7 @@ func TestBrowserPlanJourney(t *testing.T) {
 			}
 			p.open("/my/network")
 			p.checkPage(lang, "my-network")
+			p.refused(lang, "my-network-refused", `form[action="/my/network"]`)
 			p.signOut()
 
 			p.open("/activate")
