@@ -45,12 +45,12 @@ func (p *pageTab) refused(lang, name, form string) {
 
 // planText is what the plan journey types and looks for, per language.
 var planText = map[string]map[string]string{
-	"nl": {"client": "noor", "pro": "sam", "member": "sanne2",
+	"nl": {"client": "noor", "pro": "sam", "member": "jeroen",
 		"question": "Ik wil mijn geldzaken zelf weer in handen hebben", "saved": "Je hulpvraag is bewaard.",
-		"goal": "Elke week mijn post openen", "step1": "Een vaste dag kiezen", "step2": "Sanne vragen om te helpen",
+		"goal": "Elke week mijn post openen", "step1": "Een vaste dag kiezen", "step2": "Mijn zus vragen om te helpen",
 		"done": "Goed gedaan! De stap staat op klaar.", "comment": "Fijn plan, zullen we donderdag samen beginnen?",
 		"proposal": "Een budgetplan maken met de OCMW-budgetbegeleiding", "accepted": "Het doel staat nu in je plan.",
-		"name": "Sanne Jansen", "relation": "zus", "reach": "0470 55 66 77", "helps": "post openen",
+		"name": "Jeroen Maes", "relation": "buurman", "reach": "0470 98 76 54", "helps": "boodschappen als het even niet gaat",
 		"added": "De persoon staat in je netwerk.", "invited": "De uitnodiging is klaar.", "network_intro": "Iemand nodigde je uit"},
 	"en": {"client": "milan", "pro": "lena", "member": "ilias",
 		"question": "I want to sleep well again and feel less tired", "saved": "Your question is saved.",
