@@ -10,6 +10,7 @@ import (
 	"github.com/nabij/nabij/app/web/admin"
 	"github.com/nabij/nabij/app/web/client"
 	"github.com/nabij/nabij/app/web/dpo"
+	"github.com/nabij/nabij/app/web/network"
 	"github.com/nabij/nabij/app/web/pro"
 	"github.com/nabij/nabij/records"
 )
@@ -22,7 +23,7 @@ import (
 //   - the pages open to every visitor (static assets, language, home, sign-in
 //     and sign-out, second factor): web/routes.go;
 //   - the signed-in pages of each role: web/pro, web/client, web/dpo and
-//     web/admin, each in its routes.go;
+//     web/admin and web/network, each in its routes.go;
 //   - last, the problem+json 404 for unknown API paths.
 //
 // The API and the pages get the bearer check and the role checks (which
@@ -46,6 +47,7 @@ func (s *Server) routes() {
 	(&client.Handler{Handler: w}).Routes(pages, mw)
 	(&dpo.Handler{Handler: w}).Routes(pages, mw)
 	(&admin.Handler{Handler: w}).Routes(pages, mw)
+	(&network.Handler{Handler: w}).Routes(pages, mw)
 	v1.Use(func(c *fiber.Ctx) error { return edge.Fail(edge.ProbNotFoundRoute) })
 	s.metrics.knowRoutes(a)
 }

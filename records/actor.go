@@ -66,7 +66,7 @@ const (
 var purposes = map[Purpose]bool{
 	PurposeCare: true, PurposeCaseload: true, PurposeBreakGlass: true, PurposeOwnFile: true,
 	PurposeAudit: true, PurposeExport: true, PurposeDisclosure: true, PurposeRetention: true,
-	PurposeErasure: true, PurposeAdministration: true, PurposeSecurity: true,
+	PurposeErasure: true, PurposeAdministration: true, PurposeSecurity: true, PurposeNetwork: true,
 }
 
 // Valid reports whether p is a known purpose.

@@ -12,10 +12,11 @@ const (
 	RoleClient       = "client"
 	RoleDataOfficer  = "data_officer"
 	RoleAdmin        = "admin"
+	RoleNetwork      = "network"
 )
 
 // Roles lists every role; each has a "role.<name>" message.
-var Roles = []string{RoleProfessional, RoleClient, RoleDataOfficer, RoleAdmin}
+var Roles = []string{RoleProfessional, RoleClient, RoleDataOfficer, RoleAdmin, RoleNetwork}
 
 // NavItem is one link in the main menu.
 type NavItem struct {
@@ -36,6 +37,8 @@ var navByRole = map[string][]NavItem{
 	},
 	RoleClient: {
 		{Path: "/my/file", Key: "nav.my_file"},
+		{Path: "/my/plan", Key: "nav.my_plan"},
+		{Path: "/my/network", Key: "nav.my_network"},
 		{Path: "/my/access", Key: "nav.who_read"},
 		{Path: "/my/entries/new", Key: "nav.my_entry"},
 		{Path: "/my/consents", Key: "nav.my_consents"},
@@ -59,6 +62,11 @@ var navByRole = map[string][]NavItem{
 		{Path: "/admin/users", Key: "nav.users"},
 		{Path: "/admin/teams", Key: "nav.teams"},
 		{Path: "/admin/caseloads", Key: "nav.caseloads"},
+		{Path: "/account/password", Key: "nav.password"},
+	},
+	// A member of a client's network reads that client's plan, nothing else.
+	RoleNetwork: {
+		{Path: "/network/plan", Key: "nav.network_plan"},
 		{Path: "/account/password", Key: "nav.password"},
 	},
 }

@@ -92,6 +92,25 @@ func (h *Handler) Routes(v1 fiber.Router, m edge.Middleware) {
 	in.Get("/me/erasure-requests", cl, h.myErasureRequests)
 	in.Post("/me/erasure-requests", cl, h.requestErasure)
 
+	// The client's plan and network (documented in openapi/plan.json). A
+	// network member reads the plan and nothing else.
+	in.Get("/me/plan", m.Allow(records.RoleClient, records.RoleNetwork), h.myPlan)
+	in.Put("/me/plan", cl, h.setMyQuestion)
+	in.Post("/me/plan/goals", cl, h.addMyGoal)
+	in.Post("/me/plan/goals/:gid/steps", cl, h.addMyStep)
+	in.Put("/me/plan/items/:iid", cl, h.editMyPlanItem)
+	in.Post("/me/plan/steps/:sid/done", cl, h.stepDone(true))
+	in.Post("/me/plan/steps/:sid/undone", cl, h.stepDone(false))
+	in.Post("/me/plan/proposals/:pid/accept", cl, h.decideProposal(true))
+	in.Post("/me/plan/proposals/:pid/decline", cl, h.decideProposal(false))
+	in.Get("/me/network", cl, h.myNetwork)
+	in.Post("/me/network", cl, h.addNetworkMember)
+	in.Post("/me/network/:mid/invite", cl, h.inviteNetworkMember)
+	in.Post("/me/network/:mid/end", cl, h.endNetworkAccess)
+	in.Get("/clients/:id/plan", pro, h.clientPlan)
+	in.Post("/clients/:id/plan/comments", pro, h.commentPlan)
+	in.Post("/clients/:id/plan/proposals", pro, h.proposeGoal)
+
 	in.Get("/disclosures", dpo, h.disclosures)
 	in.Get("/statistics", dpo, h.statistics)
 	in.Get("/retention-rules", dpo, h.retentionRules)

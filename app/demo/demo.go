@@ -28,6 +28,7 @@ var DemoLogins = []DemoLogin{
 	{"lena", records.RoleProfessional, "social worker; milan is on lena's caseload, noor is not"},
 	{"noor", records.RoleClient, "client"},
 	{"milan", records.RoleClient, "client"},
+	{"sanne", records.RoleNetwork, "noor's sister; reads noor's plan only"},
 	{"dpo", records.RoleDataOfficer, "data officer"},
 	{"admin", records.RoleAdmin, "admin"},
 }
@@ -135,7 +136,8 @@ func Seed(ctx context.Context, st records.Store, password string, now time.Time)
 			}
 		}
 	}
-	if _, err := add("noor", records.RoleClient, "", noorID); err != nil {
+	noor, err := add("noor", records.RoleClient, "", noorID)
+	if err != nil {
 		return err
 	}
 	if _, err := add("milan", records.RoleClient, "", milanID); err != nil {
@@ -161,6 +163,9 @@ func Seed(ctx context.Context, st records.Store, password string, now time.Time)
 		return err
 	}
 	if err := seedConsent(ctx, st, now); err != nil {
+		return err
+	}
+	if err := seedPlan(ctx, st, sam, noor, hash); err != nil {
 		return err
 	}
 	return st.Checkpoint(ctx)

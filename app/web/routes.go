@@ -67,6 +67,8 @@ func roleHome(r records.Role) string {
 		return "/dpo/access-log"
 	case records.RoleAdmin:
 		return "/admin/users"
+	case records.RoleNetwork:
+		return "/network/plan"
 	}
 	return "/login"
 }

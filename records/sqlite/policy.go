@@ -93,6 +93,8 @@ func purposeFor(a records.Actor) records.Purpose {
 		return records.PurposeOwnFile
 	case records.RoleDataOfficer, records.RoleAdmin:
 		return records.PurposeAudit
+	case records.RoleNetwork:
+		return records.PurposeNetwork
 	}
 	return records.PurposeCare
 }
@@ -156,7 +158,8 @@ func (w *wtx) authorize(a records.Actor, clientID string, purpose records.Purpos
 //   - a client reaches only their own file;
 //   - a professional reaches clients on their caseload (directly or through a
 //     team), or under an unexpired break-the-glass grant;
-//   - data officers and admins never reach client data through this path.
+//   - data officers and admins never reach client data through this path;
+//   - nor do network members: they read the plan only, through networkMember.
 func (w *wtx) rule(a records.Actor, clientID string) (records.Rule, string, error) {
 	var exists bool
 	if err := w.queryRow(`SELECT EXISTS(SELECT 1 FROM clients WHERE id = ?)`, clientID).Scan(&exists); err != nil {
@@ -288,4 +291,39 @@ func (g grant) byConsent(clientID string) grant {
 // client: destroying what is due, never returning content.
 func asSystem(clientID string, purpose records.Purpose) grant {
 	return grant{actor: records.System(), clientID: clientID, rule: records.RuleSystem, purpose: purpose}
+}
+
+// isNetwork: a person from a client's network whom the client invited; they
+// read that client's plan and nothing else.
+func isNetwork(a records.Actor) bool { return a.Role == records.RoleNetwork }
+
+// ownsPlan: only the client writes their question, goals and steps, decides
+// on proposals and keeps their network.
+func ownsPlan(a records.Actor) bool { return isClient(a) }
+
+// joinsPlan: a professional comments on goals and proposes goals (on a
+// client they may reach, which authorize checks).
+func joinsPlan(a records.Actor) bool { return isProfessional(a) }
+
+// readsPlan: the client, and professionals who may reach the client, read
+// the plan through authorize; network members through networkMember.
+func readsPlan(a records.Actor) bool { return isClient(a) || isProfessional(a) }
+
+// networkMember is the network rule: a network member reaches the plan of
+// the client who invited them, while the client has not ended that access.
+// It names the client itself, so a member cannot ask for anyone else's. A
+// member whose access ended gets a denied record on the client they were
+// with, so that client sees the attempt; anyone else a denied record.
+func (w *wtx) networkMember(a records.Actor) (grant, error) {
+	var clientID string
+	var ended sql.NullInt64
+	err := w.queryRow(`SELECT client_id, ended_at FROM network_members WHERE user_id = ?`, a.UserID).Scan(&clientID, &ended)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return grant{}, internal("network rule", err)
+	}
+	if !isNetwork(a) || err != nil || ended.Valid {
+		return grant{}, w.deny(entry{actor: a, clientID: clientID, kind: records.KindPlan, action: records.ActionRead, purpose: records.PurposeNetwork},
+			"only a network member the client invited reads the plan, until the client ends it")
+	}
+	return grant{actor: a, clientID: clientID, rule: records.RuleNetwork, purpose: records.PurposeNetwork}, nil
 }

@@ -339,7 +339,17 @@ func (w *wtx) finalShredItems(clientID string, dry, keepAccount bool) ([]records
 	var items []records.PurgeItem
 	for _, t := range []struct{ kind, table, col string }{
 		{"consent", "consents", "id"}, {"break_glass", "break_glass", "id"}, {"legal_hold", "legal_holds", "id"},
+		// The client's plan and network go with the key; steps and comments
+		// before their goals, texts after.
+		{"plan_step", "plan_steps", "id"}, {"plan_comment", "plan_comments", "id"}, {"plan_goal", "plan_goals", "id"},
+		{"plan_text", "plan_versions", "id"}, {"plan_proposal", "plan_proposals", "id"}, {records.KindNetwork, "network_members", "id"},
 	} {
+		if t.table == "network_members" && !dry {
+			// A network member's account read only this plan: it ends.
+			if _, err := w.exec(`UPDATE users SET disabled = 1 WHERE id IN (SELECT user_id FROM network_members WHERE client_id = ?)`, clientID); err != nil {
+				return nil, internal("shred: network", err)
+			}
+		}
 		ids, err := scanIDs(w.query(`SELECT `+t.col+` FROM `+t.table+` WHERE client_id = ?`, clientID))
 		if err != nil {
 			return nil, internal("shred: "+t.kind, err)

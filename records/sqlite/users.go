@@ -294,6 +294,14 @@ func (s *Store) IssueActivationCode(ctx context.Context, a records.Actor, userID
 				return err
 			}
 			e = g.entry(records.KindPassword, []string{userID}, records.ActionCreate)
+		case records.Role(role) == records.RoleNetwork:
+			// A network member's account reads a client's plan: only that
+			// client gives access, by inviting; nobody else issues its code
+			// (the client ends the access and invites the person again).
+			var owner string
+			_ = w.queryRow(`SELECT client_id FROM network_members WHERE user_id = ?`, userID).Scan(&owner)
+			return w.deny(entry{actor: a, clientID: owner, kind: records.KindPassword, ids: []string{userID},
+				action: records.ActionCreate, purpose: purposeFor(a)}, "a network member's access is given only by the client who invites them")
 		case !administers(a):
 			return w.deny(entry{actor: a, kind: records.KindPassword, ids: []string{userID}, action: records.ActionCreate, purpose: purposeFor(a)},
 				"only admins manage staff accounts")

@@ -1,6 +1,6 @@
 // Package client holds the pages a client sees of their own file, under
 // /my: the file in plain language, who read it, their own entries, consents,
-// disclosures, the export and the request to erase.
+// disclosures, the export, the request to erase, their plan and network.
 package client
 
 import (
@@ -28,4 +28,17 @@ func (h *Handler) Routes(p web.Pages, m edge.Middleware) {
 	p.Get("/my/export/:format", cl, h.exportDownload)
 	p.Get("/my/erasure", cl, h.erasure)
 	p.Post("/my/erasure", cl, h.erasureRequest)
+	p.Get("/my/plan", cl, h.plan)
+	p.Post("/my/plan/question", cl, h.planQuestion)
+	p.Post("/my/plan/goals", cl, h.planGoal)
+	p.Post("/my/plan/goals/:gid/steps", cl, h.planStep)
+	p.Post("/my/plan/items/:iid", cl, h.planEdit)
+	p.Post("/my/plan/steps/:sid/done", cl, h.planStepDone(true))
+	p.Post("/my/plan/steps/:sid/undone", cl, h.planStepDone(false))
+	p.Post("/my/plan/proposals/:pid/accept", cl, h.planProposal(true))
+	p.Post("/my/plan/proposals/:pid/decline", cl, h.planProposal(false))
+	p.Get("/my/network", cl, h.network)
+	p.Post("/my/network", cl, h.networkAdd)
+	p.Post("/my/network/:mid/invite", cl, h.networkInvite)
+	p.Post("/my/network/:mid/end", cl, h.networkEnd)
 }

@@ -1,6 +1,7 @@
 // Package pro holds the pages of a professional: the caseload, a client's
 // file, and the forms that add to it (clients, trajectories, contacts, notes,
-// corrections, consents, disclosures, break the glass, a client's account).
+// corrections, consents, disclosures, break the glass, a client's account),
+// and the client's plan, on which they comment and propose goals.
 package pro
 
 import (
@@ -43,6 +44,9 @@ func (h *Handler) Routes(p web.Pages, m edge.Middleware) {
 	p.Post("/clients/:id/disclosures/new", pro, h.disclosureCreate)
 	p.Get("/clients/:id/trajectories/:tid/close", pro, h.trajectoryClose)
 	p.Post("/clients/:id/trajectories/:tid/close", pro, h.trajectoryCloseConfirm)
+	p.Get("/clients/:id/plan", pro, h.plan)
+	p.Post("/clients/:id/plan/comments", pro, h.planComment)
+	p.Post("/clients/:id/plan/proposals", pro, h.planPropose)
 }
 
 // clientFileFor reads the whole client's file for a page that shows more than
