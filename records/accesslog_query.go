@@ -24,6 +24,8 @@ type AccessView struct {
 type AccessFilter struct {
 	ClientID string
 	Actor    string // a username
+	// ExceptReadsBy leaves out the reads and exports by this user id (a client's own reads; their sign-ins stay).
+	ExceptReadsBy string
 	Kind     string // a record kind: "file", or an event kind such as KindCaseload
 	Action   Action
 	Outcome  Outcome

@@ -262,6 +262,20 @@ type AccessLog interface {
 	// came from (Remote is empty). Reading it is recorded too.
 	// EFORBIDDEN (with a denied record) for anyone but the client.
 	ClientAccessLog(ctx context.Context, a Actor, clientID string, beforeSeq int64, limit int) ([]AccessView, error)
+	// ClientAccessLogFilter is ClientAccessLog narrowed by f: Actor (a
+	// username), From and To, ExceptReadsBy (a user id whose reads are left
+	// out: the client's own), BeforeSeq and Limit; f.ClientID is ignored.
+	// EFORBIDDEN (with a denied record) for anyone but the client.
+	ClientAccessLogFilter(ctx context.Context, a Actor, clientID string, f AccessFilter) ([]AccessView, error)
+	// ClientPrivacy is the client's privacy at a glance: who can open the file
+	// now, since when and who gave them that access; reads per person and ISO
+	// week, counted in the store (the client's own reads only with own); what
+	// was shared, with whom and why; and the trajectories whose dates the
+	// retention dates run from (KeptUntil is left for package consent). A read,
+	// recorded as kind privacy in the same transaction.
+	// EFORBIDDEN (with a denied record) for anyone but the client;
+	// EDESTROYED after crypto-shredding.
+	ClientPrivacy(ctx context.Context, a Actor, clientID string, own bool) (*Privacy, error)
 	// Anomalies lists, since a time and newest first: uses of break the glass, denied
 	// attempts, bulk reads (one actor opening more than BulkReadThreshold files in
 	// an hour) and online contacts logged without consent. The look is recorded
