@@ -26,11 +26,11 @@ type AccessFilter struct {
 	Actor    string // a username
 	// ExceptReadsBy leaves out the reads and exports by this user id (a client's own reads; their sign-ins stay).
 	ExceptReadsBy string
-	Kind     string // a record kind: "file", or an event kind such as KindCaseload
-	Action   Action
-	Outcome  Outcome
-	Rule     Rule
-	From, To time.Time
+	Kind          string // a record kind: "file", or an event kind such as KindCaseload
+	Action        Action
+	Outcome       Outcome
+	Rule          Rule
+	From, To      time.Time
 	// AfterSeq pages: records with seq below it (newest first). 0 starts at the head.
 	BeforeSeq int64
 	Limit     int

@@ -18,6 +18,9 @@ type Handler struct {
 	Now        func() time.Time // the server's clock
 	Logf       func(format string, args ...any)
 	RefreshTTL time.Duration // lifetime of an API refresh token
+	// ReadableExport renders the readable export in a language (the pages'
+	// templates render it; the server wires it in).
+	ReadableExport func(ex *records.Export, lang string) ([]byte, error)
 }
 
 // consent is the consent and retention policy over the store, on the
@@ -54,6 +57,7 @@ func (h *Handler) Routes(v1 fiber.Router, m edge.Middleware) {
 	cl := m.Allow(records.RoleClient)
 	in.Get("/me/file", cl, h.myFile)
 	in.Get("/me/access-log", cl, h.myAccessLog)
+	in.Get("/me/privacy", cl, h.myPrivacy)
 	in.Post("/me/entries", cl, h.createEntry)
 
 	dpo := m.Allow(records.RoleDataOfficer)

@@ -46,14 +46,18 @@ type contactView struct {
 	FollowedUpBy                         []ContactRef
 	Notes                                []NoteView
 	NoteURL                              string
+	// Author is who logged the contact (the readable export names them).
+	Author string
 }
 
 type NoteView struct {
 	ID, Visibility, Body, Reason, Goal, CorrectURL string
-	Withheld                                       bool
-	At                                             time.Time
-	Version                                        int
-	History                                        []noteVersionView
+	// Author is who wrote this version (the readable export names them).
+	Author   string
+	Withheld bool
+	At       time.Time
+	Version  int
+	History  []noteVersionView
 }
 
 type noteVersionView struct {
