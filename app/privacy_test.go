@@ -139,3 +139,47 @@ func TestReadableExport(t *testing.T) {
 		}
 	}
 }
+
+func TestWorkContact(t *testing.T) {
+	e := newEnv(t)
+	samID, lenaID := e.users["sam"].ID, e.users["lena"].ID
+	cases := []struct {
+		name, user, uid, contact string
+		status                   int
+	}{
+		{"OwnProfessional", "sam", samID, "  +32 9 123 45 67   (werk) ", http.StatusNoContent},
+		{"Admin", "admin", lenaID, "lena@wijkteam.example", http.StatusNoContent},
+		{"OtherProfessional", "sam", lenaID, "not mine", http.StatusForbidden},
+		{"Client", noor, samID, "no", http.StatusForbidden},
+		{"NotAProfessional", "admin", e.users[noor].ID, "x", http.StatusNotFound},
+		{"TooLong", "sam", samID, strings.Repeat("9", 201), http.StatusUnprocessableEntity},
+		{"ControlCharacter", "sam", samID, "a\u0007b", http.StatusUnprocessableEntity},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			e.do(t, req{method: http.MethodPut, path: "/api/v1/users/" + tc.uid + "/work-contact", token: e.token(t, tc.user),
+				body: map[string]string{"work_contact": tc.contact}, badInput: tc.status == http.StatusUnprocessableEntity}).expect(t, tc.status)
+		})
+	}
+	// Noor's file names sam, and how to reach him, as he set it.
+	var f records.File
+	e.get(t, e.token(t, noor), "/api/v1/me/file").expect(t, http.StatusOK).decode(t, &f)
+	found := false
+	for _, h := range f.Helpers {
+		if h.Username == "sam" {
+			found = true
+			if h.WorkContact != "+32 9 123 45 67 (werk)" || h.Name != "Sam Verhoeven" {
+				t.Errorf("sam on noor's file: %+v", h)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("noor's file does not name sam: %+v", f.Helpers)
+	}
+	// A professional's view of the file does not carry it.
+	var pro records.File
+	e.get(t, e.token(t, "sam"), "/api/v1/clients/"+e.noorID+"/file").expect(t, http.StatusOK).decode(t, &pro)
+	if len(pro.Helpers) != 0 {
+		t.Errorf("helpers in a professional's read: %+v", pro.Helpers)
+	}
+}

@@ -11,4 +11,8 @@ type File struct {
 	Entries      []Entry      `json:"entries"`
 	// Rule is the access rule that allowed this read (caseload, break_glass, own_file…).
 	Rule Rule `json:"rule"`
+	// Helpers, in the client's own file only, are the people who can open
+	// it now (the social workers on the caseload, a team's members, an
+	// emergency access) with how to reach them at work.
+	Helpers []AccessHolder `json:"helpers,omitempty"`
 }

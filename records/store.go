@@ -36,6 +36,9 @@ type Files interface {
 	//   - the client: shared notes in full, restricted notes as existence and reason,
 	//     personal notes only where the jurisdiction opens them (BE).
 	//
+	// The client's own read also names who can open the file now (Helpers),
+	// read in the same transaction.
+	//
 	// EFORBIDDEN (with a denied record) when no rule allows it; EDESTROYED after
 	// crypto-shredding; never partial data on error.
 	ClientFile(ctx context.Context, a Actor, purpose Purpose, clientID string) (*File, error)
@@ -241,6 +244,14 @@ type Accounts interface {
 	// EndAssignment ends a caseload assignment now; history stays.
 	// ENOTFOUND when there is no open assignment with that id.
 	EndAssignment(ctx context.Context, a Actor, id string) error
+	// SetWorkContact sets how a professional is reached at work (a work phone
+	// or e-mail; not sealed: it is the professional's work contact, not a
+	// client's data), shown to the clients whose file they can open. The admin
+	// sets it for any professional, a professional for themselves; recorded
+	// (kind account, action change). "" removes it. EINVALID for a line that
+	// is too long or holds control characters; ENOTFOUND for an account that
+	// is not a professional's; EFORBIDDEN (with a denied record) otherwise.
+	SetWorkContact(ctx context.Context, a Actor, userID, contact string) error
 	// Assignments lists caseload assignments (ids and dates only), newest first.
 	// EFORBIDDEN for anyone but admins.
 	Assignments(ctx context.Context, a Actor) ([]Assignment, error)

@@ -26,3 +26,20 @@ func (h *Handler) myPrivacy(c *fiber.Ctx) error {
 	}
 	return edge.Send(c, fiber.StatusOK, p)
 }
+
+type workContactRequest struct {
+	WorkContact string `json:"work_contact"`
+}
+
+// setWorkContact sets how a professional is reached at work: the admin for
+// any professional, a professional for themselves (the store checks which).
+func (h *Handler) setWorkContact(c *fiber.Ctx) error {
+	var in workContactRequest
+	if err := edge.Decode(c, &in); err != nil {
+		return err
+	}
+	if err := h.Store.SetWorkContact(c.UserContext(), edge.Actor(c), edge.Param(c, "uid"), in.WorkContact); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}

@@ -73,6 +73,9 @@ func (h *Handler) Routes(v1 fiber.Router, m edge.Middleware) {
 	// A new activation code: the admin for a staff account, the client's own
 	// professional for a client account (the store checks which).
 	in.Post("/users/:uid/activation-code", m.Allow(records.RoleAdmin, records.RoleProfessional), h.issueActivationCode)
+	// How a professional is reached at work: the admin for any professional,
+	// a professional for themselves (the store checks which).
+	in.Put("/users/:uid/work-contact", m.Allow(records.RoleAdmin, records.RoleProfessional), h.setWorkContact)
 	in.Get("/teams", adm, h.listTeams)
 	in.Post("/teams", adm, h.createTeam)
 	in.Post("/teams/:tid/members", adm, h.addTeamMember)

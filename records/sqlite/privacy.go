@@ -324,3 +324,43 @@ func (w *wtx) trajectoryGoals(clientID string) ([]records.Trajectory, []sealedFi
 	}
 	return out, fields, nil
 }
+
+// maxWorkContact bounds a professional's work contact line.
+const maxWorkContact = 200
+
+// SetWorkContact sets how a professional is reached at work (a work phone
+// number or e-mail address), shown to the clients whose file they can open.
+// The admin sets it for any professional, a professional for themselves;
+// the change is an access record (kind account, action change) in the same
+// transaction. "" removes it. EINVALID for a line that is too long or holds
+// control characters; ENOTFOUND for an unknown account or one that is not a
+// professional's; EFORBIDDEN (with a denied record) for anyone else.
+func (s *Store) SetWorkContact(ctx context.Context, a records.Actor, userID, contact string) error {
+	contact = strings.Join(strings.Fields(contact), " ")
+	if len(contact) > maxWorkContact {
+		return invalid("work_contact", "the work contact has more than %d characters", maxWorkContact)
+	}
+	for _, r := range contact {
+		if r < 0x20 || r == 0x7f {
+			return invalid("work_contact", "the work contact holds a control character")
+		}
+	}
+	return s.write(ctx, func(w *wtx) error {
+		if !administers(a) && !(isProfessional(a) && a.UserID == userID) {
+			return w.deny(entry{actor: a, kind: records.KindAccount, ids: []string{userID}, action: records.ActionChange,
+				purpose: records.PurposeAdministration}, "only the admin, or the professional themselves, sets a work contact")
+		}
+		res, err := w.exec(`UPDATE users SET work_contact = ? WHERE id = ? AND role = 'professional'`, contact, userID)
+		if err != nil {
+			return internal("work contact", err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			return notFound("professional")
+		}
+		ev := adminEvent(a, "", records.KindAccount, []string{userID}, records.ActionChange)
+		if isProfessional(a) {
+			ev.rule = records.RuleOwnAccount
+		}
+		return w.record(ev)
+	})
+}
