@@ -158,6 +158,9 @@ func Seed(ctx context.Context, st records.Store, password string, now time.Time)
 	if err := seedConsent(ctx, st, now); err != nil {
 		return err
 	}
+	if err := seedPrivacy(ctx, st, now); err != nil {
+		return err
+	}
 	return st.Checkpoint(ctx)
 }
 

@@ -196,6 +196,9 @@ func GroupReads(rows []AccessRow, lang string) []AccessRow {
 		if r.Denied {
 			did = "client_did.denied"
 		}
+		if !tr.Has(lang, did) {
+			did = "client_did." + r.Action // the action alone, for kinds without their own sentence
+		}
 		if tr.Has(lang, did) {
 			r.ClientSentence = tr.T(lang, did, map[string]any{"Name": name})
 		}

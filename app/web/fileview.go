@@ -53,11 +53,13 @@ type contactView struct {
 type NoteView struct {
 	ID, Visibility, Body, Reason, Goal, CorrectURL string
 	// Author is who wrote this version (the readable export names them).
-	Author   string
-	Withheld bool
-	At       time.Time
-	Version  int
-	History  []noteVersionView
+	Author string
+	// ForClient words the note for the client it is about ("you can read this").
+	ForClient bool
+	Withheld  bool
+	At        time.Time
+	Version   int
+	History   []noteVersionView
 }
 
 type noteVersionView struct {
@@ -119,7 +121,7 @@ func BuildFileView(f *records.File, lang string, me records.Actor, now time.Time
 	}
 	for _, n := range f.Notes {
 		nv := NoteView{ID: n.ID, Visibility: string(n.Visibility), Body: n.Body, Reason: n.RestrictedReason,
-			Withheld: n.Withheld, At: n.VersionAt, Version: n.Version}
+			Withheld: n.Withheld, At: n.VersionAt, Version: n.Version, ForClient: clientView}
 		for _, h := range n.History {
 			nv.History = append(nv.History, noteVersionView{Version: h.Version, Visibility: string(h.Visibility),
 				Body: h.Body, Withheld: h.Withheld, At: h.VersionAt})
