@@ -96,6 +96,8 @@ func BuildPrivacyView(p *records.Privacy, lang string, now time.Time) PrivacyVie
 		switch {
 		case h.Via == records.ViaBreakGlass:
 			row.GivenBy = t("privacy.given_self", nil)
+		case h.Via == records.ViaCaseload && h.GivenBy == row.Name && h.GivenByRole == records.RoleProfessional:
+			row.GivenBy = t("privacy.given_self_created", nil)
 		case h.GivenBy != "":
 			row.GivenBy = t("privacy.given_by", map[string]any{"Name": h.GivenBy, "Role": tr.T(lang, "role."+string(h.GivenByRole), nil)})
 		}
