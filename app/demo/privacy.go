@@ -43,7 +43,8 @@ func seedPrivacy(ctx context.Context, st records.Store, now time.Time) error {
 			return fmt.Errorf("demo work contact: %w", err)
 		}
 	}
-	opened := now.AddDate(-2, -1, 0)
+	// Opened after her first trajectory (which stays first in her file).
+	opened := now.AddDate(0, -5, 0)
 	tr, err := st.CreateTrajectory(ctx, sam, noor.ClientID, records.NewTrajectory{Goal: "Een vaste job vinden", OpenedAt: &opened})
 	if err != nil {
 		return fmt.Errorf("demo trajectory: %w", err)
