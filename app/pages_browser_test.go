@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -47,6 +48,17 @@ func (p *pageTab) click(sel string, want int) {
 	if got := p.ClickNavigate(p.t, sel); got != want {
 		p.t.Fatalf("click %s: status %d, want %d (at %s)", sel, got, want, p.path())
 	}
+}
+
+// menu follows a link of the main menu, opening the menu's "more" fold first
+// when the link is in it and the fold is closed, as a person would.
+func (p *pageTab) menu(path string, want int) {
+	p.t.Helper()
+	folded := fmt.Sprintf(`.site-nav__more details:not([open]) a[href=%q]`, path)
+	if p.has(folded) {
+		p.Click(p.t, `.site-nav__more summary`)
+	}
+	p.click(fmt.Sprintf(`nav a[href=%q]`, path), want)
 }
 
 func (p *pageTab) selectValue(name, value string) {
@@ -136,6 +148,10 @@ var pageText = map[string]map[string]string{
 		"user_added": "The account was added.", "team_added": "The team was added.", "users": "Users",
 		"my_consents": "My consents", "consent_withdrawn": "Your consent is withdrawn. From now on it no longer counts.",
 		"withdrawn": "Withdrawn", "export": "Download my data",
+		"shared_client": "You can read this", "helpers": "Who helps you", "privacy": "My privacy",
+		"sam_reads": "Sam Verhoeven read your file", "own_reads": "You read your file yourself",
+		"kept_title": "How long we keep everything", "kept_until": "Kept until", "kept_after": "after this help stops",
+		"readable": "Everything we keep about you", "emergency_lena": "Uses emergency access",
 		"purge_reports": "Purge reports", "purge_report": "Purge report", "erasure_requests": "Erasure requests",
 		"refused": "refused", "erasure_refused": "The request was refused. The client sees your reason.",
 	},
@@ -150,6 +166,10 @@ var pageText = map[string]map[string]string{
 		"user_added": "Het account is toegevoegd.", "team_added": "Het team is toegevoegd.", "users": "Gebruikers",
 		"my_consents": "Mijn toestemmingen", "consent_withdrawn": "Je toestemming is ingetrokken. Vanaf nu telt ze niet meer.",
 		"withdrawn": "Ingetrokken", "export": "Mijn gegevens downloaden",
+		"shared_client": "Dit kun je lezen", "helpers": "Wie helpt je", "privacy": "Mijn privacy",
+		"sam_reads": "Sam Verhoeven las je dossier", "own_reads": "Je las je dossier zelf",
+		"kept_title": "Hoe lang we alles bewaren", "kept_until": "Bewaard tot", "kept_after": "nadat deze hulp stopt",
+		"readable": "Alles wat we over jou bewaren", "emergency_lena": "Gebruikt noodtoegang",
 		"purge_reports": "Vernietigingsrapporten", "purge_report": "Vernietigingsrapport", "erasure_requests": "Verzoeken tot wissen",
 		"refused": "geweigerd", "erasure_refused": "Het verzoek is geweigerd. De cliënt ziet je reden.",
 	},
@@ -237,20 +257,51 @@ func TestBrowserJourneys(t *testing.T) {
 			if h1 := p.Text(t, "h1"); h1 != tx["my_file"] {
 				t.Fatalf("after sign-in h1 = %q", h1)
 			}
-			p.wantText(tx["withheld"], "Contains information about a third party", "Noor El Amrani", tx["shared"])
-			p.wantNoText("Working note: check next time", "school counsellor")
+			p.wantText(tx["withheld"], "Contains information about a third party", "Noor El Amrani", tx["shared_client"])
+			p.wantNoText("Working note: check next time", "school counsellor", tx["shared"])
+			// Who helps me: the social worker by name, and how to reach him.
+			p.wantText(tx["helpers"], "Sam Verhoeven", "09 210 45 67")
+
+			// My privacy at a glance: who has access (the worker's name), the
+			// reads per person and week without her own, and keep-until dates.
+			p.click(`nav a[href="/my/privacy"]`, http.StatusOK)
+			if h1 := p.Text(t, "h1"); h1 != tx["privacy"] {
+				t.Errorf("h1 = %q", h1)
+			}
+			if who := p.textOf("#who + p + ul"); !strings.Contains(who, "Sam Verhoeven") {
+				t.Errorf("who has access does not name sam: %q", who)
+			}
+			reads := p.textOf(".reads")
+			if !strings.Contains(reads, tx["sam_reads"]) || strings.Contains(p.textOf("#reads ~ ul"), tx["own_reads"]) {
+				t.Errorf("reads: %q", reads)
+			}
+			p.wantNoText(tx["own_reads"])
+			kept := uitest.Eval[string](t, p.Browser, `[...document.querySelectorAll("#kept ~ ul .card")].map(c => c.innerText).join("\n")`)
+			if !strings.Contains(kept, tx["kept_until"]) || !strings.Contains(kept, tx["kept_after"]) {
+				t.Errorf("keep-until: no date for the closed trajectory, or no line for the open one: %q", kept)
+			}
+			if !regexp.MustCompile(`20[4-9][0-9]`).MatchString(kept) {
+				t.Errorf("keep-until shows no year: %q", kept)
+			}
+			// Own reads on request, then the detail of one week one click away.
+			p.click(`a[href="/my/privacy?own=1#reads"]`, http.StatusOK)
+			p.wantText(tx["own_reads"])
+			p.click(`.reads a[href*="person=sam"]`, http.StatusOK)
+			if !strings.Contains(p.path(), "person=sam") || !strings.Contains(p.body(), "Sam Verhoeven") {
+				t.Errorf("the week's detail: %s", p.path())
+			}
 			p.click(`a[href="/my/access"][aria-current], nav a[href="/my/access"]`, http.StatusOK)
 			if h1 := p.Text(t, "h1"); h1 != tx["who_read"] {
 				t.Errorf("h1 = %q", h1)
 			}
 			p.wantText("Sam Verhoeven")
-			p.click(`nav a[href="/my/entries/new"]`, http.StatusOK)
+			p.menu("/my/entries/new", http.StatusOK)
 			p.Fill(t, "body", "I moved to a new address last week.")
 			p.click(`main button[type=submit]`, http.StatusOK)
 			p.wantText(tx["entry_saved"], "I moved to a new address last week.")
 
 			// Withdraw a consent in one step, then see it withdrawn.
-			p.click(`nav a[href="/my/consents"]`, http.StatusOK)
+			p.menu("/my/consents", http.StatusOK)
 			if h1 := p.Text(t, "h1"); h1 != tx["my_consents"] {
 				t.Errorf("h1 = %q", h1)
 			}
@@ -267,10 +318,26 @@ func TestBrowserJourneys(t *testing.T) {
 			}
 
 			// Download everything: both links give an attachment, not stored.
-			p.click(`nav a[href="/my/export"]`, http.StatusOK)
+			p.menu("/my/export", http.StatusOK)
 			if h1 := p.Text(t, "h1"); h1 != tx["export"] {
 				t.Errorf("h1 = %q", h1)
 			}
+			// The readable export: a page with names, no ids, and its download.
+			p.click(`a[href="/my/export/html"]`, http.StatusOK)
+			if h1 := p.Text(t, "h1"); h1 != tx["readable"] {
+				t.Errorf("h1 = %q", h1)
+			}
+			if id := uuidText.FindString(p.body()); id != "" {
+				t.Errorf("the readable export shows an id: %s", id)
+			}
+			p.wantText("Sam Verhoeven", tx["kept_title"], tx["home_visit"])
+			got := uitest.Eval[string](t, p.Browser, `fetch(document.querySelector('a[href="/my/export/html?download=1"]').href).then(async r =>
+				r.status + "|" + r.headers.get("content-disposition") + "|" + r.headers.get("content-type") + "|" + (await r.text()).includes("Sam Verhoeven"))`)
+			if parts := strings.Split(got, "|"); len(parts) != 4 || parts[0] != "200" || !strings.HasPrefix(parts[1], "attachment;") ||
+				!strings.HasPrefix(parts[2], "text/html") || parts[3] != "true" {
+				t.Errorf("readable export download: %s", got)
+			}
+			p.menu("/my/export", http.StatusOK)
 			for _, sel := range []string{`a[href="/my/export/json"]`, `a[href="/my/export/fhir"]`} {
 				got := uitest.Eval[string](t, p.Browser, fmt.Sprintf(`fetch(document.querySelector(%q).href).then(async r =>
 					r.status + "|" + r.headers.get("content-disposition") + "|" + r.headers.get("cache-control") + "|" + (await r.text()).length)`, sel))
@@ -477,7 +544,11 @@ func TestBrowserPagesAccessible(t *testing.T) {
 		setLang(lang)
 		visit(lang, "my-file", "/my/file", 200)
 		visit(lang, "my-file-paged", "/my/file?limit=1", 200)
+		visit(lang, "my-privacy", "/my/privacy", 200)
+		visit(lang, "my-privacy-own", "/my/privacy?own=1", 200)
 		visit(lang, "my-access", "/my/access", 200)
+		visit(lang, "my-access-own", "/my/access?own=1", 200)
+		visit(lang, "my-export-readable", "/my/export/html", 200)
 		visit(lang, "my-entry", "/my/entries/new", 200)
 		submit(lang, "my-entry-refused", `main form`)
 		visit(lang, "my-consents", "/my/consents", 200)

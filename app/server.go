@@ -64,6 +64,7 @@ func New(cfg Config) (*Server, error) {
 		MaxHashing: cfg.MaxHashing,
 		Outcome:    func(outcome string) { s.metrics.logins.WithLabelValues(outcome).Inc() }})
 	s.api = &api.Handler{Store: st, Auth: s.auth, Now: cfg.Now, Logf: cfg.Logf, RefreshTTL: cfg.RefreshTTL}
+	s.api.ReadableExport = func(ex *records.Export, lang string) ([]byte, error) { return web.ReadableExport(ex, lang, cfg.Now()) }
 	s.web = &web.Handler{Store: st, Auth: s.auth, Now: cfg.Now, Logf: cfg.Logf, SecureCookies: cfg.SecureCookies}
 	s.App = fiber.New(fiber.Config{
 		AppName:               "nabij",

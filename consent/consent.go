@@ -178,6 +178,9 @@ func (s *Service) List(ctx context.Context, a records.Actor, clientID string) ([
 	return out, nil
 }
 
+// ViewAt is a consent with its validity and status at now.
+func ViewAt(c records.Consent, now time.Time) View { return view(c, now) }
+
 // Withdraw withdraws a consent at once. A client may withdraw only their own.
 func (s *Service) Withdraw(ctx context.Context, a records.Actor, id string) (*View, error) {
 	c, err := s.Store.WithdrawConsent(ctx, a, id)

@@ -284,3 +284,62 @@ func TestFHIRBundleValidates(t *testing.T) {
 		t.Errorf("the validator accepted a bundle with an unknown property: %s", msgs)
 	}
 }
+
+func TestKeptUntil(t *testing.T) {
+	opened := time.Date(2020, 2, 1, 0, 0, 0, 0, time.UTC)
+	closed := time.Date(2024, 6, 30, 0, 0, 0, 0, time.UTC)
+	later := time.Date(2025, 1, 15, 0, 0, 0, 0, time.UTC)
+	ninety := 90
+	file := records.RetentionRule{Kind: records.KindNoteShared, Basis: records.BasisAfterClose, Years: 15, Action: records.ActionDestroyRows}
+	entries := records.RetentionRule{Kind: records.KindEntry, Basis: records.BasisAfterClose, Years: 20, Days: 3, Action: records.ActionDestroyRows}
+	personal := records.RetentionRule{Kind: records.KindNotePersonal, Basis: records.BasisAfterClose, MaxDays: &ninety, Action: records.ActionDestroyRows}
+	created := records.RetentionRule{Kind: records.KindContact, Basis: records.BasisAfterCreation, Years: 2, Action: records.ActionAnonymise}
+	open := records.Trajectory{Goal: "Werk", OpenedAt: opened}
+	shut := records.Trajectory{Goal: "Wonen", OpenedAt: opened, ClosedAt: &closed}
+	shutLater := records.Trajectory{Goal: "Schulden", OpenedAt: opened, ClosedAt: &later}
+	type line struct {
+		trajectory string
+		open       bool
+		until      *time.Time
+	}
+	cases := []struct {
+		name string
+		rule records.RetentionRule
+		trs  []records.Trajectory
+		want []line
+	}{
+		{"PerTrajectoryClosed", file, []records.Trajectory{shut}, []line{{"Wonen", false, tp(closed.AddDate(15, 0, 0))}}},
+		{"PerTrajectoryOpen", file, []records.Trajectory{open}, []line{{"Werk", true, nil}}},
+		{"PerTrajectoryBoth", file, []records.Trajectory{shut, open}, []line{{"Wonen", false, tp(closed.AddDate(15, 0, 0))}, {"Werk", true, nil}}},
+		{"PerTrajectoryNone", file, nil, nil},
+		{"PersonalAtClose", personal, []records.Trajectory{shut}, []line{{"Wonen", false, tp(closed)}}},
+		{"PersonalOpen", personal, []records.Trajectory{open}, []line{{"Werk", true, nil}}},
+		{"AfterCreationNoDate", created, []records.Trajectory{shut}, []line{{"Wonen", false, nil}}},
+		{"FileLastClose", entries, []records.Trajectory{shut, shutLater}, []line{{"", false, tp(later.AddDate(20, 0, 3))}}},
+		{"FileOneOpen", entries, []records.Trajectory{shut, open}, []line{{"", true, nil}}},
+		{"FileNoTrajectory", entries, nil, []line{{"", true, nil}}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got := consent.KeptUntil([]records.RetentionRule{tc.rule}, tc.trs)
+			if len(got) != len(tc.want) {
+				t.Fatalf("got %d lines, want %d: %+v", len(got), len(tc.want), got)
+			}
+			for i, w := range tc.want {
+				g := got[i]
+				if g.Kind != tc.rule.Kind || g.Trajectory != w.trajectory || g.Open != w.open {
+					t.Errorf("line %d: got kind %s trajectory %q open %v, want %s %q %v", i, g.Kind, g.Trajectory, g.Open, tc.rule.Kind, w.trajectory, w.open)
+				}
+				switch {
+				case (g.Until == nil) != (w.until == nil):
+					t.Errorf("line %d: until %v, want %v", i, g.Until, w.until)
+				case g.Until != nil && !g.Until.Equal(*w.until):
+					t.Errorf("line %d: until %s, want %s", i, g.Until, w.until)
+				}
+				if g.Years != tc.rule.Years || g.Days != tc.rule.Days || g.Action != tc.rule.Action || g.Basis != tc.rule.Basis {
+					t.Errorf("line %d: the rule's period and action are not passed on: %+v", i, g)
+				}
+			}
+		})
+	}
+}

@@ -253,5 +253,14 @@ func itoa(i int) string { return strconv.Itoa(i) }
 
 // Export returns everything kept about the client (see records.ClientExport).
 func (s *Service) Export(ctx context.Context, a records.Actor, clientID string) (*records.Export, error) {
-	return s.Store.ClientExport(ctx, a, clientID)
+	ex, err := s.Store.ClientExport(ctx, a, clientID)
+	if err != nil {
+		return nil, err
+	}
+	rules, err := s.Rules(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ex.KeptUntil = KeptUntil(rules, ex.File.Trajectories)
+	return ex, nil
 }

@@ -151,3 +151,82 @@ func (s *Service) Run(ctx context.Context, dryRun bool, clientIDs ...string) (*r
 	}
 	return s.Store.RunRetention(ctx, records.RetentionRun{Rules: rules, DueAt: DueAt, DryRun: dryRun, ClientIDs: clientIDs})
 }
+
+// perTrajectory reports whether records of a retention kind belong to one
+// trajectory (their after_close clock is that trajectory's close); the other
+// kinds belong to the whole file and run from the last close.
+func perTrajectory(kind string) bool {
+	switch kind {
+	case records.KindNoteShared, records.KindNoteRestricted, records.KindNotePersonal, records.KindContact, records.KindTrajectory:
+		return true
+	}
+	return false
+}
+
+// KeptUntil says, for each rule, until when the client's records of its kind
+// are kept: one line per trajectory for the kinds that belong to a trajectory,
+// one line for the whole file for the others. An after_close date is the
+// close plus the period; while the trajectory (for the whole file: any
+// trajectory, or none yet) is open there is no date yet (Open). An
+// after_creation rule runs per record, so it has no single date either; the
+// line then carries the period only. A cap of MaxDays after creation is passed
+// on for the reader to tell.
+func KeptUntil(rules []records.RetentionRule, trajectories []records.Trajectory) []records.KeptUntil {
+	out := []records.KeptUntil{}
+	for _, r := range rules {
+		base := records.KeptUntil{Kind: r.Kind, Basis: r.Basis, Years: r.Years, Days: r.Days, MaxDays: r.MaxDays,
+			Action: r.Action, Source: r.Source}
+		if perTrajectory(r.Kind) {
+			for _, t := range trajectories {
+				k := base
+				k.Trajectory, k.Open = t.Goal, t.ClosedAt == nil
+				k.Until = keptUntil(r, t.ClosedAt)
+				out = append(out, k)
+			}
+			continue
+		}
+		k := base
+		var last *time.Time
+		k.Open = len(trajectories) == 0
+		for _, t := range trajectories {
+			switch {
+			case t.ClosedAt == nil:
+				k.Open = true
+			case last == nil || t.ClosedAt.After(*last):
+				last = t.ClosedAt
+			}
+		}
+		if !k.Open {
+			k.Until = keptUntil(r, last)
+		}
+		out = append(out, k)
+	}
+	return out
+}
+
+// keptUntil is the date an after_close rule ends at for a close; nil while
+// open, and for after_creation rules (their date is per record).
+func keptUntil(r records.RetentionRule, closed *time.Time) *time.Time {
+	if r.Basis != records.BasisAfterClose || closed == nil {
+		return nil
+	}
+	t := closed.AddDate(r.Years, 0, r.Days)
+	return &t
+}
+
+// Privacy is the client's privacy at a glance (records.Store.ClientPrivacy)
+// with the retention dates filled in from the organisation's rules. The
+// errors are the store's (EFORBIDDEN for anyone but the client, EDESTROYED
+// after crypto-shredding), or EINTERNAL when the rules cannot be read.
+func (s *Service) Privacy(ctx context.Context, a records.Actor, clientID string, own bool) (*records.Privacy, error) {
+	p, err := s.Store.ClientPrivacy(ctx, a, clientID, own)
+	if err != nil {
+		return nil, err
+	}
+	rules, err := s.Rules(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p.KeptUntil = KeptUntil(rules, p.Trajectories)
+	return p, nil
+}

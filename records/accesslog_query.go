@@ -24,11 +24,13 @@ type AccessView struct {
 type AccessFilter struct {
 	ClientID string
 	Actor    string // a username
-	Kind     string // a record kind: "file", or an event kind such as KindCaseload
-	Action   Action
-	Outcome  Outcome
-	Rule     Rule
-	From, To time.Time
+	// ExceptReadsBy leaves out the reads and exports by this user id (a client's own reads; their sign-ins stay).
+	ExceptReadsBy string
+	Kind          string // a record kind: "file", or an event kind such as KindCaseload
+	Action        Action
+	Outcome       Outcome
+	Rule          Rule
+	From, To      time.Time
 	// AfterSeq pages: records with seq below it (newest first). 0 starts at the head.
 	BeforeSeq int64
 	Limit     int

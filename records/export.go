@@ -16,4 +16,12 @@ type Export struct {
 	Disclosures     []Disclosure     `json:"disclosures"`
 	AccessLog       []AccessView     `json:"access_log"`
 	ErasureRequests []ErasureRequest `json:"erasure_requests"`
+
+	// For the readable export only (not in the JSON and FHIR formats, which
+	// stay as they are): the names of the staff the export names by id, the
+	// reads by other people per person and week, and how long each kind of
+	// record is kept (filled in by package consent).
+	Names     map[string]string `json:"-"`
+	Reads     []PersonReads     `json:"-"`
+	KeptUntil []KeptUntil       `json:"-"`
 }

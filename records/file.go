@@ -22,6 +22,10 @@ type File struct {
 	// for the whole file (ClientFile, the export).
 	Older string `json:"older,omitempty"`
 	Newer string `json:"newer,omitempty"`
+	// Helpers, in the client's own file only, are the people who can open
+	// it now (the social workers on the caseload, a team's members, an
+	// emergency access) with how to reach them at work.
+	Helpers []AccessHolder `json:"helpers,omitempty"`
 }
 
 // Page sizes of a file's notes: a page holds at most MaxFilePage notes, and

@@ -37,6 +37,9 @@ type Files interface {
 	//   - the client: shared notes in full, restricted notes as existence and reason,
 	//     personal notes only where the jurisdiction opens them (BE).
 	//
+	// The client's own read also names who can open the file now (Helpers),
+	// read in the same transaction.
+	//
 	// EFORBIDDEN (with a denied record) when no rule allows it; EDESTROYED after
 	// crypto-shredding; never partial data on error.
 	ClientFile(ctx context.Context, a Actor, purpose Purpose, clientID string) (*File, error)
@@ -249,6 +252,14 @@ type Accounts interface {
 	// EndAssignment ends a caseload assignment now; history stays.
 	// ENOTFOUND when there is no open assignment with that id.
 	EndAssignment(ctx context.Context, a Actor, id string) error
+	// SetWorkContact sets how a professional is reached at work (a work phone
+	// or e-mail; not sealed: it is the professional's work contact, not a
+	// client's data), shown to the clients whose file they can open. The admin
+	// sets it for any professional, a professional for themselves; recorded
+	// (kind account, action change). "" removes it. EINVALID for a line that
+	// is too long or holds control characters; ENOTFOUND for an account that
+	// is not a professional's; EFORBIDDEN (with a denied record) otherwise.
+	SetWorkContact(ctx context.Context, a Actor, userID, contact string) error
 	// Assignments lists caseload assignments (ids and dates only), newest first.
 	// EFORBIDDEN for anyone but admins.
 	Assignments(ctx context.Context, a Actor) ([]Assignment, error)
@@ -270,6 +281,20 @@ type AccessLog interface {
 	// came from (Remote is empty). Reading it is recorded too.
 	// EFORBIDDEN (with a denied record) for anyone but the client.
 	ClientAccessLog(ctx context.Context, a Actor, clientID string, beforeSeq int64, limit int) ([]AccessView, error)
+	// ClientAccessLogFilter is ClientAccessLog narrowed by f: Actor (a
+	// username), From and To, ExceptReadsBy (a user id whose reads are left
+	// out: the client's own), BeforeSeq and Limit; f.ClientID is ignored.
+	// EFORBIDDEN (with a denied record) for anyone but the client.
+	ClientAccessLogFilter(ctx context.Context, a Actor, clientID string, f AccessFilter) ([]AccessView, error)
+	// ClientPrivacy is the client's privacy at a glance: who can open the file
+	// now, since when and who gave them that access; reads per person and ISO
+	// week, counted in the store (the client's own reads only with own); what
+	// was shared, with whom and why; and the trajectories whose dates the
+	// retention dates run from (KeptUntil is left for package consent). A read,
+	// recorded as kind privacy in the same transaction.
+	// EFORBIDDEN (with a denied record) for anyone but the client;
+	// EDESTROYED after crypto-shredding.
+	ClientPrivacy(ctx context.Context, a Actor, clientID string, own bool) (*Privacy, error)
 	// Anomalies lists, since a time and newest first: uses of break the glass, denied
 	// attempts, bulk reads (one actor opening more than BulkReadThreshold files in
 	// an hour) and online contacts logged without consent. The look is recorded

@@ -3,7 +3,7 @@ package ui
 // LogKinds are the record kinds the data officer's access-log search offers:
 // the main kinds of client data, then the administrative and security
 // events. Each is named by "kind.<kind>" in the catalogue.
-var LogKinds = []string{"file", "client", "outline", "note", "break_glass", "export", "disclosure",
+var LogKinds = []string{"file", "client", "outline", "privacy", "note", "break_glass", "export", "disclosure",
 	"account", "password", "totp", "session", "caseload", "team", "retention_rules", "legal_hold", "master_key",
 	"plan", "network"}
 

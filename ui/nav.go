@@ -23,6 +23,9 @@ type NavItem struct {
 	Path    string // URL path the link goes to
 	Key     string // translation key of the link text
 	Current bool   // set by Nav when the page is this item or below it
+	// More puts the item under the menu's "more" fold (a <details>), so that
+	// on a phone the page's content starts in the first screen.
+	More bool
 }
 
 // navByRole is the main menu per role. Each role sees only what it may use:
@@ -38,14 +41,15 @@ var navByRole = map[string][]NavItem{
 	RoleClient: {
 		{Path: "/my/file", Key: "nav.my_file"},
 		{Path: "/my/plan", Key: "nav.my_plan"},
-		{Path: "/my/network", Key: "nav.my_network"},
+		{Path: "/my/privacy", Key: "nav.my_privacy"},
+		{Path: "/my/network", Key: "nav.my_network", More: true},
 		{Path: "/my/access", Key: "nav.who_read"},
-		{Path: "/my/entries/new", Key: "nav.my_entry"},
-		{Path: "/my/consents", Key: "nav.my_consents"},
-		{Path: "/my/disclosures", Key: "nav.my_disclosures"},
-		{Path: "/my/export", Key: "nav.my_export"},
-		{Path: "/my/erasure", Key: "nav.my_erasure"},
-		{Path: "/account/password", Key: "nav.password"},
+		{Path: "/my/entries/new", Key: "nav.my_entry", More: true},
+		{Path: "/my/consents", Key: "nav.my_consents", More: true},
+		{Path: "/my/disclosures", Key: "nav.my_disclosures", More: true},
+		{Path: "/my/export", Key: "nav.my_export", More: true},
+		{Path: "/my/erasure", Key: "nav.my_erasure", More: true},
+		{Path: "/account/password", Key: "nav.password", More: true},
 	},
 	RoleDataOfficer: {
 		{Path: "/dpo/access-log", Key: "nav.access_log"},
@@ -81,6 +85,18 @@ func Nav(role, currentPath string) []NavItem {
 		out[i] = it
 	}
 	return out
+}
+
+// NavMore reports whether some items of the menu are under the "more" fold,
+// and whether the current page is one of them (the fold then starts open).
+func NavMore(items []NavItem) (any, current bool) {
+	for _, it := range items {
+		if it.More {
+			any = true
+			current = current || it.Current
+		}
+	}
+	return any, current
 }
 
 // LangSwitchURL is the link the language switch uses: GET /lang/<to>?next=<path>.

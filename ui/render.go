@@ -172,6 +172,8 @@ func (r *Renderer) funcs(lang string) template.FuncMap {
 		"icon":        icon,
 		"altlang":     func() string { return OtherLanguage(lang) },
 		"nav":         func(v ViewData) []NavItem { return navFor(v) },
+		"navmore":     func(items []NavItem) bool { m, _ := NavMore(items); return m },
+		"navmoreopen": func(items []NavItem) bool { _, o := NavMore(items); return o },
 		"field":       newField,
 		"errorlist":   errorList,
 		"channels":    func() []string { return Channels },

@@ -8,19 +8,32 @@ import (
 
 	"github.com/nabij/nabij/app/edge"
 	"github.com/nabij/nabij/consent"
+	"github.com/nabij/nabij/ui"
 )
 
-// myExport sends everything kept about the client: JSON, or with ?format=fhir a
-// FHIR R4 Bundle. Recorded as an export.
+// myExport sends everything kept about the client: JSON, with ?format=fhir a
+// FHIR R4 Bundle, or with ?format=html the readable export (a page in the
+// language of Accept-Language). Recorded as an export.
 func (h *Handler) myExport(c *fiber.Ctx) error {
 	format := utils.CopyString(c.Query("format", "json"))
-	if format != "json" && format != "fhir" {
-		return edge.InvalidField("format", "format must be json or fhir")
+	if format != "json" && format != "fhir" && format != "html" {
+		return edge.InvalidField("format", "format must be json, fhir or html")
 	}
 	a := edge.Actor(c)
 	ex, err := h.consent().Export(c.UserContext(), a, a.ClientID)
 	if err != nil {
 		return err
+	}
+	if format == "html" {
+		b, err := h.ReadableExport(ex, ui.MatchLanguage("", c.Get(fiber.HeaderAcceptLanguage)))
+		if err != nil {
+			return err
+		}
+		c.Set(fiber.HeaderCacheControl, "no-store")
+		c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+		c.Set(fiber.HeaderContentDisposition, `attachment; filename="nabij-export.html"`)
+		c.Set("X-Content-Type-Options", "nosniff")
+		return c.Status(fiber.StatusOK).Send(b)
 	}
 	if format == "fhir" {
 		b, err := json.Marshal(consent.FHIRBundle(ex))

@@ -18,6 +18,9 @@ type Handler struct {
 	Now        func() time.Time // the server's clock
 	Logf       func(format string, args ...any)
 	RefreshTTL time.Duration // lifetime of an API refresh token
+	// ReadableExport renders the readable export in a language (the pages'
+	// templates render it; the server wires it in).
+	ReadableExport func(ex *records.Export, lang string) ([]byte, error)
 }
 
 // consent is the consent and retention policy over the store, on the
@@ -54,6 +57,7 @@ func (h *Handler) Routes(v1 fiber.Router, m edge.Middleware) {
 	cl := m.Allow(records.RoleClient)
 	in.Get("/me/file", cl, h.myFile)
 	in.Get("/me/access-log", cl, h.myAccessLog)
+	in.Get("/me/privacy", cl, h.myPrivacy)
 	in.Post("/me/entries", cl, h.createEntry)
 
 	dpo := m.Allow(records.RoleDataOfficer)
@@ -69,6 +73,9 @@ func (h *Handler) Routes(v1 fiber.Router, m edge.Middleware) {
 	// A new activation code: the admin for a staff account, the client's own
 	// professional for a client account (the store checks which).
 	in.Post("/users/:uid/activation-code", m.Allow(records.RoleAdmin, records.RoleProfessional), h.issueActivationCode)
+	// How a professional is reached at work: the admin for any professional,
+	// a professional for themselves (the store checks which).
+	in.Put("/users/:uid/work-contact", m.Allow(records.RoleAdmin, records.RoleProfessional), h.setWorkContact)
 	in.Get("/teams", adm, h.listTeams)
 	in.Post("/teams", adm, h.createTeam)
 	in.Post("/teams/:tid/members", adm, h.addTeamMember)

@@ -168,6 +168,9 @@ func Seed(ctx context.Context, st records.Store, password string, now time.Time)
 	if err := seedPlan(ctx, st, sam, noor, hash); err != nil {
 		return err
 	}
+	if err := seedPrivacy(ctx, st, now); err != nil {
+		return err
+	}
 	return st.Checkpoint(ctx)
 }
 

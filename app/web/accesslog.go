@@ -31,6 +31,12 @@ type AccessRow struct {
 	// administrative or security event ("event.caseload_grant" …); "" for a
 	// read or change of client data. Sentence is that sentence, filled in.
 	Event, Sentence string
+	// For the client's page (GroupReads): how many consecutive records this
+	// row stands for and the oldest one's time; the record told as one
+	// sentence, and the rule that allowed it in plain words.
+	Times                      int
+	First                      time.Time
+	ClientSentence, ClientRule string
 }
 
 // AccessRows turns access records into rows; you, when set, replaces the
@@ -154,4 +160,51 @@ func capitalise(s string) string {
 		}
 	}
 	return strings.ToUpper(s)
+}
+
+// GroupReads folds consecutive rows of the same person doing the same thing
+// (same kind, action, purpose, rule and outcome; no event, no emergency
+// access with its reason) into one row with Times set and First the oldest
+// time, and words each row for the client (ClientSentence, ClientRule):
+// fifty near-identical cards become one.
+func GroupReads(rows []AccessRow, lang string) []AccessRow {
+	tr := renderer().Translator()
+	var out []AccessRow
+	for _, r := range rows {
+		r.Times, r.First = 1, r.At
+		if n := len(out); n > 0 && r.Event == "" && !r.BreakGlass {
+			p := &out[n-1]
+			if p.Event == "" && !p.BreakGlass && p.ActorUsername == r.ActorUsername && p.ActorName == r.ActorName &&
+				p.Kind == r.Kind && p.Action == r.Action && p.Purpose == r.Purpose && p.Rule == r.Rule && p.Denied == r.Denied {
+				p.Times++
+				p.First = r.At
+				continue
+			}
+		}
+		out = append(out, r)
+	}
+	for i := range out {
+		r := &out[i]
+		if r.Event != "" {
+			continue
+		}
+		name := r.ActorName
+		if name == "" {
+			name = r.ActorUsername
+		}
+		did := "client_did." + r.Action + "." + r.Kind
+		if r.Denied {
+			did = "client_did.denied"
+		}
+		if !tr.Has(lang, did) {
+			did = "client_did." + r.Action // the action alone, for kinds without their own sentence
+		}
+		if tr.Has(lang, did) {
+			r.ClientSentence = tr.T(lang, did, map[string]any{"Name": name})
+		}
+		if key := "client_rule." + r.Rule; tr.Has(lang, key) {
+			r.ClientRule = tr.T(lang, key, nil)
+		}
+	}
+	return out
 }

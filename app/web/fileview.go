@@ -66,14 +66,20 @@ type contactView struct {
 	FollowedUpBy                         []ContactRef
 	Notes                                []NoteView
 	NoteURL                              string
+	// Author is who logged the contact (the readable export names them).
+	Author string
 }
 
 type NoteView struct {
 	ID, Visibility, Body, Reason, Goal, CorrectURL string
-	Withheld                                       bool
-	At                                             time.Time
-	Version                                        int
-	History                                        []noteVersionView
+	// Author is who wrote this version (the readable export names them).
+	Author string
+	// ForClient words the note for the client it is about ("you can read this").
+	ForClient bool
+	Withheld  bool
+	At        time.Time
+	Version   int
+	History   []noteVersionView
 }
 
 type noteVersionView struct {
@@ -135,7 +141,7 @@ func BuildFileView(f *records.File, lang string, me records.Actor, now time.Time
 	}
 	for _, n := range f.Notes {
 		nv := NoteView{ID: n.ID, Visibility: string(n.Visibility), Body: n.Body, Reason: n.RestrictedReason,
-			Withheld: n.Withheld, At: n.VersionAt, Version: n.Version}
+			Withheld: n.Withheld, At: n.VersionAt, Version: n.Version, ForClient: clientView}
 		for _, h := range n.History {
 			nv.History = append(nv.History, noteVersionView{Version: h.Version, Visibility: string(h.Visibility),
 				Body: h.Body, Withheld: h.Withheld, At: h.VersionAt})

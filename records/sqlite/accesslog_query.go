@@ -49,16 +49,24 @@ func (s *Store) AccessLog(ctx context.Context, a records.Actor, f records.Access
 // came from. Reading it is recorded too.
 // EFORBIDDEN (with a denied record) for anyone but the client.
 func (s *Store) ClientAccessLog(ctx context.Context, a records.Actor, clientID string, beforeSeq int64, limit int) ([]records.AccessView, error) {
-	if limit <= 0 || limit > maxPage {
-		limit = 100
+	return s.ClientAccessLogFilter(ctx, a, clientID, records.AccessFilter{BeforeSeq: beforeSeq, Limit: limit})
+}
+
+// ClientAccessLogFilter is ClientAccessLog narrowed by f (actor, time range,
+// a user id left out, paging); f.ClientID is always the client's own.
+// EFORBIDDEN (with a denied record) for anyone but the client.
+func (s *Store) ClientAccessLogFilter(ctx context.Context, a records.Actor, clientID string, f records.AccessFilter) ([]records.AccessView, error) {
+	if f.Limit <= 0 || f.Limit > maxPage {
+		f.Limit = 100
 	}
+	f.ClientID, f.Kind, f.Action, f.Outcome, f.Rule = clientID, "", "", "", ""
 	var out []records.AccessView
 	var reasons breakGlassReasons
 	spec := readSpec{actor: a, clientID: clientID, purpose: records.PurposeOwnFile, kind: "access_log", action: records.ActionRead,
 		may: isClient, refusal: "only the client reads their own access log here"}
 	err := s.readClient(ctx, spec, func(w *wtx, g grant, u *unsealing) ([]string, error) {
 		var err error
-		if out, err = w.searchAccessLog(records.AccessFilter{ClientID: clientID, BeforeSeq: beforeSeq, Limit: limit}, true); err != nil {
+		if out, err = w.searchAccessLog(f, true); err != nil {
 			return nil, err
 		}
 		reasons, err = w.grantReasons(g, u, out)
@@ -221,6 +229,9 @@ func (w *wtx) searchAccessRecords(f records.AccessFilter, own bool) ([]records.A
 	}
 	if f.Actor != "" {
 		add("u.username = ?", strings.ToLower(f.Actor))
+	}
+	if f.ExceptReadsBy != "" {
+		add("NOT (l.actor_id = ? AND l.action IN ('read', 'export'))", f.ExceptReadsBy)
 	}
 	if f.Action != "" {
 		add("l.action = ?", string(f.Action))

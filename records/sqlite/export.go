@@ -2,6 +2,8 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 
 	"github.com/nabij/nabij/records"
 )
@@ -83,6 +85,12 @@ func (s *Store) ClientExport(ctx context.Context, a records.Actor, clientID stri
 			r := &ex.ErasureRequests[i]
 			fields = append(fields, sealedField{"erasure_requests", "decision_reason", r.ID, reqSealed[i], &r.Reason})
 		}
+		if ex.Reads, err = w.readsByPerson(clientID, false); err != nil {
+			return nil, err
+		}
+		if ex.Names, err = w.staffNames(ex); err != nil {
+			return nil, err
+		}
 		ids := make([]string, 0, len(ex.File.Notes))
 		for _, n := range ex.File.Notes {
 			ids = append(ids, n.ID)
@@ -93,4 +101,50 @@ func (s *Store) ClientExport(ctx context.Context, a records.Actor, clientID stri
 		return nil, err // fail closed
 	}
 	return ex, nil
+}
+
+// staffNames are the names of the people the export names by id (leads,
+// authors, who recorded a consent or shared, who read), so the readable
+// export can show names. Staff names are not sealed; a client account is
+// named only when it is the client's own.
+func (w *wtx) staffNames(ex *records.Export) (map[string]string, error) {
+	ids := map[string]bool{}
+	for _, t := range ex.File.Trajectories {
+		ids[t.LeadID] = true
+	}
+	for _, c := range ex.File.Contacts {
+		ids[c.AuthorID] = true
+	}
+	for _, n := range ex.File.Notes {
+		ids[n.AuthorID], ids[n.VersionAuthorID] = true, true
+		for _, v := range n.History {
+			ids[v.VersionAuthorID] = true
+		}
+	}
+	for _, c := range ex.Consents {
+		ids[c.RecordedBy] = true
+	}
+	for _, d := range ex.Disclosures {
+		ids[d.DisclosedBy] = true
+	}
+	for _, v := range ex.AccessLog {
+		ids[v.ActorID] = true
+	}
+	names := map[string]string{}
+	for id := range ids {
+		if id == "" {
+			continue
+		}
+		var name string
+		err := w.queryRow(`SELECT COALESCE(NULLIF(display_name, ''), username) FROM users WHERE id = ? AND (role <> 'client' OR client_id = ?)`,
+			id, ex.File.Client.ID).Scan(&name)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+		case err != nil:
+			return nil, internal("export: names", err)
+		default:
+			names[id] = name
+		}
+	}
+	return names, nil
 }

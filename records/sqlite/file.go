@@ -43,6 +43,15 @@ func (s *Store) clientFile(ctx context.Context, a records.Actor, purpose records
 			if err != nil {
 				return nil, err
 			}
+			if isClient(a) {
+				// Who helps me: the client's own file names the people who
+				// can open it, and how to reach them at work.
+				helpers, more, err := w.accessHolders(clientID)
+				if err != nil {
+					return nil, err
+				}
+				f.Helpers, fields = helpers, append(fields, more...)
+			}
 			ids := make([]string, 0, len(f.Notes))
 			for _, n := range f.Notes {
 				ids = append(ids, n.ID)

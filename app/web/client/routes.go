@@ -17,6 +17,7 @@ type Handler struct{ *web.Handler }
 func (h *Handler) Routes(p web.Pages, m edge.Middleware) {
 	cl := m.Allow(records.RoleClient)
 	p.Get("/my/file", cl, h.file)
+	p.Get("/my/privacy", cl, h.privacy)
 	p.Get("/my/access", cl, h.access)
 	p.Get("/my/entries/new", cl, h.entry)
 	p.Post("/my/entries/new", cl, h.entryCreate)
