@@ -67,7 +67,9 @@ func (s *Store) Anomalies(ctx context.Context, a records.Actor, since time.Time)
 		rows.Close()
 		rows, err = w.query(`SELECT k.id, k.client_id, k.channel, k.occurred_at, k.author_id, COALESCE(u.username, '')
 			FROM contacts k LEFT JOIN users u ON u.id = k.author_id
-			WHERE k.consent_missing = 1 AND k.created_at >= ? ORDER BY k.occurred_at DESC LIMIT 1000`, t)
+			WHERE k.consent_missing = 1 AND k.created_at >= ?
+			  AND NOT EXISTS(SELECT 1 FROM consent_flag_resolutions r WHERE r.contact_id = k.id)
+			ORDER BY k.occurred_at DESC LIMIT 1000`, t)
 		if err != nil {
 			return internal("anomalies", err)
 		}
@@ -80,6 +82,26 @@ func (s *Store) Anomalies(ctx context.Context, a records.Actor, since time.Time)
 				return internal("anomalies", err)
 			}
 			an.At, an.RecordIDs, an.Detail = fromMS(at), []string{id}, "online contact by "+ch+" without consent for that channel"
+			out = append(out, an)
+		}
+		rows.Close()
+		// Resolved consent flags: not open any more, but the data officer sees who
+		// resolved which contact's flag, and when (the reason is in the file).
+		rows, err = w.query(`SELECT r.contact_id, r.client_id, r.resolved_at, r.resolved_by, COALESCE(u.username, '')
+			FROM consent_flag_resolutions r LEFT JOIN users u ON u.id = r.resolved_by
+			WHERE r.resolved_at >= ? ORDER BY r.resolved_at DESC LIMIT 1000`, t)
+		if err != nil {
+			return internal("anomalies", err)
+		}
+		for rows.Next() {
+			an := records.Anomaly{Kind: "consent_flag_resolved", ActorRole: records.RoleProfessional}
+			var id string
+			var at int64
+			if err := rows.Scan(&id, &an.ClientID, &at, &an.ActorID, &an.ActorUsername); err != nil {
+				rows.Close()
+				return internal("anomalies", err)
+			}
+			an.At, an.RecordIDs, an.Detail = fromMS(at), []string{id}, "consent flag resolved with a reason"
 			out = append(out, an)
 		}
 		rows.Close()
