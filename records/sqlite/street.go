@@ -120,7 +120,7 @@ func (s *Store) LogAnonymousContact(ctx context.Context, a records.Actor, in rec
 		for i, t := range k.Topics {
 			topics[i] = string(t)
 		}
-		if _, err := w.exec(`INSERT INTO anonymous_contacts (id, channel, place, topics, occurred_at, duration_minutes, author_id, created_at)
+		if _, err := w.exec(`INSERT INTO anonymous_outreach (id, channel, place, topics, occurred_at, duration_minutes, author_id, created_at)
 			VALUES (?,?,?,?,?,?,?,?)`, k.ID, string(k.Channel), k.Place, strings.Join(topics, ","), ms(k.OccurredAt),
 			k.DurationMinutes, k.AuthorID, ms(w.now)); err != nil {
 			return internal("anonymous contact", err)
@@ -138,7 +138,7 @@ func (s *Store) LogAnonymousContact(ctx context.Context, a records.Actor, in rec
 // statistics.
 func (w *wtx) anonymousCounts() ([]records.AnonymousCount, error) {
 	rows, err := w.query(`SELECT channel, strftime('%Y-%m', occurred_at / 1000, 'unixepoch'), COUNT(*), SUM(duration_minutes)
-		FROM anonymous_contacts GROUP BY 1, 2 ORDER BY 2, 1`)
+		FROM anonymous_outreach GROUP BY 1, 2 ORDER BY 2, 1`)
 	if err != nil {
 		return nil, internal("anonymous contacts", err)
 	}

@@ -18,7 +18,7 @@ CREATE INDEX consent_flag_resolutions_client ON consent_flag_resolutions(client_
 
 -- An outreach contact with nobody identified: no client, no personal data. The
 -- place is a few words (a street, a square), topics come from a fixed list.
-CREATE TABLE anonymous_contacts (
+CREATE TABLE anonymous_outreach (
     id                TEXT PRIMARY KEY,
     channel           TEXT NOT NULL CHECK (channel IN ('office','home_visit','outreach','video','phone','chat','email','messaging','ehealth_module')),
     place             TEXT NOT NULL CHECK (length(place) BETWEEN 1 AND 80),
@@ -28,9 +28,9 @@ CREATE TABLE anonymous_contacts (
     author_id         TEXT NOT NULL,
     created_at        INTEGER NOT NULL
 );
-CREATE INDEX anonymous_contacts_at ON anonymous_contacts(occurred_at);
+CREATE INDEX anonymous_outreach_at ON anonymous_outreach(occurred_at);
 
 -- +goose Down
-DROP TABLE IF EXISTS anonymous_contacts;
+DROP TABLE IF EXISTS anonymous_outreach;
 DROP TABLE IF EXISTS consent_flag_resolutions;
 ALTER TABLE consents DROP COLUMN given_at;
