@@ -237,8 +237,8 @@ func TestBrowserJourneys(t *testing.T) {
 			if h1 := p.Text(t, "h1"); h1 != tx["my_file"] {
 				t.Fatalf("after sign-in h1 = %q", h1)
 			}
-			p.wantText(tx["withheld"], "Contains information about a third party", "Noor El Amrani", tx["shared"])
-			p.wantNoText("Working note: check next time", "school counsellor")
+			p.wantText(tx["withheld"], "Bevat informatie over een derde", "Noor El Amrani", tx["shared"])
+			p.wantNoText("Werkaantekening: volgende keer", "schoolbegeleider")
 			p.click(`a[href="/my/access"][aria-current], nav a[href="/my/access"]`, http.StatusOK)
 			if h1 := p.Text(t, "h1"); h1 != tx["who_read"] {
 				t.Errorf("h1 = %q", h1)
@@ -311,7 +311,7 @@ func TestBrowserJourneys(t *testing.T) {
 			if n := uitest.Eval[int](t, p.Browser, `document.querySelectorAll("main table tbody tr").length`); n == 0 {
 				t.Error("the purge report has no lines")
 			}
-			p.wantNoText("Working note: check next time")
+			p.wantNoText("Werkaantekening: volgende keer")
 
 			// Erasure requests: milan's; refuse it with a reason (once), then see it refused.
 			p.click(`nav a[href="/dpo/erasure-requests"]`, http.StatusOK)
