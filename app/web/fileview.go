@@ -17,6 +17,10 @@ type FileView struct {
 	Client                             bool // the client's own view: plain language, no write links
 	Trajectories                       []TrajectoryView
 	Items                              []timelineItem
+	// CSRF is the token for the forms in the timeline (resolving a consent
+	// flag); FlagContact, FlagError and FlagReason bring a refused resolution
+	// back at its contact.
+	CSRF, FlagContact, FlagError, FlagReason string
 }
 
 // TrajectoryView is a trajectory as the file and the forms about it show it.
@@ -46,6 +50,15 @@ type contactView struct {
 	FollowedUpBy                         []ContactRef
 	Notes                                []NoteView
 	NoteURL                              string
+	// ResolveURL is where the professional resolves this contact's open
+	// consent flag; Resolution is the flag's resolution, shown to both.
+	ResolveURL string
+	Resolution *resolutionView
+}
+
+type resolutionView struct {
+	Reason string
+	At     time.Time
 }
 
 type NoteView struct {
@@ -107,8 +120,14 @@ func BuildFileView(f *records.File, lang string, me records.Actor, now time.Time
 				cv.FollowedUpBy = append(cv.FollowedUpBy, r)
 			}
 		}
+		if r := k.FlagResolution; r != nil && k.ConsentMissing {
+			cv.Resolution = &resolutionView{Reason: r.Reason, At: r.ResolvedAt}
+		}
 		if !clientView {
 			cv.NoteURL = "/clients/" + url.PathEscape(f.Client.ID) + "/notes/new?about=" + url.QueryEscape("contact:"+k.ID)
+			if cv.ConsentMissing && cv.Resolution == nil {
+				cv.ResolveURL = "/clients/" + url.PathEscape(f.Client.ID) + "/contacts/" + url.PathEscape(k.ID) + "/consent-flag/resolve"
+			}
 		}
 		contacts[k.ID] = cv
 		v.Items = append(v.Items, timelineItem{At: k.OccurredAt, Contact: cv})
