@@ -423,6 +423,8 @@ func TestBrowserPagesAccessible(t *testing.T) {
 		if correct == "" {
 			correct = uitest.Eval[string](t, p.Browser, `(document.querySelector('a[href$="/correct"]') || {}).pathname || ""`)
 		}
+		visit(lang, "quick-log", "/log", 200)
+		submit(lang, "quick-log-refused", `main form`)
 		visit(lang, "client-new", "/clients/new", 200)
 		submit(lang, "client-new-refused", `form[action="/clients/new"]`)
 		visit(lang, "trajectory-new", "/clients/"+noor+"/trajectories/new", 200)
