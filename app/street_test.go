@@ -225,6 +225,16 @@ func TestPageQuickLogAndFlag(t *testing.T) {
 			t.Errorf("preselected %s, want the latest past contact %s", sel[1], latest.ID)
 		}
 	})
+	t.Run("ResolutionSeen", func(t *testing.T) {
+		// The demo's resolved flag: noor reads it in her file, the data
+		// officer among the anomalies, with its reason.
+		nb := h.browser("nl")
+		nb.login("noor")
+		nb.get("/my/file").want(t, http.StatusOK, "Je hulpverlener noteerde over toestemming voor dit contact", demo.ResolvedFlagReason)
+		db := h.browser("en")
+		db.login("dpo")
+		db.get("/dpo/anomalies").want(t, http.StatusOK, "Consent flag resolved", "Why there was consent after all", demo.ResolvedFlagReason)
+	})
 	t.Run("ResolveFlag", func(t *testing.T) {
 		clientID, contactID := flaggedContact(t, h.srv.Store, h.user("sam"))
 		file := "/clients/" + clientID

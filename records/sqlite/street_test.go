@@ -356,6 +356,17 @@ func TestResolveConsentFlag(t *testing.T) {
 	if kinds["consent_missing"] != 0 || kinds["consent_flag_resolved"] != 1 {
 		t.Fatalf("anomalies for the contact: %v", kinds)
 	}
+	for _, an := range list {
+		if an.Kind == "consent_flag_resolved" && an.Reason != reason {
+			t.Errorf("the data officer reads reason %q, want %q", an.Reason, reason)
+		}
+	}
+	// Reading the reason is recorded on the client, as the data officer's audit.
+	var n int
+	if err := db.QueryRow(`SELECT COUNT(*) FROM access_log WHERE actor_id = ? AND client_id = ? AND record_kind = 'consent_flag' AND action = 'read'`,
+		w.dpo.UserID, w.c.ID).Scan(&n); err != nil || n != 1 {
+		t.Errorf("%d records of the data officer reading the reason (%v), want 1", n, err)
+	}
 	cl, err := w.s.Caseload(w.ctx, w.sam)
 	if err != nil {
 		t.Fatal(err)
