@@ -146,7 +146,9 @@ func (h *Handler) quickLogSave(c *fiber.Ctx) error {
 	}
 	res, err := h.Store.QuickLog(ctx, a, ql)
 	if err != nil {
-		errs, ok := web.FormErrors(err, quickLogFields, quickLogRename, noteKeys(in))
+		keys := noteKeys(in)
+		keys["client_id"], keys["trajectory_id"] = "invalid.quick_log_who", "invalid.quick_log_who"
+		errs, ok := web.FormErrors(err, quickLogFields, quickLogRename, keys)
 		if !ok {
 			return err
 		}
