@@ -328,7 +328,7 @@ func TestClientSeesOwnFileOnly(t *testing.T) {
 	if !strings.Contains(raw, "SHARED-BODY-7") {
 		t.Error("shared note missing from the client's file")
 	}
-	if strings.Contains(raw, "RESTRICTED-BODY-7") || strings.Contains(raw, "PERSONAL-BODY-7") || strings.Contains(raw, "Working note:") {
+	if strings.Contains(raw, "RESTRICTED-BODY-7") || strings.Contains(raw, "PERSONAL-BODY-7") || strings.Contains(raw, "Werkaantekening:") {
 		t.Error("the client's file holds restricted or personal note content")
 	}
 	var restricted, withheldReasoned int

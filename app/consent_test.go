@@ -238,7 +238,7 @@ func TestConsentAPIWithdrawBlocksNextDisclosure(t *testing.T) {
 			shared = n.ID
 		}
 	}
-	body := map[string]any{"recipient": "OCMW Gent", "purpose": "budget counselling", "record_ids": []string{f.Trajectories[0].ID, shared}}
+	body := map[string]any{"recipient": "OCMW Gent", "purpose": "budgetbegeleiding", "record_ids": []string{f.Trajectories[0].ID, shared}}
 	var pkg struct {
 		Disclosure struct {
 			ID        string `json:"id"`
@@ -387,7 +387,7 @@ func TestRetentionAPIHoldAndPurge(t *testing.T) {
 	}
 	r := h.call("dpo", "GET", "/api/v1/purge-reports", nil).want(200)
 	h.json(r, &reps)
-	if len(reps.PurgeReports) < 2 || strings.Contains(string(r.body), "Working note") || strings.Contains(string(r.body), "Milan") {
+	if len(reps.PurgeReports) < 2 || strings.Contains(string(r.body), "Werkaantekening") || strings.Contains(string(r.body), "Milan") {
 		t.Errorf("purge reports: %d, %s", len(reps.PurgeReports), r.body)
 	}
 	h.call("noor", "GET", "/api/v1/purge-reports", nil).want(403)
@@ -413,7 +413,7 @@ func TestExportAPIFHIR(t *testing.T) {
 		AccessLog   []json.RawMessage `json:"access_log"`
 	}
 	h.json(r, &ex)
-	if strings.Contains(string(r.body), "Working note") || strings.Contains(string(r.body), "school counsellor") {
+	if strings.Contains(string(r.body), "Werkaantekening") || strings.Contains(string(r.body), "schoolbegeleider") {
 		t.Error("the export holds a personal note or a restricted note's content")
 	}
 	withheld := 0
@@ -429,7 +429,7 @@ func TestExportAPIFHIR(t *testing.T) {
 	if !strings.HasPrefix(r.ctype, "application/fhir+json") {
 		t.Errorf("content type %q", r.ctype)
 	}
-	if strings.Contains(string(r.body), "Working note") {
+	if strings.Contains(string(r.body), "Werkaantekening") {
 		t.Error("the FHIR export holds a personal note")
 	}
 	fhirtest.Validate(t, r.body)

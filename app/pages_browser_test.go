@@ -257,8 +257,8 @@ func TestBrowserJourneys(t *testing.T) {
 			if h1 := p.Text(t, "h1"); h1 != tx["my_file"] {
 				t.Fatalf("after sign-in h1 = %q", h1)
 			}
-			p.wantText(tx["withheld"], "Contains information about a third party", "Noor El Amrani", tx["shared_client"])
-			p.wantNoText("Working note: check next time", "school counsellor", tx["shared"])
+			p.wantText(tx["withheld"], "Bevat informatie over een derde", "Noor El Amrani", tx["shared_client"])
+			p.wantNoText("Werkaantekening: volgende keer", "schoolbegeleider", tx["shared"])
 			// Who helps me: the social worker by name, and how to reach him.
 			p.wantText(tx["helpers"], "Sam Verhoeven", "09 210 45 67")
 
@@ -378,7 +378,7 @@ func TestBrowserJourneys(t *testing.T) {
 			if n := uitest.Eval[int](t, p.Browser, `document.querySelectorAll("main table tbody tr").length`); n == 0 {
 				t.Error("the purge report has no lines")
 			}
-			p.wantNoText("Working note: check next time")
+			p.wantNoText("Werkaantekening: volgende keer")
 
 			// Erasure requests: milan's; refuse it with a reason (once), then see it refused.
 			p.click(`nav a[href="/dpo/erasure-requests"]`, http.StatusOK)
@@ -491,6 +491,8 @@ func TestBrowserPagesAccessible(t *testing.T) {
 		if correct == "" {
 			correct = uitest.Eval[string](t, p.Browser, `(document.querySelector('a[href$="/correct"]') || {}).pathname || ""`)
 		}
+		visit(lang, "quick-log", "/log", 200)
+		submit(lang, "quick-log-refused", `main form`)
 		visit(lang, "client-new", "/clients/new", 200)
 		submit(lang, "client-new-refused", `form[action="/clients/new"]`)
 		visit(lang, "trajectory-new", "/clients/"+noor+"/trajectories/new", 200)

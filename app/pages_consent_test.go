@@ -94,7 +94,7 @@ func TestPageWithdrawConsentBlocksNextDisclosure(t *testing.T) {
 	if err := json.Unmarshal(raw, &f); err != nil || len(f.Trajectories) == 0 {
 		t.Fatalf("no trajectory in %s (%v)", raw, err)
 	}
-	disclose := map[string]any{"recipient": "OCMW Gent", "purpose": "budget counselling", "record_ids": []string{f.Trajectories[0].ID}}
+	disclose := map[string]any{"recipient": "OCMW Gent", "purpose": "budgetbegeleiding", "record_ids": []string{f.Trajectories[0].ID}}
 
 	// Before: allowed.
 	if st, raw, _ := h.apiCall(t, sam, http.MethodPost, "/api/v1/clients/"+noor+"/disclosures", disclose); st != http.StatusCreated {
@@ -104,7 +104,7 @@ func TestPageWithdrawConsentBlocksNextDisclosure(t *testing.T) {
 	b := h.browser("en")
 	b.login("noor")
 	page := b.get("/my/consents")
-	page.want(t, http.StatusOK, "My consents", "Sharing with OCMW Gent for budget counselling", "Withdraw")
+	page.want(t, http.StatusOK, "My consents", "Sharing with OCMW Gent for budgetbegeleiding", "Withdraw")
 	if cc := page.Header.Get("Cache-Control"); cc != "no-store" {
 		t.Errorf("/my/consents Cache-Control %q", cc)
 	}
@@ -132,10 +132,10 @@ func TestPageWithdrawConsentBlocksNextDisclosure(t *testing.T) {
 	pb := h.browser("en")
 	pb.login("sam")
 	form := "/clients/" + noor + "/disclosures/new"
-	pr := pb.post(form, form, url.Values{"recipient": {"OCMW Gent"}, "purpose": {"budget counselling"}, "record_ids": {f.Trajectories[0].ID}})
+	pr := pb.post(form, form, url.Values{"recipient": {"OCMW Gent"}, "purpose": {"budgetbegeleiding"}, "record_ids": {f.Trajectories[0].ID}})
 	pr.want(t, http.StatusForbidden, `id="f-recipient-error"`, "There is no valid consent for this recipient and purpose.",
-		"Missing consent: the client has no valid consent for sharing with “OCMW Gent” for “budget counselling”.",
-		`value="OCMW Gent"`, `value="budget counselling"`, `value="`+f.Trajectories[0].ID+`" checked`)
+		"Missing consent: the client has no valid consent for sharing with “OCMW Gent” for “budgetbegeleiding”.",
+		`value="OCMW Gent"`, `value="budgetbegeleiding"`, `value="`+f.Trajectories[0].ID+`" checked`)
 
 	// A second click on a stale page changes nothing and says so.
 	b.post("/my/consents", action, url.Values{}).want(t, http.StatusSeeOther)

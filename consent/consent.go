@@ -18,13 +18,15 @@ import (
 var Purposes = []records.ConsentPurpose{records.ConsentContactChannel, records.ConsentDisclosure, records.ConsentStatistics}
 
 // Input is a consent as written to the API:
-// {purpose, channel, recipient, reason, evidence, expires_at}.
+// {purpose, channel, recipient, reason, evidence, given_at, expires_at}.
+// given_at is when the client gave the consent (default: now).
 type Input struct {
 	Purpose   string     `json:"purpose"`
 	Channel   string     `json:"channel,omitempty"`
 	Recipient string     `json:"recipient,omitempty"`
 	Reason    string     `json:"reason,omitempty"`
 	Evidence  string     `json:"evidence,omitempty"`
+	GivenAt   *time.Time `json:"given_at,omitempty"`
 	ExpiresAt *time.Time `json:"expires_at,omitempty"`
 }
 
@@ -40,7 +42,7 @@ func Validate(in Input, role records.Role, now time.Time) (records.NewConsent, e
 	out := records.NewConsent{
 		Purpose: records.ConsentPurpose(strings.TrimSpace(in.Purpose)), Channel: records.Channel(strings.TrimSpace(in.Channel)),
 		Recipient: strings.Join(strings.Fields(in.Recipient), " "), Reason: strings.Join(strings.Fields(in.Reason), " "),
-		Evidence: records.Evidence(strings.TrimSpace(in.Evidence)), ExpiresAt: in.ExpiresAt,
+		Evidence: records.Evidence(strings.TrimSpace(in.Evidence)), GivenAt: in.GivenAt, ExpiresAt: in.ExpiresAt,
 	}
 	if role == records.RoleClient && out.Evidence == "" {
 		out.Evidence = records.EvidenceOnline
@@ -94,19 +96,22 @@ func Validate(in Input, role records.Role, now time.Time) (records.NewConsent, e
 	if len([]rune(out.Reason)) > 500 {
 		return out, invalid("reason", "reason is longer than 500 characters")
 	}
+	if out.GivenAt != nil && out.GivenAt.After(now) {
+		return out, invalid("given_at", "given_at cannot lie in the future: record a consent once it is given")
+	}
 	if out.ExpiresAt != nil && !out.ExpiresAt.After(now) {
 		return out, invalid("expires_at", "expires_at must lie in the future")
 	}
 	return out, nil
 }
 
-// ValidAt is the validity rule: a consent is valid at t when it was granted at
+// ValidAt is the validity rule: a consent is valid at t when it was given at
 // or before t, has not expired at t (expires_at > t) and was not withdrawn at t
 // (withdrawn_at > t). records applies the same rule in SQL (flags on contacts,
 // disclosures, statistics); a test checks both agree.
 func ValidAt(c records.Consent, t time.Time) bool {
 	tm := t.UnixMilli()
-	return c.GrantedAt.UnixMilli() <= tm &&
+	return c.GivenAt.UnixMilli() <= tm &&
 		(c.ExpiresAt == nil || c.ExpiresAt.UnixMilli() > tm) &&
 		(c.WithdrawnAt == nil || c.WithdrawnAt.UnixMilli() > tm)
 }

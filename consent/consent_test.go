@@ -39,6 +39,8 @@ func TestConsentValidate(t *testing.T) {
 		{"ErrProfessionalOnline", records.RoleProfessional, consent.Input{Purpose: "statistics", Evidence: "online"}, "evidence"},
 		{"ErrClientVerbal", records.RoleClient, consent.Input{Purpose: "statistics", Evidence: "verbal"}, "evidence"},
 		{"ErrExpiresInPast", records.RoleProfessional, consent.Input{Purpose: "statistics", Evidence: "written", ExpiresAt: &past}, "expires_at"},
+		{"GivenInThePast", records.RoleProfessional, consent.Input{Purpose: "statistics", Evidence: "written", GivenAt: &past}, ""},
+		{"ErrGivenInFuture", records.RoleProfessional, consent.Input{Purpose: "statistics", Evidence: "written", GivenAt: &future}, "given_at"},
 		{"ErrRecipientTooLong", records.RoleProfessional, consent.Input{Purpose: "disclosure", Recipient: strings.Repeat("x", 201), Reason: "r", Evidence: "verbal"}, "recipient"},
 	}
 	for _, tc := range cases {
@@ -71,7 +73,8 @@ func TestConsentValidAtAndStatus(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			c := records.Consent{GrantedAt: t0, ExpiresAt: tc.expires, WithdrawnAt: tc.withdraw}
+			// Given at t0, typed in a day later: validity runs from when it was given.
+			c := records.Consent{GivenAt: t0, GrantedAt: t0.Add(24 * time.Hour), ExpiresAt: tc.expires, WithdrawnAt: tc.withdraw}
 			if got := consent.ValidAt(c, tc.t); got != tc.valid {
 				t.Errorf("ValidAt = %v, want %v", got, tc.valid)
 			}

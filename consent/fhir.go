@@ -171,7 +171,7 @@ func consentResource(c records.Consent, cid string, now time.Time) Resource {
 		status = "inactive"
 	}
 	prov := Resource{"type": "permit", "purpose": []any{Resource{"system": csConsentPurpose, "code": string(c.Purpose)}}}
-	period := Resource{"start": instant(c.GrantedAt)}
+	period := Resource{"start": instant(c.GivenAt)}
 	switch {
 	case c.WithdrawnAt != nil:
 		period["end"] = instant(*c.WithdrawnAt)

@@ -37,6 +37,9 @@ type Statistics struct {
 	ConsentingClients *int               `json:"consenting_clients,omitempty"`
 	ChannelMonths     []ChannelMonthCell `json:"contacts_per_channel_month"`
 	OnlineShare       []MixBand          `json:"online_share_per_trajectory"`
+	// AnonymousContacts are outreach contacts with nobody identified: they are
+	// about no person, so they need no consent and no cell is suppressed.
+	AnonymousContacts []records.AnonymousCount `json:"anonymous_contacts"`
 }
 
 // Bands of the online share of a trajectory's contacts, in display order.
@@ -59,7 +62,10 @@ func keep(n int) *int { return &n }
 // Suppress turns the raw counts into publishable statistics: a cell that
 // counts fewer than K distinct clients shows no numbers.
 func Suppress(d *records.StatisticsData) *Statistics {
-	st := &Statistics{At: d.At, K: K, ChannelMonths: []ChannelMonthCell{}, OnlineShare: []MixBand{}}
+	st := &Statistics{At: d.At, K: K, ChannelMonths: []ChannelMonthCell{}, OnlineShare: []MixBand{}, AnonymousContacts: d.Anonymous}
+	if st.AnonymousContacts == nil {
+		st.AnonymousContacts = []records.AnonymousCount{}
+	}
 	if d.ConsentingClients >= K {
 		st.ConsentingClients = keep(d.ConsentingClients)
 	}

@@ -5,7 +5,7 @@ import "time"
 // Anomaly is something the data officer should look at. It holds ids and codes,
 // never content.
 type Anomaly struct {
-	Kind          string    `json:"kind"` // break_glass, denied, bulk_read, consent_missing, new_account_access
+	Kind          string    `json:"kind"` // break_glass, denied, bulk_read, consent_missing, consent_flag_resolved, new_account_access
 	At            time.Time `json:"at"`
 	ActorID       string    `json:"actor_id,omitempty"`
 	ActorUsername string    `json:"actor_username,omitempty"`

@@ -47,18 +47,21 @@ const (
 // Consent is one consent record of a client. Consent history is append-only:
 // a withdrawal is a new fact (WithdrawnAt), the record itself never changes.
 type Consent struct {
-	ID          string         `json:"id"`
-	ClientID    string         `json:"client_id"`
-	Purpose     ConsentPurpose `json:"purpose"`
-	Channel     Channel        `json:"channel,omitempty"`
-	Recipient   string         `json:"recipient,omitempty"`
-	Reason      string         `json:"reason,omitempty"`
-	Evidence    Evidence       `json:"evidence"`
-	RecordedBy  string         `json:"recorded_by"`
-	GrantedAt   time.Time      `json:"granted_at"`
-	ExpiresAt   *time.Time     `json:"expires_at,omitempty"`
-	WithdrawnAt *time.Time     `json:"withdrawn_at,omitempty"`
-	WithdrawnBy string         `json:"withdrawn_by,omitempty"`
+	ID         string         `json:"id"`
+	ClientID   string         `json:"client_id"`
+	Purpose    ConsentPurpose `json:"purpose"`
+	Channel    Channel        `json:"channel,omitempty"`
+	Recipient  string         `json:"recipient,omitempty"`
+	Reason     string         `json:"reason,omitempty"`
+	Evidence   Evidence       `json:"evidence"`
+	RecordedBy string         `json:"recorded_by"`
+	// GivenAt is when the client gave the consent, which may precede when it
+	// was recorded (GrantedAt); validity runs from GivenAt.
+	GivenAt     time.Time  `json:"given_at"`
+	GrantedAt   time.Time  `json:"granted_at"`
+	ExpiresAt   *time.Time `json:"expires_at,omitempty"`
+	WithdrawnAt *time.Time `json:"withdrawn_at,omitempty"`
+	WithdrawnBy string     `json:"withdrawn_by,omitempty"`
 }
 
 // NewConsent is the input to RecordConsent (validated by package consent first).
@@ -68,6 +71,8 @@ type NewConsent struct {
 	Recipient string
 	Reason    string
 	Evidence  Evidence
+	// GivenAt is when the client gave the consent: not in the future; nil is now.
+	GivenAt   *time.Time
 	ExpiresAt *time.Time
 }
 
@@ -106,6 +111,12 @@ func (in *NewConsent) Validate(now time.Time) error {
 	}
 	if !in.Evidence.Valid() {
 		return invalid("evidence", "evidence must be verbal, written or online")
+	}
+	if in.GivenAt != nil && in.GivenAt.After(now) {
+		return invalid("given_at", "given_at cannot lie in the future: record a consent once it is given")
+	}
+	if in.GivenAt != nil && in.GivenAt.Before(now.AddDate(-10, 0, 0)) {
+		return invalid("given_at", "given_at lies more than ten years back")
 	}
 	if in.ExpiresAt != nil && !in.ExpiresAt.After(now) {
 		return invalid("expires_at", "expires_at must lie in the future")

@@ -17,10 +17,13 @@ type Contact struct {
 	FollowUpOf      string    `json:"follow_up_of,omitempty"`
 	// FollowedUpBy lists the later contacts that follow this one up (the link seen
 	// from the other side); filled when the whole file is read.
-	FollowedUpBy   []string  `json:"followed_up_by,omitempty"`
-	ConsentMissing bool      `json:"consent_missing"`
-	AuthorID       string    `json:"author_id"`
-	CreatedAt      time.Time `json:"created_at"`
+	FollowedUpBy   []string `json:"followed_up_by,omitempty"`
+	ConsentMissing bool     `json:"consent_missing"`
+	// FlagResolution is set when a professional resolved the consent flag with a
+	// reason; ConsentMissing stays true (the consent is still not in nabij).
+	FlagResolution *FlagResolution `json:"flag_resolution,omitempty"`
+	AuthorID       string          `json:"author_id"`
+	CreatedAt      time.Time       `json:"created_at"`
 }
 
 // NewContact is the input to CreateContact.

@@ -27,4 +27,7 @@ type StatisticsData struct {
 	ConsentingClients int                 `json:"consenting_clients"`
 	ChannelMonths     []ChannelMonthCount `json:"channel_months"`
 	Trajectories      []TrajectoryMix     `json:"trajectories"`
+	// Anonymous counts anonymous outreach contacts: nobody identified, so no
+	// consent is needed and no cell is about a person.
+	Anonymous []AnonymousCount `json:"anonymous"`
 }

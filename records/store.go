@@ -16,6 +16,7 @@ type Store interface {
 	Retention
 	Admin
 	Plans
+	Street
 }
 
 // Files is the client's file: identity, trajectories, contacts, notes, the

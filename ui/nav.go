@@ -35,6 +35,7 @@ type NavItem struct {
 var navByRole = map[string][]NavItem{
 	RoleProfessional: {
 		{Path: "/caseload", Key: "nav.caseload"},
+		{Path: "/log", Key: "nav.quick_log"},
 		{Path: "/clients/new", Key: "nav.new_client"},
 		{Path: "/account/password", Key: "nav.password"},
 	},

@@ -53,6 +53,11 @@ func (h *Handler) Routes(v1 fiber.Router, m edge.Middleware) {
 	in.Post("/notes/:nid/corrections", pro, h.correctNote)
 	in.Post("/clients/:id/break-glass", pro, h.breakGlass)
 	in.Post("/clients/:id/account", pro, h.createClientAccount)
+	// The quick log from the street, anonymous contacts and resolving consent
+	// flags (documented in openapi/street.json).
+	in.Post("/quick-log", pro, h.quickLog)
+	in.Post("/anonymous-contacts", pro, h.logAnonymousContact)
+	in.Post("/contacts/:id/consent-flag/resolve", pro, h.resolveConsentFlag)
 
 	cl := m.Allow(records.RoleClient)
 	in.Get("/me/file", cl, h.myFile)

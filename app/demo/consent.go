@@ -48,12 +48,14 @@ func seedConsent(ctx context.Context, st records.Store, now time.Time) error {
 		}
 		return v, nil
 	}
-	// noor: chat and video consented, e-mail consented and then withdrawn, a
+	// noor: chat and video consented at the first meeting (so her chats and
+	// video calls since have consent), e-mail consented and then withdrawn, a
 	// disclosure consent for the OCMW, and statistics.
+	firstMeeting := now.AddDate(0, -6, 0)
 	for _, in := range []consent.Input{
-		{Purpose: "contact_channel", Channel: "chat", Evidence: "verbal"},
-		{Purpose: "contact_channel", Channel: "video", Evidence: "written", ExpiresAt: &yearOn},
-		{Purpose: "disclosure", Recipient: "OCMW Gent", Reason: "budget counselling", Evidence: "written", ExpiresAt: &yearOn},
+		{Purpose: "contact_channel", Channel: "chat", Evidence: "verbal", GivenAt: &firstMeeting},
+		{Purpose: "contact_channel", Channel: "video", Evidence: "written", GivenAt: &firstMeeting, ExpiresAt: &yearOn},
+		{Purpose: "disclosure", Recipient: "OCMW Gent", Reason: "budgetbegeleiding", Evidence: "written", ExpiresAt: &yearOn},
 		{Purpose: "statistics", Evidence: "verbal"},
 	} {
 		if _, err := rec(sam, noor.ClientID, in); err != nil {
@@ -86,7 +88,7 @@ func seedConsent(ctx context.Context, st records.Store, now time.Time) error {
 			break
 		}
 	}
-	if _, err := svc.Disclose(ctx, sam, noor.ClientID, records.NewDisclosure{Recipient: "OCMW Gent", Purpose: "budget counselling", RecordIDs: ids}); err != nil {
+	if _, err := svc.Disclose(ctx, sam, noor.ClientID, records.NewDisclosure{Recipient: "OCMW Gent", Purpose: "budgetbegeleiding", RecordIDs: ids}); err != nil {
 		return fmt.Errorf("demo disclosure: %w", err)
 	}
 	// Statistics consent for most clients of both caseloads, so the statistics
@@ -128,7 +130,7 @@ func seedConsent(ctx context.Context, st records.Store, now time.Time) error {
 			return fmt.Errorf("demo retention: %w", err)
 		}
 		if k == 1 {
-			if _, err := st.PlaceLegalHold(ctx, dpo, clientID, "", "Family court asked to keep the file during pending proceedings"); err != nil {
+			if _, err := st.PlaceLegalHold(ctx, dpo, clientID, "", "De familierechtbank vroeg het dossier te bewaren tijdens de lopende procedure"); err != nil {
 				return fmt.Errorf("demo hold: %w", err)
 			}
 		}

@@ -44,30 +44,32 @@ func DemoPassword(fromEnv string) string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// demoClients are fictional people. noor and milan first: they get accounts.
+// demoClients are fictional people, their stories in Dutch (the language of
+// the organisation; the interface still switches). noor and milan first: they
+// get accounts.
 var demoClients = []struct{ name, birth, goal string }{
-	{"Noor El Amrani", "1994-03-12", "Find stable housing and sort out debts"},
-	{"Milan Peeters", "2006-09-30", "Finish school and find a first job"},
-	{"Fatima Yilmaz", "1981-01-22", "Rebuild contact with her children"},
-	{"Jonas De Smet", "1975-07-08", "Manage debts with a budget plan"},
-	{"Ayoub Benali", "2003-11-15", "Find a training place"},
-	{"Lotte Janssens", "1990-05-02", "Cope with stress after a divorce"},
-	{"Dirk Vermeulen", "1962-12-19", "Live independently at home after surgery"},
-	{"Sara Mertens", "1999-04-27", "Leave a violent relationship safely"},
-	{"Kevin Claes", "1987-08-14", "Keep a job while in recovery"},
-	{"Amina Diallo", "2001-02-03", "Get a residence permit sorted"},
-	{"Tom Wouters", "1970-10-10", "Reduce loneliness, find a day centre"},
-	{"Ilse Goossens", "1983-06-21", "Parenting support for a teenage son"},
-	{"Youssef Haddad", "1996-09-09", "Find housing after leaving youth care"},
-	{"Marie Dubois", "1958-03-30", "Arrange home care and benefits"},
-	{"Pieter Maes", "1992-12-01", "Stop gambling and repay debts"},
-	{"Elif Kaya", "2005-07-17", "Feel safe at school again"},
-	{"Bart Willems", "1979-01-05", "Get back to work after burn-out"},
-	{"Hanne Jacobs", "1998-11-28", "Learn to manage money on her own"},
-	{"Rachid Ouali", "1985-04-04", "Find a stable home for his family"},
-	{"Sofie Van Damme", "1973-08-23", "Care for her mother without burning out"},
-	{"Mehmet Aydin", "1966-02-14", "Handle pension paperwork and debts"},
-	{"Lisa Verstraete", "2002-05-19", "Build a social network in a new town"},
+	{"Noor El Amrani", "1994-03-12", "Een vaste woning vinden en de schulden op een rij zetten"},
+	{"Milan Peeters", "2006-09-30", "De school afmaken en een eerste job vinden"},
+	{"Fatima Yilmaz", "1981-01-22", "Het contact met haar kinderen herstellen"},
+	{"Jonas De Smet", "1975-07-08", "Schulden afbetalen met een budgetplan"},
+	{"Ayoub Benali", "2003-11-15", "Een opleidingsplaats vinden"},
+	{"Lotte Janssens", "1990-05-02", "Omgaan met stress na de scheiding"},
+	{"Dirk Vermeulen", "1962-12-19", "Na de operatie zelfstandig thuis blijven wonen"},
+	{"Sara Mertens", "1999-04-27", "Veilig weggaan uit een gewelddadige relatie"},
+	{"Kevin Claes", "1987-08-14", "Werk houden tijdens het herstel"},
+	{"Amina Diallo", "2001-02-03", "De verblijfsvergunning in orde brengen"},
+	{"Tom Wouters", "1970-10-10", "Minder eenzaam zijn en een dagcentrum vinden"},
+	{"Ilse Goossens", "1983-06-21", "Opvoedingsondersteuning bij een tienerzoon"},
+	{"Youssef Haddad", "1996-09-09", "Een woning vinden na de jeugdhulp"},
+	{"Marie Dubois", "1958-03-30", "Thuiszorg en uitkeringen regelen"},
+	{"Pieter Maes", "1992-12-01", "Stoppen met gokken en schulden afbetalen"},
+	{"Elif Kaya", "2005-07-17", "Zich weer veilig voelen op school"},
+	{"Bart Willems", "1979-01-05", "Weer aan het werk na een burn-out"},
+	{"Hanne Jacobs", "1998-11-28", "Zelf leren omgaan met geld"},
+	{"Rachid Ouali", "1985-04-04", "Een stabiele woning vinden voor het gezin"},
+	{"Sofie Van Damme", "1973-08-23", "Voor haar moeder zorgen zonder op te branden"},
+	{"Mehmet Aydin", "1966-02-14", "Pensioenpapieren en schulden regelen"},
+	{"Lisa Verstraete", "2002-05-19", "Een sociaal netwerk opbouwen in een nieuwe stad"},
 }
 
 // Seed fills an empty store with the demo: accounts, clients, trajectories,
@@ -152,7 +154,7 @@ func Seed(ctx context.Context, st records.Store, password string, now time.Time)
 	}
 	if len(caseload) > 2 {
 		other := caseload[2].ClientID
-		if _, err := st.BreakGlass(ctx, lena, other, "Client called the crisis line at night; sam is not on duty"); err != nil {
+		if _, err := st.BreakGlass(ctx, lena, other, "Cliënt belde 's nachts de crisislijn; sam heeft geen dienst"); err != nil {
 			return err
 		}
 		if _, err := st.ClientFile(ctx, lena, records.PurposeCare, other); err != nil {
@@ -169,6 +171,9 @@ func Seed(ctx context.Context, st records.Store, password string, now time.Time)
 		return err
 	}
 	if err := seedPrivacy(ctx, st, now); err != nil {
+		return err
+	}
+	if err := seedStreet(ctx, st, now); err != nil {
 		return err
 	}
 	return st.Checkpoint(ctx)
@@ -220,12 +225,12 @@ func seedFile(ctx context.Context, st records.Store, pro records.Actor, clientID
 		at = at.Add(time.Duration(9+jitter(6)) * 24 * time.Hour)
 	}
 	if _, err := st.CreateNote(ctx, pro, clientID, records.NewNote{TrajectoryID: tr.ID, Visibility: records.VisibilityRestricted,
-		Body:             "Information from the school counsellor about a family member; not to be shared.",
-		RestrictedReason: "Contains information about a third party"}); err != nil {
+		Body:             "Informatie van de schoolbegeleider over een familielid; niet te delen.",
+		RestrictedReason: "Bevat informatie over een derde"}); err != nil {
 		return fmt.Errorf("demo note: %w", err)
 	}
 	if _, err := st.CreateNote(ctx, pro, clientID, records.NewNote{TrajectoryID: tr.ID, Visibility: records.VisibilityPersonal,
-		Body: "Working note: check next time whether the budget plan still feels feasible."}); err != nil {
+		Body: "Werkaantekening: volgende keer nagaan of het budgetplan nog haalbaar voelt."}); err != nil {
 		return fmt.Errorf("demo note: %w", err)
 	}
 	// A planned contact, so the caseload shows a next contact.
@@ -254,12 +259,21 @@ func seedCheckIns(ctx context.Context, st records.Store, pro records.Actor, clie
 	return nil
 }
 
+// sharedNote is the shared note about the k-th contact, in words a social
+// worker would write: what the channel was is said in Dutch, never as a code.
 func sharedNote(ch records.Channel, k int) string {
-	switch ch.Mode() {
-	case records.ModeOnline:
-		return fmt.Sprintf("Short %s contact to follow up on what we agreed. Next step %d is clear.", ch, k+1)
+	what := map[records.Channel]string{
+		records.ChannelOffice:        "Gesprek op kantoor: we overliepen de situatie en spraken stap %d van het plan af.",
+		records.ChannelHomeVisit:     "Huisbezoek: samen de papieren bekeken; stap %d van het plan is afgesproken.",
+		records.ChannelOutreach:      "Ontmoeting op straat bij het buurthuis: even bijgepraat, stap %d blijft het doel.",
+		records.ChannelVideo:         "Videogesprek om op te volgen wat we afspraken; stap %d is duidelijk.",
+		records.ChannelPhone:         "Telefonisch opgevolgd wat we afspraken; stap %d is duidelijk.",
+		records.ChannelChat:          "Kort chatgesprek om op te volgen wat we afspraken; stap %d is duidelijk.",
+		records.ChannelEmail:         "Per mail de afspraken van vorige keer doorgestuurd; stap %d staat erin.",
+		records.ChannelMessaging:     "Berichtje gestuurd als herinnering aan de afspraak; stap %d is duidelijk.",
+		records.ChannelEHealthModule: "Samen de online module over stress doorgenomen; stap %d is klaar.",
 	}
-	return fmt.Sprintf("Talked through the situation during a %s. We agreed on step %d of the plan.", ch, k+1)
+	return fmt.Sprintf(what[ch], k+1)
 }
 
 func jitter(n int64) int64 {

@@ -42,7 +42,7 @@ func ConsentRows(list []consent.View, csrf string, withdraw func(id string) stri
 }
 
 // ConsentFields are the fields of the consent forms, in page order.
-var ConsentFields = []string{"purpose", "channel", "recipient", "reason", "evidence", "expires_at"}
+var ConsentFields = []string{"purpose", "channel", "recipient", "reason", "evidence", "given_at", "expires_at"}
 
 // consentKeys names the message for each field consent.Validate or records may
 // refuse (the generic invalid.<field> keys mean other things on other forms).
@@ -53,12 +53,14 @@ var consentKeys = map[string]string{
 	"reason":     "invalid.consent_reason",
 	"evidence":   "invalid.consent_evidence",
 	"expires_at": "invalid.consent_expires_at",
+	"given_at":   "invalid.consent_given_at",
 }
 
 // ConsentInput turns a consent form into the API's input. Fields that do not
 // belong to the chosen purpose are left out (the form shows them all, as it
 // works without script). expires_at is a date: the consent ends at the start
-// of that day, Brussels time.
+// of that day, Brussels time. given_at is the day the client gave it: it
+// counts from the start of that day (empty: now).
 func ConsentInput(in map[string]string) (consent.Input, map[string]string) {
 	ci := consent.Input{Purpose: in["purpose"], Evidence: in["evidence"]}
 	switch in["purpose"] {
@@ -66,6 +68,13 @@ func ConsentInput(in map[string]string) (consent.Input, map[string]string) {
 		ci.Channel = in["channel"]
 	case string(records.ConsentDisclosure):
 		ci.Recipient, ci.Reason = in["recipient"], in["reason"]
+	}
+	if d := strings.TrimSpace(in["given_at"]); d != "" {
+		t, err := ui.ParseDateInput(d)
+		if err != nil {
+			return ci, map[string]string{"given_at": "invalid.date"}
+		}
+		ci.GivenAt = &t
 	}
 	if d := strings.TrimSpace(in["expires_at"]); d != "" {
 		t, err := ui.ParseDateInput(d)

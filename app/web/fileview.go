@@ -21,6 +21,10 @@ type FileView struct {
 	// NewerURL and OlderURL link to the pages of notes around this one;
 	// empty when there are none.
 	NewerURL, OlderURL string
+	// CSRF is the token for the forms in the timeline (resolving a consent
+	// flag); FlagContact, FlagError and FlagReason bring a refused resolution
+	// back at its contact.
+	CSRF, FlagContact, FlagError, FlagReason string
 }
 
 // SetPager links the page at path to the pages of notes before and after
@@ -68,6 +72,15 @@ type contactView struct {
 	NoteURL                              string
 	// Author is who logged the contact (the readable export names them).
 	Author string
+	// ResolveURL is where the professional resolves this contact's open
+	// consent flag; Resolution is the flag's resolution, shown to both.
+	ResolveURL string
+	Resolution *resolutionView
+}
+
+type resolutionView struct {
+	Reason string
+	At     time.Time
 }
 
 type NoteView struct {
@@ -133,8 +146,14 @@ func BuildFileView(f *records.File, lang string, me records.Actor, now time.Time
 				cv.FollowedUpBy = append(cv.FollowedUpBy, r)
 			}
 		}
+		if r := k.FlagResolution; r != nil && k.ConsentMissing {
+			cv.Resolution = &resolutionView{Reason: r.Reason, At: r.ResolvedAt}
+		}
 		if !clientView {
 			cv.NoteURL = "/clients/" + url.PathEscape(f.Client.ID) + "/notes/new?about=" + url.QueryEscape("contact:"+k.ID)
+			if cv.ConsentMissing && cv.Resolution == nil {
+				cv.ResolveURL = "/clients/" + url.PathEscape(f.Client.ID) + "/contacts/" + url.PathEscape(k.ID) + "/consent-flag/resolve"
+			}
 		}
 		contacts[k.ID] = cv
 		v.Items = append(v.Items, timelineItem{At: k.OccurredAt, Contact: cv})

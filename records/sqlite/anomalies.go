@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/nabij/nabij/records"
@@ -18,9 +19,12 @@ func (s *Store) Anomalies(ctx context.Context, a records.Actor, since time.Time)
 	}
 	out := []records.Anomaly{}
 	var grants map[string]breakGlassReasons
+	var flagReasons map[string]*string // resolved consent flags' reasons, by contact
 	err := s.gate(ctx, func(w *wtx, u *unsealing) error {
 		out = out[:0]
 		grants = map[string]breakGlassReasons{}
+		flagReasons = map[string]*string{}
+		flagSealed := map[string]map[string][]byte{} // client → contact → sealed reason
 		t := ms(since)
 		rows, err := w.query(`SELECT CASE WHEN l.outcome = 'denied' THEN 'denied' ELSE 'break_glass' END,
 			l.at, l.actor_id, COALESCE(u.username, ''), l.actor_role, l.client_id, l.record_ids, l.seq, l.action || ' ' || l.record_kind
@@ -67,7 +71,9 @@ func (s *Store) Anomalies(ctx context.Context, a records.Actor, since time.Time)
 		rows.Close()
 		rows, err = w.query(`SELECT k.id, k.client_id, k.channel, k.occurred_at, k.author_id, COALESCE(u.username, '')
 			FROM contacts k LEFT JOIN users u ON u.id = k.author_id
-			WHERE k.consent_missing = 1 AND k.created_at >= ? ORDER BY k.occurred_at DESC LIMIT 1000`, t)
+			WHERE k.consent_missing = 1 AND k.created_at >= ?
+			  AND NOT EXISTS(SELECT 1 FROM consent_flag_resolutions r WHERE r.contact_id = k.id)
+			ORDER BY k.occurred_at DESC LIMIT 1000`, t)
 		if err != nil {
 			return internal("anomalies", err)
 		}
@@ -80,6 +86,32 @@ func (s *Store) Anomalies(ctx context.Context, a records.Actor, since time.Time)
 				return internal("anomalies", err)
 			}
 			an.At, an.RecordIDs, an.Detail = fromMS(at), []string{id}, "online contact by "+ch+" without consent for that channel"
+			out = append(out, an)
+		}
+		rows.Close()
+		// Resolved consent flags: not open any more, but the data officer sees who
+		// resolved which contact's flag, when and why (opening the reason is
+		// recorded on the client, below).
+		rows, err = w.query(`SELECT r.contact_id, r.client_id, r.resolved_at, r.resolved_by, COALESCE(u.username, ''), r.reason_sealed
+			FROM consent_flag_resolutions r LEFT JOIN users u ON u.id = r.resolved_by
+			WHERE r.resolved_at >= ? ORDER BY r.resolved_at DESC LIMIT 1000`, t)
+		if err != nil {
+			return internal("anomalies", err)
+		}
+		for rows.Next() {
+			an := records.Anomaly{Kind: "consent_flag_resolved", ActorRole: records.RoleProfessional}
+			var id string
+			var at int64
+			var reason []byte
+			if err := rows.Scan(&id, &an.ClientID, &at, &an.ActorID, &an.ActorUsername, &reason); err != nil {
+				rows.Close()
+				return internal("anomalies", err)
+			}
+			an.At, an.RecordIDs, an.Detail = fromMS(at), []string{id}, "consent flag resolved with a reason"
+			if flagSealed[an.ClientID] == nil {
+				flagSealed[an.ClientID] = map[string][]byte{}
+			}
+			flagSealed[an.ClientID][id] = reason
 			out = append(out, an)
 		}
 		rows.Close()
@@ -141,12 +173,45 @@ func (s *Store) Anomalies(ctx context.Context, a records.Actor, since time.Time)
 				return err
 			}
 		}
+		clients := make([]string, 0, len(flagSealed))
+		for clientID := range flagSealed {
+			clients = append(clients, clientID)
+		}
+		slices.Sort(clients)
+		for _, clientID := range clients {
+			g := officer.forClient(clientID)
+			if err := u.add(w, g); err != nil {
+				if records.ErrorCode(err) == records.EDESTROYED {
+					continue // the reasons went with the client's key
+				}
+				return err
+			}
+			var fields []sealedField
+			var ids []string
+			for id, sealed := range flagSealed[clientID] {
+				dst := new(string)
+				flagReasons[id] = dst
+				fields = append(fields, sealedField{"consent_flag_resolutions", "reason", id, sealed, dst})
+				ids = append(ids, id)
+			}
+			slices.Sort(ids)
+			if err := u.add(w, g, fields...); err != nil {
+				return err
+			}
+			if err := w.record(g.entry("consent_flag", ids, records.ActionRead)); err != nil {
+				return err
+			}
+		}
 		return w.record(officer.entry("anomalies", nil, records.ActionRead))
 	})
 	if err != nil {
 		return nil, err
 	}
 	for i, an := range out {
+		if r := flagReasons[firstID(an.RecordIDs)]; an.Kind == "consent_flag_resolved" && r != nil {
+			out[i].Reason = *r
+			continue
+		}
 		r, ok := grants[an.ClientID]
 		if an.Kind != "break_glass" || !ok || len(an.RecordIDs) != 1 {
 			continue
@@ -156,6 +221,14 @@ func (s *Store) Anomalies(ctx context.Context, a records.Actor, since time.Time)
 		out[i].Reason, out[i].ExpiresAt = v[0].BreakGlassReason, v[0].BreakGlassExpires
 	}
 	return out, nil
+}
+
+// firstID is ids[0], or "" for none.
+func firstID(ids []string) string {
+	if len(ids) == 0 {
+		return ""
+	}
+	return ids[0]
 }
 
 func splitIDs(s string) []string {

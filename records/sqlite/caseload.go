@@ -65,7 +65,8 @@ func (s *Store) Caseload(ctx context.Context, a records.Actor) ([]records.Caselo
 // of the overview; the assignment's time condition is the access rule's own
 // (currentAssignmentSQL).
 var caseloadSQL = `SELECT c.id, c.name_sealed, MIN(CASE WHEN l.user_id IS NOT NULL THEN 0 ELSE 1 END),
-	(SELECT COUNT(*) FROM contacts k WHERE k.client_id = c.id AND k.consent_missing = 1),
+	(SELECT COUNT(*) FROM contacts k WHERE k.client_id = c.id AND k.consent_missing = 1
+		AND NOT EXISTS(SELECT 1 FROM consent_flag_resolutions r WHERE r.contact_id = k.id)),
 	(SELECT MAX(occurred_at) FROM contacts k WHERE k.client_id = c.id AND k.occurred_at <= ?2),
 	(SELECT MIN(occurred_at) FROM contacts k WHERE k.client_id = c.id AND k.occurred_at > ?2),
 	(SELECT COUNT(*) FROM trajectories t WHERE t.client_id = c.id AND t.closed_at IS NULL)

@@ -20,34 +20,42 @@ func (s *Store) CreateClient(ctx context.Context, a records.Actor, in records.Ne
 		if err != nil {
 			return err
 		}
-		c.CreatedAt = fromMS(ms(w.now))
-		sl, err := w.newClientKeyFor(g, c.CreatedAt)
-		if err != nil {
-			return err
-		}
-		var birth, contact []byte
-		if c.BirthDate != "" {
-			birth = sl.seal("clients", "birth_date", c.ID, c.BirthDate)
-		}
-		if c.Contact != "" {
-			contact = sl.seal("clients", "contact", c.ID, c.Contact)
-		}
-		if _, err := w.exec(`UPDATE clients SET name_sealed = ?, birth_date_sealed = ?, contact_sealed = ? WHERE id = ?`,
-			sl.seal("clients", "name", c.ID, c.Name), birth, contact, c.ID); err != nil {
-			return internal("create client", err)
-		}
-		if g.rule == records.RuleCaseload {
-			if _, err := w.exec(`INSERT INTO caseload (id, client_id, user_id, from_at) VALUES (?,?,?,?)`,
-				newID(), c.ID, a.UserID, ms(w.now)); err != nil {
-				return internal("create client: caseload", err)
-			}
-		}
-		return w.record(g.entry("client", []string{c.ID}, records.ActionCreate))
+		return w.createClient(g, c)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return c, nil
+}
+
+// createClient writes the client c (ID set, input validated) under the
+// creator's grant g, with its key, its sealed fields, the creator's caseload
+// and the access record.
+func (w *wtx) createClient(g grant, c *records.Client) error {
+	a := g.actor
+	c.CreatedAt = fromMS(ms(w.now))
+	sl, err := w.newClientKeyFor(g, c.CreatedAt)
+	if err != nil {
+		return err
+	}
+	var birth, contact []byte
+	if c.BirthDate != "" {
+		birth = sl.seal("clients", "birth_date", c.ID, c.BirthDate)
+	}
+	if c.Contact != "" {
+		contact = sl.seal("clients", "contact", c.ID, c.Contact)
+	}
+	if _, err := w.exec(`UPDATE clients SET name_sealed = ?, birth_date_sealed = ?, contact_sealed = ? WHERE id = ?`,
+		sl.seal("clients", "name", c.ID, c.Name), birth, contact, c.ID); err != nil {
+		return internal("create client", err)
+	}
+	if g.rule == records.RuleCaseload {
+		if _, err := w.exec(`INSERT INTO caseload (id, client_id, user_id, from_at) VALUES (?,?,?,?)`,
+			newID(), c.ID, a.UserID, ms(w.now)); err != nil {
+			return internal("create client: caseload", err)
+		}
+	}
+	return w.record(g.entry("client", []string{c.ID}, records.ActionCreate))
 }
 
 // newClientKeyFor inserts the client row (with a placeholder name, sealed right

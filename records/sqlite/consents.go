@@ -11,8 +11,9 @@ import (
 )
 
 // validConsentSQL is the validity rule in SQL over consents c and
-// consent_withdrawals x at the time bound to ?T (repeated three times).
-const validConsentSQL = `c.granted_at <= ?T AND (c.expires_at IS NULL OR c.expires_at > ?T) AND (x.withdrawn_at IS NULL OR x.withdrawn_at > ?T)`
+// consent_withdrawals x at the time bound to ?T (repeated three times). A
+// consent counts from when it was given, which may precede its recording.
+const validConsentSQL = `c.given_at <= ?T AND (c.expires_at IS NULL OR c.expires_at > ?T) AND (x.withdrawn_at IS NULL OR x.withdrawn_at > ?T)`
 
 func validConsentAt(param string) string { return strings.ReplaceAll(validConsentSQL, "?T", param) }
 
@@ -26,6 +27,9 @@ func (s *Store) RecordConsent(ctx context.Context, a records.Actor, clientID str
 	}
 	c := &records.Consent{ID: newID(), ClientID: clientID, Purpose: in.Purpose, Channel: in.Channel, Recipient: in.Recipient,
 		Reason: in.Reason, Evidence: in.Evidence, RecordedBy: a.UserID}
+	if in.GivenAt != nil {
+		c.GivenAt = fromMS(ms(*in.GivenAt))
+	}
 	if in.ExpiresAt != nil {
 		t := fromMS(ms(*in.ExpiresAt))
 		c.ExpiresAt = &t
@@ -56,14 +60,18 @@ func (s *Store) RecordConsent(ctx context.Context, a records.Actor, clientID str
 			reason = sl.seal("consents", "reason", c.ID, c.Reason)
 		}
 		c.GrantedAt = fromMS(ms(w.now))
+		if c.GivenAt.IsZero() || c.GivenAt.After(c.GrantedAt) {
+			c.GivenAt = c.GrantedAt
+		}
 		if _, err := w.exec(`INSERT INTO consents (id, client_id, purpose, channel, recipient_sealed, reason_sealed, evidence,
-			recorded_by, granted_at, expires_at) VALUES (?,?,?,?,?,?,?,?,?,?)`,
+			recorded_by, granted_at, given_at, expires_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
 			c.ID, clientID, string(c.Purpose), string(c.Channel), recipient, reason, string(c.Evidence), c.RecordedBy,
-			ms(c.GrantedAt), optMS(c.ExpiresAt)); err != nil {
+			ms(c.GrantedAt), ms(c.GivenAt), optMS(c.ExpiresAt)); err != nil {
 			return internal("record consent", err)
 		}
 		if c.Purpose == records.ConsentContactChannel {
-			if err := w.reflagContacts(clientID, c.Channel); err != nil {
+			// Contacts from the moment it was given on may now have consent.
+			if err := w.reflagContacts(clientID, c.Channel, ms(c.GivenAt)); err != nil {
 				return err
 			}
 		}
@@ -76,15 +84,16 @@ func (s *Store) RecordConsent(ctx context.Context, a records.Actor, clientID str
 }
 
 // reflagContacts recomputes consent_missing for the client's contacts through ch
-// that lie at or after now (planned contacts), after a grant or a withdrawal;
-// earlier contacts keep the flag they were logged with, which already follows
-// the validity rule at their time.
-func (w *wtx) reflagContacts(clientID string, ch records.Channel) error {
+// that lie at or after from, after a grant (from: when it was given, so the
+// contacts it covers lose their flag) or a withdrawal (from: now, so planned
+// contacts get one); earlier contacts keep the flag they had, which already
+// follows the validity rule at their time.
+func (w *wtx) reflagContacts(clientID string, ch records.Channel, from int64) error {
 	_, err := w.exec(`UPDATE contacts SET consent_missing = NOT EXISTS(SELECT 1 FROM consents c
 		LEFT JOIN consent_withdrawals x ON x.consent_id = c.id
 		WHERE c.client_id = contacts.client_id AND c.purpose = 'contact_channel' AND c.channel = contacts.channel
 		  AND `+validConsentAt("contacts.occurred_at")+`)
-		WHERE client_id = ? AND channel = ? AND occurred_at >= ?`, clientID, string(ch), ms(w.now))
+		WHERE client_id = ? AND channel = ? AND occurred_at >= ?`, clientID, string(ch), from)
 	if err != nil {
 		return internal("consent flags", err)
 	}
@@ -132,14 +141,14 @@ func consentFields(out []records.Consent, sealed [][2][]byte) []sealedField {
 // consents reads the client's consents (all, or one id) with their sealed fields.
 func (w *wtx) consents(clientID, id string) ([]records.Consent, [][2][]byte, error) {
 	q := `SELECT c.id, c.purpose, c.channel, c.recipient_sealed, c.reason_sealed, c.evidence, c.recorded_by,
-		c.granted_at, c.expires_at, x.withdrawn_at, COALESCE(x.withdrawn_by, '')
+		c.granted_at, c.given_at, c.expires_at, x.withdrawn_at, COALESCE(x.withdrawn_by, '')
 		FROM consents c LEFT JOIN consent_withdrawals x ON x.consent_id = c.id WHERE c.client_id = ?`
 	args := []any{clientID}
 	if id != "" {
 		q += ` AND c.id = ?`
 		args = append(args, id)
 	}
-	rows, err := w.query(q+` ORDER BY c.granted_at, c.id`, args...)
+	rows, err := w.query(q+` ORDER BY c.given_at, c.granted_at, c.id`, args...)
 	if err != nil {
 		return nil, nil, internal("consents", err)
 	}
@@ -149,14 +158,14 @@ func (w *wtx) consents(clientID, id string) ([]records.Consent, [][2][]byte, err
 	for rows.Next() {
 		c := records.Consent{ClientID: clientID}
 		var purpose, channel, evidence string
-		var granted int64
+		var granted, given int64
 		var expires, withdrawn sql.NullInt64
 		var rec, rea []byte
-		if err := rows.Scan(&c.ID, &purpose, &channel, &rec, &rea, &evidence, &c.RecordedBy, &granted, &expires, &withdrawn, &c.WithdrawnBy); err != nil {
+		if err := rows.Scan(&c.ID, &purpose, &channel, &rec, &rea, &evidence, &c.RecordedBy, &granted, &given, &expires, &withdrawn, &c.WithdrawnBy); err != nil {
 			return nil, nil, internal("consents", err)
 		}
 		c.Purpose, c.Channel, c.Evidence = records.ConsentPurpose(purpose), records.Channel(channel), records.Evidence(evidence)
-		c.GrantedAt, c.ExpiresAt, c.WithdrawnAt = fromMS(granted), fromNullMS(expires), fromNullMS(withdrawn)
+		c.GrantedAt, c.GivenAt, c.ExpiresAt, c.WithdrawnAt = fromMS(granted), fromMS(given), fromNullMS(expires), fromNullMS(withdrawn)
 		out = append(out, c)
 		sealed = append(sealed, [2][]byte{rec, rea})
 	}
@@ -210,7 +219,7 @@ func (s *Store) WithdrawConsent(ctx context.Context, a records.Actor, consentID 
 		}
 		list[0].WithdrawnAt, list[0].WithdrawnBy = &now, a.UserID
 		if list[0].Purpose == records.ConsentContactChannel {
-			if err := w.reflagContacts(clientID, list[0].Channel); err != nil {
+			if err := w.reflagContacts(clientID, list[0].Channel, ms(w.now)); err != nil {
 				return err
 			}
 		}

@@ -40,43 +40,51 @@ func (s *Store) CreateContact(ctx context.Context, a records.Actor, clientID str
 		if err != nil {
 			return err
 		}
-		if err := w.checkTrajectory(clientID, c.TrajectoryID); err != nil {
-			return err
-		}
-		if c.FollowUpOf != "" {
-			var owner string
-			var at int64
-			err := w.queryRow(`SELECT client_id, occurred_at FROM contacts WHERE id = ?`, c.FollowUpOf).Scan(&owner, &at)
-			switch {
-			case errors.Is(err, sql.ErrNoRows) || (err == nil && owner != clientID):
-				// Same answer for "no such contact" and "another client's contact".
-				return invalid("follow_up_of", "follow_up_of must be an earlier contact of the same client")
-			case err != nil:
-				return internal("follow-up", err)
-			case at > ms(c.OccurredAt):
-				return invalid("follow_up_of", "follow_up_of must be an earlier contact of the same client")
-			}
-		}
-		if c.Channel.Online() {
-			ok, err := w.hasChannelConsent(clientID, c.Channel, c.OccurredAt)
-			if err != nil {
-				return err
-			}
-			c.ConsentMissing = !ok
-		}
-		c.CreatedAt = fromMS(ms(w.now))
-		if _, err := w.exec(`INSERT INTO contacts (id, client_id, trajectory_id, channel, synchronous, occurred_at,
-			duration_minutes, follow_up_of, consent_missing, author_id, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
-			c.ID, clientID, c.TrajectoryID, string(c.Channel), c.Synchronous, ms(c.OccurredAt), c.DurationMinutes,
-			nullString(c.FollowUpOf), c.ConsentMissing, c.AuthorID, ms(w.now)); err != nil {
-			return internal("create contact", err)
-		}
-		return w.record(g.entry("contact", []string{c.ID}, records.ActionCreate))
+		return w.createContact(g, c)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return c, nil
+}
+
+// createContact writes the contact c (input checked) of g's client: the
+// trajectory and follow-up link must be the client's, an online contact is
+// flagged without consent for its channel at its time, and the access record.
+func (w *wtx) createContact(g grant, c *records.Contact) error {
+	clientID := g.clientID
+	if err := w.checkTrajectory(clientID, c.TrajectoryID); err != nil {
+		return err
+	}
+	if c.FollowUpOf != "" {
+		var owner string
+		var at int64
+		err := w.queryRow(`SELECT client_id, occurred_at FROM contacts WHERE id = ?`, c.FollowUpOf).Scan(&owner, &at)
+		switch {
+		case errors.Is(err, sql.ErrNoRows) || (err == nil && owner != clientID):
+			// Same answer for "no such contact" and "another client's contact".
+			return invalid("follow_up_of", "follow_up_of must be an earlier contact of the same client")
+		case err != nil:
+			return internal("follow-up", err)
+		case at > ms(c.OccurredAt):
+			return invalid("follow_up_of", "follow_up_of must be an earlier contact of the same client")
+		}
+	}
+	if c.Channel.Online() {
+		ok, err := w.hasChannelConsent(clientID, c.Channel, c.OccurredAt)
+		if err != nil {
+			return err
+		}
+		c.ConsentMissing = !ok
+	}
+	c.CreatedAt = fromMS(ms(w.now))
+	if _, err := w.exec(`INSERT INTO contacts (id, client_id, trajectory_id, channel, synchronous, occurred_at,
+		duration_minutes, follow_up_of, consent_missing, author_id, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
+		c.ID, clientID, c.TrajectoryID, string(c.Channel), c.Synchronous, ms(c.OccurredAt), c.DurationMinutes,
+		nullString(c.FollowUpOf), c.ConsentMissing, c.AuthorID, ms(w.now)); err != nil {
+		return internal("create contact", err)
+	}
+	return w.record(g.entry("contact", []string{c.ID}, records.ActionCreate))
 }
 
 // checkTrajectory refuses a trajectory that is not the client's.
@@ -92,15 +100,14 @@ func (w *wtx) checkTrajectory(clientID, trajectoryID string) error {
 }
 
 // hasChannelConsent reports whether the client had valid consent for contact
-// through channel at time at: granted before, not expired, not withdrawn.
+// through channel at time at: given before, not expired, not withdrawn.
 func (w *wtx) hasChannelConsent(clientID string, ch records.Channel, at time.Time) (bool, error) {
 	var ok bool
 	t := ms(at)
 	err := w.queryRow(`SELECT EXISTS(SELECT 1 FROM consents c
 		LEFT JOIN consent_withdrawals x ON x.consent_id = c.id
 		WHERE c.client_id = ? AND c.purpose = 'contact_channel' AND c.channel = ?
-		  AND c.granted_at <= ? AND (c.expires_at IS NULL OR c.expires_at > ?)
-		  AND (x.withdrawn_at IS NULL OR x.withdrawn_at > ?))`, clientID, string(ch), t, t, t).Scan(&ok)
+		  AND `+validConsentAt("?3")+`)`, clientID, string(ch), t).Scan(&ok)
 	if err != nil {
 		return false, internal("consent", err)
 	}

@@ -183,6 +183,10 @@ func (w *wtx) readFile(f *records.File, a records.Actor, clientID string, p *rec
 		f.Contacts = append(f.Contacts, c)
 	}
 	rows.Close()
+	resolved, resolvedReasons, err := w.flagResolutions(clientID)
+	if err != nil {
+		return nil, err
+	}
 	byID := make(map[string]int, len(f.Contacts))
 	for i := range f.Contacts {
 		byID[f.Contacts[i].ID] = i
@@ -303,6 +307,12 @@ func (w *wtx) readFile(f *records.File, a records.Actor, clientID string, p *rec
 
 	// Only now that the slices are final, take pointers into them.
 	fields = append(fields, clientFields(&f.Client, name, birth, contact)...)
+	for i := range f.Contacts {
+		if r := resolved[f.Contacts[i].ID]; r != nil {
+			f.Contacts[i].FlagResolution = r
+			fields = append(fields, sealedField{"consent_flag_resolutions", "reason", f.Contacts[i].ID, resolvedReasons[f.Contacts[i].ID], &r.Reason})
+		}
+	}
 	for i := range f.Trajectories {
 		fields = append(fields, sealedField{"trajectories", "goal", f.Trajectories[i].ID, goals[i], &f.Trajectories[i].Goal})
 	}

@@ -27,35 +27,42 @@ func (s *Store) CreateNote(ctx context.Context, a records.Actor, clientID string
 		if err != nil {
 			return err
 		}
-		if n.ContactID != "" {
-			err := w.queryRow(`SELECT trajectory_id FROM contacts WHERE id = ? AND client_id = ?`, n.ContactID, clientID).Scan(&n.TrajectoryID)
-			if errors.Is(err, sql.ErrNoRows) {
-				return invalid("contact_id", "contact_id must be a contact of this client")
-			} else if err != nil {
-				return internal("note contact", err)
-			}
-		} else if err := w.checkTrajectory(clientID, n.TrajectoryID); err != nil {
-			return err
-		}
-		sl, err := w.sealerFor(g)
-		if err != nil {
-			return err
-		}
-		n.CreatedAt = fromMS(ms(w.now))
-		n.VersionAt = n.CreatedAt
-		if _, err := w.exec(`INSERT INTO notes (id, client_id, trajectory_id, contact_id, author_id, created_at) VALUES (?,?,?,?,?,?)`,
-			n.ID, clientID, n.TrajectoryID, nullString(n.ContactID), n.AuthorID, ms(w.now)); err != nil {
-			return internal("create note", err)
-		}
-		if err := w.insertNoteVersion(sl, n.ID, n.NoteVersion); err != nil {
-			return err
-		}
-		return w.record(g.entry("note", []string{n.ID}, records.ActionCreate))
+		return w.createNote(g, n)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return n, nil
+}
+
+// createNote writes the note n (input validated) of g's client: its contact or
+// trajectory must be the client's; the body is sealed; the access record.
+func (w *wtx) createNote(g grant, n *records.Note) error {
+	clientID := g.clientID
+	if n.ContactID != "" {
+		err := w.queryRow(`SELECT trajectory_id FROM contacts WHERE id = ? AND client_id = ?`, n.ContactID, clientID).Scan(&n.TrajectoryID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return invalid("contact_id", "contact_id must be a contact of this client")
+		} else if err != nil {
+			return internal("note contact", err)
+		}
+	} else if err := w.checkTrajectory(clientID, n.TrajectoryID); err != nil {
+		return err
+	}
+	sl, err := w.sealerFor(g)
+	if err != nil {
+		return err
+	}
+	n.CreatedAt = fromMS(ms(w.now))
+	n.VersionAt = n.CreatedAt
+	if _, err := w.exec(`INSERT INTO notes (id, client_id, trajectory_id, contact_id, author_id, created_at) VALUES (?,?,?,?,?,?)`,
+		n.ID, clientID, n.TrajectoryID, nullString(n.ContactID), n.AuthorID, ms(w.now)); err != nil {
+		return internal("create note", err)
+	}
+	if err := w.insertNoteVersion(sl, n.ID, n.NoteVersion); err != nil {
+		return err
+	}
+	return w.record(g.entry("note", []string{n.ID}, records.ActionCreate))
 }
 
 func (w *wtx) insertNoteVersion(sl sealer, noteID string, v records.NoteVersion) error {

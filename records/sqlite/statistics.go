@@ -67,6 +67,9 @@ func (s *Store) StatisticsData(ctx context.Context, a records.Actor) (*records.S
 			out.Trajectories = append(out.Trajectories, m)
 		}
 		rows.Close()
+		if out.Anonymous, err = w.anonymousCounts(); err != nil {
+			return err
+		}
 		ids, err := scanIDs(w.query(`SELECT id FROM temp.stat_clients ORDER BY id`))
 		if err != nil {
 			return internal("statistics", err)

@@ -40,29 +40,36 @@ func (s *Store) CreateTrajectory(ctx context.Context, a records.Actor, clientID 
 		if err != nil {
 			return err
 		}
-		if t.LeadID != "" {
-			var ok bool
-			if err := w.queryRow(`SELECT EXISTS(SELECT 1 FROM users WHERE id = ? AND role = 'professional')`, t.LeadID).Scan(&ok); err != nil {
-				return internal("trajectory lead", err)
-			}
-			if !ok {
-				return invalid("lead_id", "the lead must be a professional")
-			}
-		}
-		sl, err := w.sealerFor(g)
-		if err != nil {
-			return err
-		}
-		if _, err := w.exec(`INSERT INTO trajectories (id, client_id, goal_sealed, lead_id, opened_at, created_at) VALUES (?,?,?,?,?,?)`,
-			t.ID, clientID, sl.seal("trajectories", "goal", t.ID, t.Goal), nullString(t.LeadID), ms(t.OpenedAt), ms(w.now)); err != nil {
-			return internal("create trajectory", err)
-		}
-		return w.record(g.entry("trajectory", []string{t.ID}, records.ActionCreate))
+		return w.createTrajectory(g, t)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return t, nil
+}
+
+// createTrajectory writes the trajectory t (input checked) of g's client with
+// its sealed goal and the access record.
+func (w *wtx) createTrajectory(g grant, t *records.Trajectory) error {
+	clientID := g.clientID
+	if t.LeadID != "" {
+		var ok bool
+		if err := w.queryRow(`SELECT EXISTS(SELECT 1 FROM users WHERE id = ? AND role = 'professional')`, t.LeadID).Scan(&ok); err != nil {
+			return internal("trajectory lead", err)
+		}
+		if !ok {
+			return invalid("lead_id", "the lead must be a professional")
+		}
+	}
+	sl, err := w.sealerFor(g)
+	if err != nil {
+		return err
+	}
+	if _, err := w.exec(`INSERT INTO trajectories (id, client_id, goal_sealed, lead_id, opened_at, created_at) VALUES (?,?,?,?,?,?)`,
+		t.ID, clientID, sl.seal("trajectories", "goal", t.ID, t.Goal), nullString(t.LeadID), ms(t.OpenedAt), ms(w.now)); err != nil {
+		return internal("create trajectory", err)
+	}
+	return w.record(g.entry("trajectory", []string{t.ID}, records.ActionCreate))
 }
 
 // CloseTrajectory closes a trajectory now: this starts most retention clocks

@@ -13,6 +13,12 @@ import (
 // clientFile shows one client's file. Reading it is a read like the
 // API's: records writes the access record (or the denied one) first.
 func (h *Handler) clientFile(c *fiber.Ctx) error {
+	return h.renderClientFile(c, fiber.StatusOK, "", "", "")
+}
+
+// renderClientFile renders the file page; flagContact, flagError and
+// flagReason bring a refused consent-flag resolution back at its contact.
+func (h *Handler) renderClientFile(c *fiber.Ctx, status int, flagContact, flagError, flagReason string) error {
 	a := edge.Actor(c)
 	p, err := edge.FilePage(c)
 	if err != nil {
@@ -30,11 +36,13 @@ func (h *Handler) clientFile(c *fiber.Ctx) error {
 	v := h.View(c, "file.title")
 	fv := web.BuildFileView(f, v.Lang, a, h.Now(), false)
 	fv.SetPager(clientPath(f.Client.ID), f, p.Limit)
+	fv.CSRF = v.CSRF
+	fv.FlagContact, fv.FlagError, fv.FlagReason = flagContact, flagError, flagReason
 	v.Data = clientFileView{FileView: fv,
 		Consents: web.ConsentRows(list, v.CSRF, func(id string) string {
 			return clientPath(f.Client.ID) + "/consents/" + url.PathEscape(id) + "/withdraw"
 		})}
-	return h.Render(c, fiber.StatusOK, "client_file", v)
+	return h.Render(c, status, "client_file", v)
 }
 
 // clientFileView is the professional's file page: the timeline and the consents.

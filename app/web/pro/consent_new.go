@@ -6,6 +6,7 @@ import (
 	"github.com/nabij/nabij/app/edge"
 	"github.com/nabij/nabij/app/web"
 	"github.com/nabij/nabij/records"
+	"github.com/nabij/nabij/ui"
 )
 
 type consentFormView struct {
@@ -16,7 +17,7 @@ type consentFormView struct {
 // professional (verbal or written). ?purpose, ?recipient and ?reason prefill
 // it: the disclosure form links here when a consent is missing.
 func (h *Handler) consentNew(c *fiber.Ctx) error {
-	form := map[string]string{}
+	form := map[string]string{"given_at": ui.FormatLocalInput(h.Now())[:len("2006-01-02")]}
 	for _, f := range []string{"purpose", "recipient", "reason"} {
 		form[f] = web.FormQuery(c, f)
 	}

@@ -24,6 +24,11 @@ func (h *Handler) renderNoteNew(c *fiber.Ctx, status int, errs, form map[string]
 	if err != nil {
 		return err
 	}
+	if form["about"] == "" && status == fiber.StatusOK {
+		if id := recentPast(fv.Contacts, h.Now()); id != "" {
+			form["about"] = "contact:" + id
+		}
+	}
 	v := h.View(c, "note_new.title")
 	v.Errors, v.Form, v.Data = errs, form, fv
 	return h.Render(c, status, "note_new", v)

@@ -22,6 +22,9 @@ type Handler struct{ *web.Handler }
 func (h *Handler) Routes(p web.Pages, m edge.Middleware) {
 	pro := m.Allow(records.RoleProfessional)
 	p.Get("/caseload", pro, h.caseload)
+	p.Get("/log", pro, h.quickLog)
+	p.Post("/log", pro, h.quickLogSave)
+	p.Post("/clients/:id/contacts/:kid/consent-flag/resolve", pro, h.consentFlagResolve)
 	p.Get("/clients/new", pro, h.clientNew)
 	p.Post("/clients/new", pro, h.clientCreate)
 	p.Get("/clients/:id", pro, h.clientFile)
