@@ -250,7 +250,7 @@ func seedCheckIns(ctx context.Context, st records.Store, pro records.Actor, clie
 		return fmt.Errorf("demo check-ins: %w", err)
 	}
 	for week := 1; week <= records.DefaultFilePage+6; week++ {
-		body := fmt.Sprintf("Weekly budget check-in %d by messaging: the payments of this week went as planned.", week)
+		body := fmt.Sprintf("Wekelijkse budgetopvolging %d via berichten: de betalingen van deze week verliepen zoals gepland.", week)
 		if _, err := st.CreateNote(ctx, pro, clientID, records.NewNote{TrajectoryID: f.Trajectories[0].ID,
 			Visibility: records.VisibilityShared, Body: body}); err != nil {
 			return fmt.Errorf("demo note: %w", err)
