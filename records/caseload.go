@@ -6,6 +6,7 @@ import "time"
 // overview shows.
 type CaseloadEntry struct {
 	ClientID string `json:"client_id"`
+	CaseCode string `json:"case_code"`
 	Name     string `json:"name"`
 	Rule     Rule   `json:"rule"` // caseload or team_caseload
 	// ConsentMissing counts online contacts logged without consent for their channel.
