@@ -41,9 +41,20 @@ func NewCaseCode(digits int) string {
 }
 
 // ClientCode is a client as staff who read no client data see them: the case
-// code and when the file was made.
+// code, when the file was made, and the trajectories by their dates (their
+// goals are sealed).
 type ClientCode struct {
-	ClientID  string    `json:"client_id"`
-	CaseCode  string    `json:"case_code"`
-	CreatedAt time.Time `json:"created_at"`
+	ClientID     string          `json:"client_id"`
+	CaseCode     string          `json:"case_code"`
+	CreatedAt    time.Time       `json:"created_at"`
+	Trajectories []TrajectoryRef `json:"trajectories"`
+}
+
+// TrajectoryRef names a trajectory without its goal: its number within the
+// client's file (1 for the first opened) and its dates.
+type TrajectoryRef struct {
+	ID       string     `json:"id"`
+	Number   int        `json:"number"`
+	OpenedAt time.Time  `json:"opened_at"`
+	ClosedAt *time.Time `json:"closed_at,omitempty"`
 }

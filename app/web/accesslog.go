@@ -18,6 +18,7 @@ type AccessRow struct {
 	ActorName, ActorUsername string
 	ActorRole                string
 	ClientID, Kind, Action   string
+	CaseCode                 string // for staff, set by CaseCodes.Fill
 	Purpose, Rule            string
 	BreakGlass, Denied       bool
 	Count                    int

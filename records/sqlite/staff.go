@@ -91,16 +91,43 @@ func (s *Store) ClientCodes(ctx context.Context, a records.Actor) ([]records.Cli
 	}
 	defer rows.Close()
 	out := []records.ClientCode{}
+	at := map[string]int{}
 	for rows.Next() {
-		var c records.ClientCode
-		var at int64
-		if err := rows.Scan(&c.ClientID, &c.CaseCode, &at); err != nil {
+		c := records.ClientCode{Trajectories: []records.TrajectoryRef{}}
+		var created int64
+		if err := rows.Scan(&c.ClientID, &c.CaseCode, &created); err != nil {
 			return nil, internal("case codes", err)
 		}
-		c.CreatedAt = fromMS(at)
+		c.CreatedAt = fromMS(created)
+		at[c.ClientID] = len(out)
 		out = append(out, c)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, internal("case codes", err)
+	}
+	rows.Close()
+	trs, err := s.r.QueryContext(ctx, `SELECT id, client_id, opened_at, closed_at FROM trajectories ORDER BY client_id, opened_at, id`)
+	if err != nil {
+		return nil, internal("case codes", err)
+	}
+	defer trs.Close()
+	for trs.Next() {
+		var t records.TrajectoryRef
+		var clientID string
+		var opened int64
+		var closed sql.NullInt64
+		if err := trs.Scan(&t.ID, &clientID, &opened, &closed); err != nil {
+			return nil, internal("case codes", err)
+		}
+		i, ok := at[clientID]
+		if !ok {
+			continue
+		}
+		t.OpenedAt, t.ClosedAt = fromMS(opened), fromNullMS(closed)
+		t.Number = len(out[i].Trajectories) + 1
+		out[i].Trajectories = append(out[i].Trajectories, t)
+	}
+	return out, trs.Err()
 }
 
 // ClientByCode finds the client a case code names (in any spelling

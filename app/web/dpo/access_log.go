@@ -12,9 +12,9 @@ import (
 	"github.com/nabij/nabij/ui"
 )
 
-var accessLogFilters = []string{"client_id", "actor", "kind", "action", "from", "to"}
+var accessLogFilters = []string{"client", "actor", "kind", "action", "from", "to"}
 
-// accessLog searches the access log: client id, user, kind, action (or
+// accessLog searches the access log: client (by case code), user, kind, action (or
 // denied), from, to; newest first, 50 a page. The search is recorded.
 func (h *Handler) accessLog(c *fiber.Ctx) error {
 	q := url.Values{}
@@ -30,8 +30,19 @@ func (h *Handler) accessLog(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	filter := records.AccessFilter{ClientID: form["client_id"], Actor: form["actor"], BeforeSeq: before, Limit: web.AccessPageSize}
+	codes, err := h.CaseCodes(c)
+	if err != nil {
+		return err
+	}
+	filter := records.AccessFilter{Actor: form["actor"], BeforeSeq: before, Limit: web.AccessPageSize}
 	errs := map[string]string{}
+	if code := form["client"]; code != "" {
+		id, ok := codes.Resolve(code)
+		if !ok {
+			errs["client"] = "invalid.case_code_unknown"
+		}
+		filter.ClientID = id
+	}
 	switch act := form["action"]; act {
 	case "":
 	case "denied": // an outcome in the log; offered among the actions
@@ -76,6 +87,7 @@ func (h *Handler) accessLog(c *fiber.Ctx) error {
 		return h.Render(c, fiber.StatusUnprocessableEntity, "dpo_access_log", v)
 	}
 	rows := web.AccessRows(list, edge.Actor(c), "")
+	codes.Fill(rows)
 	v.Data = web.AccessView{Rows: rows, Older: web.OlderURL("/dpo/access-log", q, rows)}
 	return h.Render(c, fiber.StatusOK, "dpo_access_log", v)
 }

@@ -10,7 +10,7 @@ import (
 )
 
 type caseloadRow struct {
-	ID, Name         string
+	ID, Name, Code   string
 	ConsentMissing   int
 	Last, Next       time.Time
 	OpenTrajectories int
@@ -26,7 +26,7 @@ func (h *Handler) caseload(c *fiber.Ctx) error {
 	}
 	rows := make([]caseloadRow, 0, len(list))
 	for _, e := range list {
-		r := caseloadRow{ID: e.ClientID, Name: e.Name, ConsentMissing: e.ConsentMissing,
+		r := caseloadRow{ID: e.ClientID, Name: e.Name, Code: e.CaseCode, ConsentMissing: e.ConsentMissing,
 			OpenTrajectories: e.OpenTrajectories, Team: e.Rule == records.RuleTeamCaseload}
 		if e.LastContact != nil {
 			r.Last = *e.LastContact
