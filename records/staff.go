@@ -1,6 +1,8 @@
 package records
 
-import "context"
+import (
+	"context"
+)
 
 // Staff is what staff who read no client data work with: case codes instead
 // of ids.
@@ -13,4 +15,10 @@ type Staff interface {
 	// NormalizeCaseCode accepts). EINVALID when it is no case code, ENOTFOUND
 	// when no client has it, EFORBIDDEN for clients.
 	ClientByCode(ctx context.Context, a Actor, code string) (string, error)
+	// ReviewAnomaly marks the anomaly with this key (from Anomalies) reviewed,
+	// with a note, and records that in the access log (kind anomalies, action
+	// change) in the same transaction. Only the data officer. EINVALID for a
+	// bad key or note, ENOTFOUND when the key names nothing, ECONFLICT when
+	// reviewed already, EFORBIDDEN (with a denied record) for other roles.
+	ReviewAnomaly(ctx context.Context, a Actor, key, note string) error
 }

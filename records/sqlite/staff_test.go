@@ -2,7 +2,9 @@ package sqlite_test
 
 import (
 	"regexp"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/nabij/nabij/records"
 )
@@ -103,4 +105,89 @@ func TestCaseCodes(t *testing.T) {
 			}
 		}
 	})
+}
+
+func TestReviewAnomaly(t *testing.T) {
+	w := newWorld(t)
+	if _, err := w.s.ClientFile(w.ctx, w.olga, records.PurposeCare, w.c.ID); records.ErrorCode(err) != records.EFORBIDDEN {
+		t.Fatalf("olga read the file: %v", err)
+	}
+	since := w.now().Add(-time.Hour)
+	list, err := w.s.Anomalies(w.ctx, w.dpo, since)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := map[string]string{}
+	for _, an := range list {
+		if an.Key == "" || !strings.HasPrefix(an.Key, an.Kind+":") {
+			t.Fatalf("anomaly %s has key %q", an.Kind, an.Key)
+		}
+		keys[an.Kind] = an.Key
+	}
+	if keys["break_glass"] == "" || keys["denied"] == "" {
+		t.Fatalf("the world's anomalies: %v", keys)
+	}
+	const note = "Asked bram: the night shelter called, lead was away"
+	t.Run("OK", func(t *testing.T) {
+		seq := maxSeq(t, w.raw(t))
+		if err := w.s.ReviewAnomaly(w.ctx, w.dpo, keys["break_glass"], note); err != nil {
+			t.Fatal(err)
+		}
+		recs := accessRowsAfter(t, w.raw(t), seq)
+		if len(recs) != 1 || recs[0].RecordKind != "anomalies" || recs[0].Action != "change" ||
+			recs[0].RecordIDs != keys["break_glass"] || recs[0].ClientID != w.c.ID || recs[0].Purpose != "audit" {
+			t.Fatalf("the review's access record: %+v", recs)
+		}
+		var plain int
+		if err := w.raw(t).QueryRow(`SELECT COUNT(*) FROM anomaly_reviews WHERE note_plain IS NOT NULL OR instr(note_sealed, ?) > 0`, "night shelter").Scan(&plain); err != nil || plain != 0 {
+			t.Fatalf("the note is stored in plaintext (%d, %v)", plain, err)
+		}
+		list, err := w.s.Anomalies(w.ctx, w.dpo, since)
+		if err != nil {
+			t.Fatal(err)
+		}
+		reviewed := 0
+		for _, an := range list {
+			if an.Review == nil {
+				continue
+			}
+			reviewed++
+			if an.Key != keys["break_glass"] || an.Review.Note != note || an.Review.ReviewedBy != "dpo" {
+				t.Fatalf("review: %s %+v", an.Key, an.Review)
+			}
+		}
+		if reviewed != 1 {
+			t.Fatalf("%d anomalies reviewed, want 1", reviewed)
+		}
+	})
+	for _, tc := range []struct {
+		name      string
+		a         records.Actor
+		key, note string
+		want      string
+	}{
+		{"ErrAgain", w.dpo, keys["break_glass"], "again", records.ECONFLICT},
+		{"ErrNoNote", w.dpo, keys["denied"], " x ", records.EINVALID},
+		{"ErrBadKey", w.dpo, "whatever", note, records.EINVALID},
+		{"ErrBadSeq", w.dpo, "denied:abc", note, records.EINVALID},
+		{"ErrUnknown", w.dpo, "denied:999999", note, records.ENOTFOUND},
+		{"ErrUnknownContact", w.dpo, "consent_missing:" + w.visit.ID, note, records.ENOTFOUND},
+		{"ErrProfessional", w.sam, keys["denied"], note, records.EFORBIDDEN},
+		{"ErrAdmin", w.adm, keys["denied"], note, records.EFORBIDDEN},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			seq := maxSeq(t, w.raw(t))
+			err := w.s.ReviewAnomaly(w.ctx, tc.a, tc.key, tc.note)
+			if records.ErrorCode(err) != tc.want {
+				t.Fatalf("%v, want %s", err, tc.want)
+			}
+			recs := accessRowsAfter(t, w.raw(t), seq)
+			if tc.want == records.EFORBIDDEN && (len(recs) != 1 || recs[0].Outcome != "denied") {
+				t.Fatalf("a refused review wrote %+v, want one denied record", recs)
+			}
+			if tc.want != records.EFORBIDDEN && len(recs) != 0 {
+				t.Fatalf("a failed review wrote %+v", recs)
+			}
+		})
+	}
 }

@@ -21,16 +21,19 @@ CREATE TABLE handovers (
 ALTER TABLE caseload ADD COLUMN handover_id TEXT REFERENCES handovers(id);
 
 -- Anomaly reviews: the data officer marks an anomaly reviewed with a note.
--- The key names the anomaly (its kind and its access record, or its kind and
--- contact); the note is the officer's own text, sealed with the client's key
--- when the anomaly concerns a client.
+-- The key names the anomaly (its kind and its access record, contact or
+-- account and hour). The note is sealed with the client's key when the
+-- anomaly concerns a client; a bulk read concerns a staff account and no
+-- client, so its note is kept as text (note_plain).
 CREATE TABLE anomaly_reviews (
     anomaly_key  TEXT PRIMARY KEY,
     kind         TEXT NOT NULL,
     client_id    TEXT REFERENCES clients(id) ON DELETE CASCADE,
-    note         TEXT NOT NULL,
+    note_sealed  BLOB,
+    note_plain   TEXT,
     reviewed_by  TEXT NOT NULL,
-    reviewed_at  INTEGER NOT NULL
+    reviewed_at  INTEGER NOT NULL,
+    CHECK ((note_sealed IS NULL) <> (note_plain IS NULL))
 );
 
 -- +goose Down
