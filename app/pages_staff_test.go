@@ -1,0 +1,100 @@
+package app_test
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// uuidText finds an id in text people read.
+var uuidText = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)
+
+// visibleText is the page without its tags, attributes, hidden inputs and
+// the values of options: what a person reads.
+func visibleText(body string) string {
+	body = regexp.MustCompile(`(?s)<(script|style)[^>]*>.*?</(script|style)>`).ReplaceAllString(body, " ")
+	return regexp.MustCompile(`(?s)<[^>]*>`).ReplaceAllString(body, " ")
+}
+
+func TestPageAnomalyReview(t *testing.T) {
+	h := newPageHarness(t, true)
+	d := h.browser("en")
+	d.login("dpo")
+	page := d.get("/dpo/anomalies")
+	page.want(t, http.StatusOK, "Reviewed (0)", "Mark reviewed", `href="#kind-denied"`)
+	keys := regexp.MustCompile(`name="key" value="(denied:[0-9]+)"`).FindStringSubmatch(page.body)
+	if keys == nil {
+		t.Fatal("no denied anomaly to review in the demo")
+	}
+	key := keys[1]
+	for _, tc := range []struct {
+		name   string
+		form   url.Values
+		status int
+		subs   []string
+	}{
+		{"ErrNoNote", url.Values{"key": {key}, "note": {"x"}}, http.StatusUnprocessableEntity,
+			[]string{"Say in a few words what you found", `aria-invalid="true"`, ">x</textarea>"}},
+		{"ErrUnknownKey", url.Values{"key": {"denied:99999999"}, "note": {"Checked with lena"}}, http.StatusUnprocessableEntity, nil},
+		{"OK", url.Values{"key": {key}, "note": {"Checked with lena: she mistyped an address"}}, http.StatusSeeOther, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d.post("/dpo/anomalies", "/dpo/anomalies/review", tc.form).want(t, tc.status, tc.subs...)
+		})
+	}
+	after := d.get("/dpo/anomalies")
+	after.want(t, http.StatusOK, "The anomaly is marked reviewed.", "Reviewed (1)", "Reviewed by dpo", "Checked with lena: she mistyped an address")
+	if strings.Contains(after.body, `value="`+key+`"`) {
+		t.Error("a reviewed anomaly still has a review form")
+	}
+	d.post("/dpo/anomalies", "/dpo/anomalies/review", url.Values{"key": {key}, "note": {"Again"}}).
+		want(t, http.StatusConflict, "This anomaly was reviewed already")
+	// The review is in the access log, as a change of kind anomalies.
+	d.get("/dpo/access-log?kind=anomalies&action=change").want(t, http.StatusOK, "changed")
+	// Other roles cannot review.
+	s := h.browser("en")
+	s.login("sam")
+	s.post("/caseload", "/dpo/anomalies/review", url.Values{"key": {key}, "note": {"sam was here"}}).want(t, http.StatusForbidden)
+}
+
+// TestPageStaffPagesShowNoIDs walks the staff pages of the demo and fails on
+// an id in the text a person reads (ids in links and form values are fine).
+func TestPageStaffPagesShowNoIDs(t *testing.T) {
+	h := newPageHarness(t, true)
+	link := regexp.MustCompile(`href="(/(?:caseload|clients|dpo|admin)[^"#]*)"`)
+	for _, user := range []string{"sam", "dpo", "admin"} {
+		for _, lang := range []string{"nl", "en"} {
+			b := h.browser(lang)
+			b.login(user)
+			start := map[string]string{"sam": "/caseload", "dpo": "/dpo/access-log", "admin": "/admin/users"}[user]
+			seen := map[string]bool{}
+			queue := []string{start}
+			for len(queue) > 0 && len(seen) < 60 {
+				p := queue[0]
+				queue = queue[1:]
+				if seen[p] || strings.Contains(p, "/break-glass") {
+					continue
+				}
+				seen[p] = true
+				r := b.get(p)
+				if r.StatusCode != http.StatusOK {
+					continue
+				}
+				if id := uuidText.FindString(visibleText(r.body)); id != "" {
+					t.Errorf("%s (%s) %s shows an id: %s", user, lang, p, id)
+				}
+				for _, m := range link.FindAllStringSubmatch(r.body, -1) {
+					u := strings.ReplaceAll(m[1], "&amp;", "&")
+					if !seen[u] {
+						queue = append(queue, u)
+					}
+				}
+			}
+			if len(seen) < 3 {
+				t.Errorf("%s (%s): walked only %d pages", user, lang, len(seen))
+			}
+		}
+	}
+}
