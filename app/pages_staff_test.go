@@ -98,3 +98,33 @@ func TestPageStaffPagesShowNoIDs(t *testing.T) {
 		}
 	}
 }
+
+func TestPageAccessLogCSVAndPurposes(t *testing.T) {
+	h := newPageHarness(t, true)
+	n := h.browser("en")
+	n.login("noor")
+	n.post("/my/entries/new", "/my/entries/new", url.Values{"body": {"I moved house"}}).want(t, http.StatusSeeOther)
+	n.get("/my/access").want(t, http.StatusOK, "you, in your own file")
+	d := h.browser("en")
+	d.login("dpo")
+	code := h.caseCode(h.user("noor").ClientID)
+	page := d.get("/dpo/access-log?client=" + strings.ToLower(code))
+	page.want(t, http.StatusOK, "the client, in their own file", `href="/dpo/access-log.csv?client=`)
+	if strings.Contains(page.body, ">you read your own file<") {
+		t.Error("the data officer's log says “you read your own file”")
+	}
+	d.get("/dpo/access-log?client=K-0000").want(t, http.StatusUnprocessableEntity, "There is no client with this case code")
+	r := d.get("/dpo/access-log.csv?client=" + code)
+	r.want(t, http.StatusOK, "seq,at,actor,role,case_code,kind,action,count,purpose,rule,outcome\n", ",noor,client,"+code+",entry,create,1,own_file,own_file,ok")
+	if ct := r.Header.Get("Content-Type"); ct != "text/csv; charset=utf-8" {
+		t.Errorf("Content-Type %q", ct)
+	}
+	if strings.Contains(r.body, "I moved house") || uuidText.MatchString(strings.ReplaceAll(r.body, "\n", " ")) {
+		t.Errorf("the CSV holds note text or ids:\n%s", r.body)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(r.body), "\n")[1:] {
+		if !strings.Contains(line, ","+code+",") {
+			t.Fatalf("the CSV's filter let through: %s", line)
+		}
+	}
+}

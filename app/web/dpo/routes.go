@@ -19,6 +19,7 @@ type Handler struct{ *web.Handler }
 func (h *Handler) Routes(p web.Pages, m edge.Middleware) {
 	dpo := m.Allow(records.RoleDataOfficer)
 	p.Get("/dpo/access-log", dpo, h.accessLog)
+	p.Get("/dpo/access-log.csv", dpo, h.accessLogCSV)
 	p.Get("/dpo/verify", dpo, h.verify)
 	p.Get("/dpo/anomalies", dpo, h.anomalies)
 	p.Post("/dpo/anomalies/review", dpo, h.anomalyReview)
