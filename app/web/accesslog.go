@@ -24,9 +24,9 @@ type AccessRow struct {
 	// ("purpose.<label>"): the client's own-file purpose is told apart by
 	// what was done (reading, or adding an entry or withdrawing a consent)
 	// and by who reads the log (the client, or staff).
-	PurposeLabel string
-	BreakGlass, Denied       bool
-	Count                    int
+	PurposeLabel       string
+	BreakGlass, Denied bool
+	Count              int
 	// For emergency access: the reason given and when the access ends.
 	Reason  string
 	Expires *time.Time
