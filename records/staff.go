@@ -21,4 +21,20 @@ type Staff interface {
 	// bad key or note, ENOTFOUND when the key names nothing, ECONFLICT when
 	// reviewed already, EFORBIDDEN (with a denied record) for other roles.
 	ReviewAnomaly(ctx context.Context, a Actor, key, note string) error
+	// HandOver moves or shares the caseload of one professional with another
+	// until a date, in one transaction: every client on From's own caseload
+	// (not through a team) gets an assignment to To until in.Until, recorded
+	// as a caseload grant on that client; a move also ends From's assignments
+	// now (recorded as revokes) and gives them back from in.Until. Only
+	// admins. EINVALID for bad input (either account not an active
+	// professional), ENOTFOUND when From has no clients, EFORBIDDEN otherwise.
+	HandOver(ctx context.Context, a Actor, in NewHandover) (*Handover, error)
+	// Handovers lists handovers, newest first. Only admins; EFORBIDDEN otherwise.
+	Handovers(ctx context.Context, a Actor) ([]Handover, error)
+	// FileAccess lists who may read the client's file now: professionals and
+	// teams on the caseload, with the end of a stand-in's access and whom they
+	// stand in for. A read of the client's file (kind caseload), recorded;
+	// the client for their own file, or a professional who may reach it.
+	// EFORBIDDEN (with a denied record) otherwise.
+	FileAccess(ctx context.Context, a Actor, clientID string) ([]AccessHolder, error)
 }

@@ -66,6 +66,10 @@ func isStaff(a records.Actor) bool {
 	return isProfessional(a) || isDataOfficer(a) || administers(a)
 }
 
+// readsFileAccess: who may read a client's file now is shown to the client and
+// to the professionals who work with them.
+func readsFileAccess(a records.Actor) bool { return isClient(a) || isProfessional(a) }
+
 // listsAccounts: admins manage the accounts, and the data officer audits them.
 func listsAccounts(a records.Actor) bool { return administers(a) || isDataOfficer(a) }
 
