@@ -6,6 +6,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/nabij/nabij/ui"
 )
 
 // uuidText finds an id in text people read.
@@ -127,4 +130,39 @@ func TestPageAccessLogCSVAndPurposes(t *testing.T) {
 			t.Fatalf("the CSV's filter let through: %s", line)
 		}
 	}
+}
+
+func TestPageHandover(t *testing.T) {
+	h := newPageHarness(t, true)
+	a := h.browser("nl")
+	a.login("admin")
+	page := a.get("/admin/handovers")
+	page.want(t, http.StatusOK, "Caseload overdragen", `name="mode" value="share" checked`)
+	sam, lena := h.user("sam").ID, h.user("lena").ID
+	last := time.Now().UTC().AddDate(0, 0, 10)
+	for _, tc := range []struct {
+		name   string
+		form   url.Values
+		status int
+		subs   []string
+	}{
+		{"ErrNoDate", url.Values{"from": {sam}, "to": {lena}, "mode": {"share"}}, http.StatusUnprocessableEntity, []string{`id="f-until-error"`}},
+		{"ErrSame", url.Values{"from": {sam}, "to": {sam}, "until": {last.Format("2006-01-02")}, "mode": {"share"}}, http.StatusUnprocessableEntity,
+			[]string{`id="f-to-error"`, "Kies een andere actieve hulpverlener."}},
+		{"ErrPast", url.Values{"from": {sam}, "to": {lena}, "until": {"2020-01-01"}, "mode": {"move"}}, http.StatusUnprocessableEntity,
+			[]string{`id="f-until-error"`, `value="move" checked`}},
+		{"OK", url.Values{"from": {sam}, "to": {lena}, "until": {last.Format("2006-01-02")}, "mode": {"share"}}, http.StatusSeeOther, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a.post("/admin/handovers", "/admin/handovers", tc.form).want(t, tc.status, tc.subs...)
+		})
+	}
+	a.get("/admin/handovers").want(t, http.StatusOK, "De caseload is overgedragen.", "Delen: allebei")
+	n := h.browser("nl")
+	n.login("noor")
+	n.get("/my/access").want(t, http.StatusOK, "Wie mag je dossier nu lezen",
+		"Lena Claessens mag je dossier lezen tot "+ui.FormatDate("nl", last)+", omdat Sam")
+	l := h.browser("nl")
+	l.login("lena")
+	l.get("/clients/"+h.user("noor").ClientID).want(t, http.StatusOK, "Noor")
 }

@@ -43,10 +43,19 @@ func (in *NewHandover) Validate(now time.Time) error {
 }
 
 // HandoverUntil is the end of a handover that runs through the given day:
-// the start of the next day, UTC.
+// the start of the next day in day's own time zone (the page's is the
+// organisation's, the API's UTC).
 func HandoverUntil(day time.Time) time.Time {
 	y, m, d := day.Date()
-	return time.Date(y, m, d+1, 0, 0, 0, 0, time.UTC)
+	return time.Date(y, m, d+1, 0, 0, 0, 0, day.Location())
+}
+
+// lastDay is the day before an end given as the start of a day in any time
+// zone within 12 hours of UTC, as noon UTC of that day, so that it shows as
+// the same date in every such zone.
+func lastDay(until time.Time) time.Time {
+	y, m, d := until.UTC().Add(-12 * time.Hour).Date()
+	return time.Date(y, m, d, 12, 0, 0, 0, time.UTC)
 }
 
 // Handover is a caseload moved or shared until a date.
@@ -64,7 +73,7 @@ type Handover struct {
 }
 
 // LastDay is the last day the handover covers.
-func (h Handover) LastDay() time.Time { return h.Until.Add(-time.Millisecond) }
+func (h Handover) LastDay() time.Time { return lastDay(h.Until) }
 
 // AccessHolder is someone who may read a client's file now, as the client
 // sees it: a professional or a team, until when, and, for a stand-in, whom
@@ -74,4 +83,13 @@ type AccessHolder struct {
 	Team        bool       `json:"team,omitempty"`
 	Until       *time.Time `json:"until,omitempty"` // exclusive
 	StandsInFor string     `json:"stands_in_for,omitempty"`
+}
+
+// LastDay is the last day a holder with an end may read the file; zero when
+// their access has no end.
+func (h AccessHolder) LastDay() time.Time {
+	if h.Until == nil {
+		return time.Time{}
+	}
+	return lastDay(*h.Until)
 }
