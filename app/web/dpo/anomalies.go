@@ -1,6 +1,7 @@
 package dpo
 
 import (
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -27,11 +28,18 @@ type anomalyRow struct {
 	CSRF                           string
 }
 
-// anomalyGroup is one kind of anomaly with its rows still to review.
+// anomalyGroup is one kind of anomaly with its rows still to review: all
+// of them when the page shows that kind alone, else the newest
+// groupPreview, with the link to the rest.
 type anomalyGroup struct {
-	Kind string
-	Rows []anomalyRow
+	Kind    string
+	Rows    []anomalyRow
+	Total   int
+	MoreURL string
 }
+
+// groupPreview is how many anomalies of a kind the overview shows.
+const groupPreview = 10
 
 type anomaliesView struct {
 	Groups   []anomalyGroup
@@ -70,6 +78,7 @@ func (h *Handler) renderAnomalies(c *fiber.Ctx, status int, failedKey, errKey st
 		return err
 	}
 	d := anomaliesView{Since: since.Format("2006-01-02")}
+	only := strings.TrimSpace(web.FormValue(c, "kind"))
 	groups := map[string]*anomalyGroup{}
 	order := append([]string(nil), records.AnomalyKinds...)
 	for _, k := range order {
@@ -96,13 +105,21 @@ func (h *Handler) renderAnomalies(c *fiber.Ctx, status int, failedKey, errKey st
 			groups[an.Kind] = g
 			order = append(order, an.Kind)
 		}
-		g.Rows = append(g.Rows, r)
+		g.Total++
 		d.Open++
+		if (only == "" && len(g.Rows) < groupPreview) || only == an.Kind || an.Key == failedKey {
+			g.Rows = append(g.Rows, r)
+		}
 	}
 	for _, k := range order {
-		if g := groups[k]; len(g.Rows) > 0 {
-			d.Groups = append(d.Groups, *g)
+		g := groups[k]
+		if g.Total == 0 || (only != "" && only != k) {
+			continue
 		}
+		if len(g.Rows) < g.Total {
+			g.MoreURL = "/dpo/anomalies?" + url.Values{"kind": {k}, "since": {d.Since}}.Encode()
+		}
+		d.Groups = append(d.Groups, *g)
 	}
 	v.Data = d
 	return h.Render(c, status, "dpo_anomalies", v)
