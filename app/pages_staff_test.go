@@ -167,3 +167,23 @@ func TestPageHandover(t *testing.T) {
 	l.login("lena")
 	l.get("/clients/"+h.user("noor").ClientID).want(t, http.StatusOK, "Noor")
 }
+
+func TestPageCaseloadSearch(t *testing.T) {
+	h := newPageHarness(t, true)
+	b := h.browser("en")
+	b.login("sam")
+	all := b.get("/caseload")
+	all.want(t, http.StatusOK, "Search by name", "Noor El Amrani")
+	cards := func(r *pageResp) int { return strings.Count(r.body, `<li class="card">`) }
+	if cards(all) < 5 {
+		t.Fatalf("sam's caseload has %d clients", cards(all))
+	}
+	one := b.get("/caseload?q=NOOR+el")
+	one.want(t, http.StatusOK, "Noor El Amrani", `value="NOOR el"`)
+	if cards(one) != 1 {
+		t.Errorf("searching for noor lists %d clients", cards(one))
+	}
+	b.get("/caseload?q=zzzz").want(t, http.StatusOK, "No client on your caseload has that in their name.")
+	b.get("/caseload?sort=next").want(t, http.StatusOK, `value="next" selected`, "Noor El Amrani")
+	b.get("/caseload?sort=name").want(t, http.StatusUnprocessableEntity, "Choose an order from the list.")
+}

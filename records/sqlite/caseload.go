@@ -61,6 +61,22 @@ func (s *Store) Caseload(ctx context.Context, a records.Actor) ([]records.Caselo
 	return out, nil
 }
 
+// SearchCaseload is Caseload narrowed to names that contain q.Name and ordered
+// by q.Sort. The names are sealed, so the filter runs on the names Caseload
+// opened, after its access records are committed, and only over the
+// professional's own caseload. EINVALID for a bad query; EFORBIDDEN for other
+// roles.
+func (s *Store) SearchCaseload(ctx context.Context, a records.Actor, q records.CaseloadQuery) ([]records.CaseloadEntry, error) {
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	list, err := s.Caseload(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	return q.Apply(list), nil
+}
+
 // caseloadSQL lists the professional's (?1) clients now (?2), with the flags
 // of the overview; the assignment's time condition is the access rule's own
 // (currentAssignmentSQL).
