@@ -3,7 +3,6 @@ package app_test
 import (
 	"net/http"
 	"testing"
-	"time"
 
 	"github.com/nabij/nabij/ui"
 	"github.com/nabij/nabij/ui/uitest"
@@ -36,7 +35,7 @@ func TestBrowserStaffJourneys(t *testing.T) {
 			p.ScreenshotHere(t, "staff-"+lang+"-"+name, w)
 		}
 	}
-	last := time.Now().AddDate(0, 0, 12)
+	last := lastDayFromNow(12)
 	for _, lang := range ui.Languages {
 		tx := text[lang]
 		if tx == nil {

@@ -140,7 +140,7 @@ func TestPageHandover(t *testing.T) {
 	page := a.get("/admin/handovers")
 	page.want(t, http.StatusOK, "Caseload overdragen", `name="mode" value="share" checked`)
 	sam, lena := h.user("sam").ID, h.user("lena").ID
-	last := time.Now().UTC().AddDate(0, 0, 10)
+	last := lastDayFromNow(10)
 	for _, tc := range []struct {
 		name   string
 		form   url.Values
@@ -166,6 +166,17 @@ func TestPageHandover(t *testing.T) {
 	l := h.browser("nl")
 	l.login("lena")
 	l.get("/clients/"+h.user("noor").ClientID).want(t, http.StatusOK, "Noor")
+}
+
+// lastDayFromNow is the day n days from now in the organisation's time zone,
+// as noon UTC of that date: what a date field sends and a page shows.
+func lastDayFromNow(n int) time.Time {
+	brussels, err := time.LoadLocation("Europe/Brussels")
+	if err != nil {
+		panic(err)
+	}
+	y, m, d := time.Now().In(brussels).AddDate(0, 0, n).Date()
+	return time.Date(y, m, d, 12, 0, 0, 0, time.UTC)
 }
 
 func TestPageCaseloadSearch(t *testing.T) {
