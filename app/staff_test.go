@@ -113,3 +113,20 @@ func TestClientCodesAndReviewAPI(t *testing.T) {
 	e.post(t, dpo, "/api/v1/anomalies/review", map[string]string{"key": key, "note": "Again"}).expect(t, http.StatusConflict)
 	e.post(t, e.token(t, "admin"), "/api/v1/anomalies/review", map[string]string{"key": key, "note": "Looked"}).expect(t, http.StatusForbidden)
 }
+
+func TestCaseloadSearchAPI(t *testing.T) {
+	e := newEnv(t)
+	sam := e.token(t, "sam")
+	var all, one struct {
+		Clients []struct {
+			Name     string `json:"name"`
+			CaseCode string `json:"case_code"`
+		} `json:"clients"`
+	}
+	e.get(t, sam, "/api/v1/clients?sort=next").expect(t, http.StatusOK).decode(t, &all)
+	e.get(t, sam, "/api/v1/clients?q=noor").expect(t, http.StatusOK).decode(t, &one)
+	if len(all.Clients) < 5 || len(one.Clients) != 1 || one.Clients[0].CaseCode == "" {
+		t.Fatalf("caseload %d clients, search for noor %+v", len(all.Clients), one)
+	}
+	e.do(t, req{method: http.MethodGet, path: "/api/v1/clients?sort=name", token: sam, badInput: true}).expect(t, http.StatusUnprocessableEntity)
+}
