@@ -360,7 +360,8 @@ func TestBrowserJourneys(t *testing.T) {
 			if got := uitest.Eval[int](t, p.Browser, `document.querySelectorAll("table.stack tbody tr").length`); got == 0 {
 				t.Fatal("no denied records for lena")
 			}
-			p.wantText("lena", tx["denied"], noor)
+			p.wantText("lena", tx["denied"], h.caseCode(noor))
+			p.wantNoText(noor)
 			p.click(`nav a[href="/dpo/verify"]`, http.StatusOK)
 			p.wantText(tx["verify_ok"])
 			p.click(`nav a[href="/dpo/anomalies"]`, http.StatusOK)
@@ -386,7 +387,8 @@ func TestBrowserJourneys(t *testing.T) {
 				t.Errorf("h1 = %q", h1)
 			}
 			milan := h.user("milan").ClientID
-			p.wantText(milan)
+			p.wantText(h.caseCode(milan))
+			p.wantNoText(milan)
 			if p.has(`form[action$="/refuse"]`) {
 				p.Fill(t, "reason", "Youth care files are kept for 20 years by law")
 				p.click(`form[action$="/refuse"] button[type=submit]`, http.StatusOK)

@@ -608,3 +608,19 @@ func TestPageFormsReadTheOutline(t *testing.T) {
 		})
 	}
 }
+
+// caseCode is the case code of a client, as staff pick it.
+func (h *pageHarness) caseCode(clientID string) string {
+	h.tb.Helper()
+	codes, err := h.srv.Store.ClientCodes(context.Background(), records.System())
+	if err != nil {
+		h.tb.Fatal(err)
+	}
+	for _, c := range codes {
+		if c.ClientID == clientID {
+			return c.CaseCode
+		}
+	}
+	h.tb.Fatalf("client %s has no case code", clientID)
+	return ""
+}

@@ -1,6 +1,9 @@
 package records
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Anomaly is something the data officer should look at. It holds ids and codes,
 // never content.
@@ -19,6 +22,31 @@ type Anomaly struct {
 	// needed emergency access, and until when. Opening the reason is recorded.
 	Reason    string     `json:"reason,omitempty"`
 	ExpiresAt *time.Time `json:"expires_at,omitempty"`
+	// Key names this anomaly for a review ("denied:812", "consent_missing:<contact>").
+	Key string `json:"key"`
+	// Review is the data officer's, once marked reviewed.
+	Review *AnomalyReview `json:"review,omitempty"`
+}
+
+// AnomalyReview is the data officer's mark that an anomaly was looked at, with
+// a note on what was found.
+type AnomalyReview struct {
+	Note       string    `json:"note"`
+	ReviewedBy string    `json:"reviewed_by"` // username
+	ReviewedAt time.Time `json:"reviewed_at"`
+}
+
+// AnomalyKinds lists the kinds of anomaly in the order the data officer's page
+// groups them.
+var AnomalyKinds = []string{"break_glass", "denied", "new_account_access", "bulk_read", "consent_missing"}
+
+// CheckReviewNote validates a review note: 3 to 500 characters.
+func CheckReviewNote(note string) (string, error) {
+	note = strings.TrimSpace(note)
+	if len([]rune(note)) < 3 {
+		return "", invalid("note", "say in a few words what you found")
+	}
+	return note, CheckText("note", note, 500)
 }
 
 // BulkReadThreshold is how many distinct client files one actor may open within

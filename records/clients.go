@@ -10,6 +10,7 @@ import (
 // are sealed with the client's data key.
 type Client struct {
 	ID        string    `json:"id"`
+	CaseCode  string    `json:"case_code"` // K-4821: see NewCaseCode
 	Name      string    `json:"name"`
 	BirthDate string    `json:"birth_date,omitempty"` // YYYY-MM-DD
 	Contact   string    `json:"contact,omitempty"`    // phone, e-mail or address, free text

@@ -17,6 +17,7 @@ type Store interface {
 	Admin
 	Plans
 	Street
+	Staff
 }
 
 // Files is the client's file: identity, trajectories, contacts, notes, the
@@ -63,6 +64,11 @@ type Files interface {
 	// team. Showing a client's name is a read: one access record per client listed,
 	// written in the same transaction. EFORBIDDEN for other roles.
 	Caseload(ctx context.Context, a Actor) ([]CaseloadEntry, error)
+	// SearchCaseload is Caseload narrowed to names that contain q.Name (opened
+	// inside the store, on the professional's own caseload only) and ordered
+	// by q.Sort. Every client whose name was opened is recorded, as in
+	// Caseload. EINVALID for a bad query; EFORBIDDEN for other roles.
+	SearchCaseload(ctx context.Context, a Actor, q CaseloadQuery) ([]CaseloadEntry, error)
 	// CreateTrajectory opens a trajectory for a client the actor may reach.
 	// EINVALID for bad input; EFORBIDDEN (with a denied record) when no rule allows it.
 	CreateTrajectory(ctx context.Context, a Actor, clientID string, in NewTrajectory) (*Trajectory, error)

@@ -67,6 +67,7 @@ var navByRole = map[string][]NavItem{
 		{Path: "/admin/users", Key: "nav.users"},
 		{Path: "/admin/teams", Key: "nav.teams"},
 		{Path: "/admin/caseloads", Key: "nav.caseloads"},
+		{Path: "/admin/handovers", Key: "nav.handovers"},
 		{Path: "/account/password", Key: "nav.password"},
 	},
 	// A member of a client's network reads that client's plan, nothing else.

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -10,7 +11,8 @@ import (
 )
 
 func (h *Handler) listCaseload(c *fiber.Ctx) error {
-	list, err := h.Store.Caseload(c.UserContext(), edge.Actor(c))
+	q := records.CaseloadQuery{Name: strings.Clone(c.Query("q")), Sort: strings.Clone(c.Query("sort"))}
+	list, err := h.Store.SearchCaseload(c.UserContext(), edge.Actor(c), q)
 	if err != nil {
 		return err
 	}

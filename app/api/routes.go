@@ -88,6 +88,14 @@ func (h *Handler) Routes(v1 fiber.Router, m edge.Middleware) {
 	in.Post("/caseload-assignments", adm, h.assign)
 	in.Post("/caseload-assignments/:aid/end", adm, h.endAssignment)
 
+	// Case codes, anomaly reviews, handovers and who may read a file
+	// (documented in openapi/staff.json).
+	in.Get("/client-codes", m.Allow(records.RoleProfessional, records.RoleDataOfficer, records.RoleAdmin), h.clientCodes)
+	in.Post("/anomalies/review", dpo, h.reviewAnomaly)
+	in.Post("/caseloads/handover", adm, h.handOver)
+	in.Get("/caseloads/handovers", adm, h.handovers)
+	in.Get("/me/file-access", cl, h.myFileAccess)
+
 	// Consent, disclosures, retention and the client's rights
 	// (documented in openapi/consent.json).
 	in.Get("/clients/:id/consents", pro, h.listConsents)

@@ -96,7 +96,8 @@ func Seed(ctx context.Context, st records.Store, password string, now time.Time)
 	if err != nil {
 		return err
 	}
-	if _, err := add("dpo", records.RoleDataOfficer, "Dani Peeters (DPO)", ""); err != nil {
+	dpo, err := add("dpo", records.RoleDataOfficer, "Dani Peeters (DPO)", "")
+	if err != nil {
 		return err
 	}
 	if _, err := add("admin", records.RoleAdmin, "Ari Admin", ""); err != nil {
@@ -163,6 +164,20 @@ func Seed(ctx context.Context, st records.Store, password string, now time.Time)
 	}
 	if _, err := st.ClientFile(ctx, sam, records.PurposeCare, noorID); err != nil {
 		return err
+	}
+	// The data officer has looked into lena's refused attempt and marked it
+	// reviewed; the emergency access stays open for review.
+	anomalies, err := st.Anomalies(ctx, dpo, now.Add(-time.Hour))
+	if err != nil {
+		return err
+	}
+	for _, an := range anomalies {
+		if an.Kind == "denied" && an.ClientID == noorID {
+			if err := st.ReviewAnomaly(ctx, dpo, an.Key, "Besproken met Lena: ze koos de verkeerde cliënt in de lijst. Geen verdere actie."); err != nil {
+				return err
+			}
+			break
+		}
 	}
 	if err := seedConsent(ctx, st, now); err != nil {
 		return err

@@ -18,9 +18,15 @@ type AccessRow struct {
 	ActorName, ActorUsername string
 	ActorRole                string
 	ClientID, Kind, Action   string
+	CaseCode                 string // for staff, set by CaseCodes.Fill
 	Purpose, Rule            string
-	BreakGlass, Denied       bool
-	Count                    int
+	// PurposeLabel names the purpose as the reader should read it
+	// ("purpose.<label>"): the client's own-file purpose is told apart by
+	// what was done (reading, or adding an entry or withdrawing a consent)
+	// and by who reads the log (the client, or staff).
+	PurposeLabel       string
+	BreakGlass, Denied bool
+	Count              int
 	// For emergency access: the reason given and when the access ends.
 	Reason  string
 	Expires *time.Time
@@ -53,6 +59,7 @@ func AccessRows(list []records.AccessView, me records.Actor, you string) []Acces
 		if row.Subject == "" {
 			row.Subject = r.SubjectUsername
 		}
+		row.PurposeLabel = purposeLabel(r.Purpose, r.Action, you != "")
 		if row.Event != "" {
 			row.Count = 0 // the ids name accounts and assignments, not records read
 		}
@@ -62,6 +69,24 @@ func AccessRows(list []records.AccessView, me records.Actor, you string) []Acces
 		rows = append(rows, row)
 	}
 	return rows
+}
+
+// purposeLabel is the catalogue suffix of a purpose as its reader reads it.
+// The own-file purpose covers everything clients do in their file, so its
+// words follow the action: "you read your own file" only for a read.
+func purposeLabel(p records.Purpose, act records.Action, client bool) string {
+	if p != records.PurposeOwnFile {
+		return string(p)
+	}
+	switch {
+	case client && act == records.ActionRead:
+		return "own_file"
+	case client:
+		return "own_file_change"
+	case act == records.ActionRead:
+		return "own_file_staff"
+	}
+	return "own_file_change_staff"
 }
 
 // PageBefore reads ?before=N (a record number, for paging); 0 when absent.
@@ -93,6 +118,7 @@ func OlderURL(path string, q url.Values, rows []AccessRow) string {
 type AccessView struct {
 	Rows  []AccessRow
 	Older string
+	CSV   string // the same search as a CSV download, for the data officer
 }
 
 // eventKey names the sentence of an administrative or security event, "" for

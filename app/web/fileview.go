@@ -14,6 +14,7 @@ import (
 // professional (/clients/:id) and for the client (/my/file).
 type FileView struct {
 	ClientID, Name, BirthDate, Contact string
+	CaseCode                           string
 	BreakGlass                         bool
 	Client                             bool // the client's own view: plain language, no write links
 	Trajectories                       []TrajectoryView
@@ -111,7 +112,7 @@ type entryView struct {
 // with their notes and follow-up links both ways, notes about a trajectory,
 // and the client's own entries. me is the reader (for "correct this note").
 func BuildFileView(f *records.File, lang string, me records.Actor, now time.Time, clientView bool) FileView {
-	v := FileView{ClientID: f.Client.ID, Name: f.Client.Name, Contact: f.Client.Contact, Client: clientView,
+	v := FileView{ClientID: f.Client.ID, CaseCode: f.Client.CaseCode, Name: f.Client.Name, Contact: f.Client.Contact, Client: clientView,
 		BreakGlass: f.Rule == records.RuleBreakGlass}
 	if bd, err := time.Parse("2006-01-02", f.Client.BirthDate); err == nil {
 		v.BirthDate = ui.FormatDate(lang, bd)

@@ -2,7 +2,11 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/nabij/nabij/records"
@@ -46,6 +50,7 @@ func (s *Store) Anomalies(ctx context.Context, a records.Actor, since time.Time)
 			if ids != "" {
 				an.RecordIDs = splitIDs(ids)
 			}
+			an.Key = an.Kind + ":" + strconv.FormatInt(an.Seq, 10)
 			out = append(out, an)
 		}
 		rows.Close()
@@ -66,6 +71,7 @@ func (s *Store) Anomalies(ctx context.Context, a records.Actor, since time.Time)
 				return internal("anomalies", err)
 			}
 			an.At, an.ActorRole = fromMS(at), records.Role(role)
+			an.Key = "bulk_read:" + an.ActorID + ":" + strconv.FormatInt(at/3600000, 10)
 			out = append(out, an)
 		}
 		rows.Close()
@@ -86,6 +92,7 @@ func (s *Store) Anomalies(ctx context.Context, a records.Actor, since time.Time)
 				return internal("anomalies", err)
 			}
 			an.At, an.RecordIDs, an.Detail = fromMS(at), []string{id}, "online contact by "+ch+" without consent for that channel"
+			an.Key = "consent_missing:" + id
 			out = append(out, an)
 		}
 		rows.Close()
@@ -139,6 +146,7 @@ func (s *Store) Anomalies(ctx context.Context, a records.Actor, since time.Time)
 				return internal("anomalies", err)
 			}
 			an.At, an.ActorRole, an.RecordIDs = fromMS(at), records.Role(role), []string{assignment}
+			an.Key = "new_account_access:" + strconv.FormatInt(an.Seq, 10)
 			an.Detail = "caseload given to an account " + itoa(int(age/86400000)) + " days old, which then read the file"
 			out = append(out, an)
 		}
@@ -202,6 +210,9 @@ func (s *Store) Anomalies(ctx context.Context, a records.Actor, since time.Time)
 				return err
 			}
 		}
+		if err := w.reviews(officer, u, out); err != nil {
+			return err
+		}
 		return w.record(officer.entry("anomalies", nil, records.ActionRead))
 	})
 	if err != nil {
@@ -243,4 +254,147 @@ func splitIDs(s string) []string {
 		}
 	}
 	return out
+}
+
+// reviews attaches the data officer's reviews to the anomalies listed. Notes
+// sealed with a client's key are opened under the officer's audit grant for
+// that client, and that read is recorded on the client.
+func (w *wtx) reviews(officer grant, u *unsealing, list []records.Anomaly) error {
+	if len(list) == 0 {
+		return nil
+	}
+	byKey := make(map[string]int, len(list))
+	for i := range list {
+		byKey[list[i].Key] = i
+	}
+	rows, err := w.query(`SELECT r.anomaly_key, COALESCE(r.client_id, ''), r.note_sealed, COALESCE(r.note_plain, ''),
+		COALESCE(u.username, ''), r.reviewed_at FROM anomaly_reviews r LEFT JOIN users u ON u.id = r.reviewed_by`)
+	if err != nil {
+		return internal("anomaly reviews", err)
+	}
+	type sealedNote struct {
+		key  string
+		data []byte
+	}
+	sealed := map[string][]sealedNote{}
+	for rows.Next() {
+		var key, clientID, plain, by string
+		var note []byte
+		var at int64
+		if err := rows.Scan(&key, &clientID, &note, &plain, &by, &at); err != nil {
+			rows.Close()
+			return internal("anomaly reviews", err)
+		}
+		i, ok := byKey[key]
+		if !ok {
+			continue
+		}
+		list[i].Review = &records.AnomalyReview{Note: plain, ReviewedBy: by, ReviewedAt: fromMS(at)}
+		if note != nil {
+			sealed[clientID] = append(sealed[clientID], sealedNote{key, note})
+		}
+	}
+	rows.Close()
+	for clientID, notes := range sealed {
+		g := officer.forClient(clientID)
+		fields := make([]sealedField, 0, len(notes))
+		keys := make([]string, 0, len(notes))
+		for _, n := range notes {
+			fields = append(fields, sealedField{"anomaly_reviews", "note", n.key, n.data, &list[byKey[n.key]].Review.Note})
+			keys = append(keys, n.key)
+		}
+		// shredded: listed as reviewed, without the note
+		if err := skipDestroyed(u.add(w, g, fields...)); err != nil {
+			return err
+		}
+		if err := w.record(g.entry("anomalies", keys, records.ActionRead)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ReviewAnomaly marks the anomaly with this key (from Anomalies) reviewed,
+// with a note, and records that in the access log (kind anomalies, action
+// change) in the same transaction. Only the data officer. EINVALID for a bad
+// key or note, ENOTFOUND when the key names nothing, ECONFLICT when reviewed
+// already, EFORBIDDEN (with a denied record) for other roles.
+func (s *Store) ReviewAnomaly(ctx context.Context, a records.Actor, key, note string) error {
+	note, err := records.CheckReviewNote(note)
+	if err != nil && isDataOfficer(a) {
+		return err
+	}
+	kind, ref, _ := strings.Cut(key, ":")
+	return s.write(ctx, func(w *wtx) error {
+		if !isDataOfficer(a) {
+			_, err := w.officer(a, "", "anomalies", records.ActionChange, records.PurposeAudit)
+			return err
+		}
+		clientID, err := w.anomalyClient(kind, ref)
+		if err != nil {
+			return err
+		}
+		var done bool
+		if err := w.queryRow(`SELECT EXISTS(SELECT 1 FROM anomaly_reviews WHERE anomaly_key = ?)`, key).Scan(&done); err != nil {
+			return internal("review anomaly", err)
+		}
+		if done {
+			return conflict("this anomaly was reviewed already")
+		}
+		officer, err := w.officer(a, clientID, "anomalies", records.ActionChange, records.PurposeAudit)
+		if err != nil {
+			return err
+		}
+		var sealed []byte
+		var plain any
+		if clientID != "" {
+			sl, err := w.sealerFor(officer)
+			if err != nil {
+				return err
+			}
+			sealed = sl.seal("anomaly_reviews", "note", key, note)
+		} else {
+			plain = note
+		}
+		if _, err := w.exec(`INSERT INTO anomaly_reviews (anomaly_key, kind, client_id, note_sealed, note_plain, reviewed_by, reviewed_at)
+			VALUES (?,?,?,?,?,?,?)`, key, kind, nullString(clientID), sealed, plain, a.UserID, ms(w.now)); err != nil {
+			return internal("review anomaly", err)
+		}
+		return w.record(officer.entry("anomalies", []string{key}, records.ActionChange))
+	})
+}
+
+// anomalyClient checks that an anomaly's key names something of its kind and
+// returns the client it concerns ("" for a bulk read, which concerns a staff
+// account). EINVALID for a malformed key, ENOTFOUND when nothing matches.
+func (w *wtx) anomalyClient(kind, ref string) (string, error) {
+	var clientID string
+	var err error
+	switch kind {
+	case "break_glass", "denied", "new_account_access":
+		seq, perr := strconv.ParseInt(ref, 10, 64)
+		if perr != nil || seq < 1 {
+			return "", invalid("key", "not an anomaly key")
+		}
+		err = w.queryRow(`SELECT client_id FROM access_log WHERE seq = ?`, seq).Scan(&clientID)
+	case "consent_missing":
+		err = w.queryRow(`SELECT client_id FROM contacts WHERE id = ? AND consent_missing = 1`, ref).Scan(&clientID)
+	case "bulk_read":
+		actor, hour, ok := strings.Cut(ref, ":")
+		if _, perr := strconv.ParseInt(hour, 10, 64); !ok || perr != nil {
+			return "", invalid("key", "not an anomaly key")
+		}
+		err = w.queryRow(`SELECT '' FROM users WHERE id = ?`, actor).Scan(&clientID)
+	default:
+		return "", invalid("key", "not an anomaly key")
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", notFound("anomaly")
+	} else if err != nil {
+		return "", internal("review anomaly", err)
+	}
+	if clientID != "" && !w.clientExists(clientID) {
+		clientID = ""
+	}
+	return clientID, nil
 }

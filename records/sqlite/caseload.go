@@ -27,7 +27,7 @@ func (s *Store) Caseload(ctx context.Context, a records.Actor) ([]records.Caselo
 			var name []byte
 			var viaTeam int
 			var last, next sql.NullInt64
-			if err := rows.Scan(&e.ClientID, &name, &viaTeam, &e.ConsentMissing, &last, &next, &e.OpenTrajectories); err != nil {
+			if err := rows.Scan(&e.ClientID, &e.CaseCode, &name, &viaTeam, &e.ConsentMissing, &last, &next, &e.OpenTrajectories); err != nil {
 				rows.Close()
 				return internal("caseload", err)
 			}
@@ -61,10 +61,26 @@ func (s *Store) Caseload(ctx context.Context, a records.Actor) ([]records.Caselo
 	return out, nil
 }
 
+// SearchCaseload is Caseload narrowed to names that contain q.Name and ordered
+// by q.Sort. The names are sealed, so the filter runs on the names Caseload
+// opened, after its access records are committed, and only over the
+// professional's own caseload. EINVALID for a bad query; EFORBIDDEN for other
+// roles.
+func (s *Store) SearchCaseload(ctx context.Context, a records.Actor, q records.CaseloadQuery) ([]records.CaseloadEntry, error) {
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	list, err := s.Caseload(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	return q.Apply(list), nil
+}
+
 // caseloadSQL lists the professional's (?1) clients now (?2), with the flags
 // of the overview; the assignment's time condition is the access rule's own
 // (currentAssignmentSQL).
-var caseloadSQL = `SELECT c.id, c.name_sealed, MIN(CASE WHEN l.user_id IS NOT NULL THEN 0 ELSE 1 END),
+var caseloadSQL = `SELECT c.id, COALESCE(c.case_code, ''), c.name_sealed, MIN(CASE WHEN l.user_id IS NOT NULL THEN 0 ELSE 1 END),
 	(SELECT COUNT(*) FROM contacts k WHERE k.client_id = c.id AND k.consent_missing = 1
 		AND NOT EXISTS(SELECT 1 FROM consent_flag_resolutions r WHERE r.contact_id = k.id)),
 	(SELECT MAX(occurred_at) FROM contacts k WHERE k.client_id = c.id AND k.occurred_at <= ?2),

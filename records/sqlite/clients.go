@@ -38,6 +38,9 @@ func (w *wtx) createClient(g grant, c *records.Client) error {
 	if err != nil {
 		return err
 	}
+	if err := w.queryRow(`SELECT case_code FROM clients WHERE id = ?`, c.ID).Scan(&c.CaseCode); err != nil {
+		return internal("create client", err)
+	}
 	var birth, contact []byte
 	if c.BirthDate != "" {
 		birth = sl.seal("clients", "birth_date", c.ID, c.BirthDate)
@@ -62,8 +65,12 @@ func (w *wtx) createClient(g grant, c *records.Client) error {
 // after: the row must exist before its key) and the client's new data key, and
 // returns the sealer for the client's fields.
 func (w *wtx) newClientKeyFor(g grant, at time.Time) (sealer, error) {
-	if _, err := w.exec(`INSERT INTO clients (id, name_sealed, created_by, created_at) VALUES (?, x'', ?, ?)`,
-		g.clientID, g.actor.UserID, ms(at)); err != nil {
+	code, err := freshCaseCode(w.tx, w.ctx)
+	if err != nil {
+		return sealer{}, err
+	}
+	if _, err := w.exec(`INSERT INTO clients (id, case_code, name_sealed, created_by, created_at) VALUES (?, ?, x'', ?, ?)`,
+		g.clientID, code, g.actor.UserID, ms(at)); err != nil {
 		return sealer{}, internal("create client", err)
 	}
 	return w.newClientKey(g)
@@ -78,8 +85,8 @@ func (s *Store) Client(ctx context.Context, a records.Actor, purpose records.Pur
 		func(w *wtx, g grant, u *unsealing) ([]string, error) {
 			var name, birth, contact []byte
 			var created int64
-			if err := w.queryRow(`SELECT name_sealed, birth_date_sealed, contact_sealed, created_at FROM clients WHERE id = ?`, clientID).
-				Scan(&name, &birth, &contact, &created); err != nil {
+			if err := w.queryRow(`SELECT name_sealed, birth_date_sealed, contact_sealed, created_at, COALESCE(case_code, '') FROM clients WHERE id = ?`, clientID).
+				Scan(&name, &birth, &contact, &created, &c.CaseCode); err != nil {
 				return nil, internal("client", err)
 			}
 			c.CreatedAt = fromMS(created)

@@ -136,8 +136,8 @@ func (w *wtx) notePage(f *records.File, clientID string, p *records.FilePage) (n
 func (w *wtx) readFile(f *records.File, a records.Actor, clientID string, p *records.FilePage, fields []sealedField) ([]sealedField, error) {
 	var name, birth, contact []byte
 	var created int64
-	if err := w.queryRow(`SELECT name_sealed, birth_date_sealed, contact_sealed, created_at FROM clients WHERE id = ?`, clientID).
-		Scan(&name, &birth, &contact, &created); err != nil {
+	if err := w.queryRow(`SELECT name_sealed, birth_date_sealed, contact_sealed, created_at, COALESCE(case_code, '') FROM clients WHERE id = ?`, clientID).
+		Scan(&name, &birth, &contact, &created, &f.Client.CaseCode); err != nil {
 		return nil, internal("file: client", err)
 	}
 	f.Client.CreatedAt = fromMS(created)

@@ -60,6 +60,16 @@ func audits(a records.Actor) bool { return isDataOfficer(a) || a.IsSystem() }
 // they read no client data.
 func administers(a records.Actor) bool { return a.Role == records.RoleAdmin || a.IsSystem() }
 
+// isStaff: professionals, data officers and admins, who name clients by case
+// code; everyone but clients.
+func isStaff(a records.Actor) bool {
+	return isProfessional(a) || isDataOfficer(a) || administers(a)
+}
+
+// readsFileAccess: who may read a client's file now is shown to the client and
+// to the professionals who work with them.
+func readsFileAccess(a records.Actor) bool { return isClient(a) || isProfessional(a) }
+
 // listsAccounts: admins manage the accounts, and the data officer audits them.
 func listsAccounts(a records.Actor) bool { return administers(a) || isDataOfficer(a) }
 

@@ -295,6 +295,9 @@ func migrate(db *sql.DB) error {
 	if _, err := p.Up(context.Background()); err != nil {
 		return fmt.Errorf("records: migrate: %w", err)
 	}
+	if err := assignCaseCodes(db); err != nil {
+		return fmt.Errorf("records: case codes: %w", err)
+	}
 	return nil
 }
 

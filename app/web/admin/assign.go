@@ -10,16 +10,24 @@ import (
 	"github.com/nabij/nabij/records"
 )
 
-// assign puts a client (by id) on the caseload of a professional or
-// a team.
+// assign puts a client (picked by case code) on the caseload of a
+// professional or a team.
 func (h *Handler) assign(c *fiber.Ctx) error {
-	in := web.FormValues(c, "client_id", "target")
-	in["client_id"] = strings.TrimSpace(in["client_id"])
+	in := web.FormValues(c, "client", "target")
+	in["client"] = strings.TrimSpace(in["client"])
 	refuse := func(errs map[string]string) error {
 		return h.renderCaseloads(c, fiber.StatusUnprocessableEntity, errs, in)
 	}
-	if in["client_id"] == "" {
-		return refuse(map[string]string{"client_id": "invalid.client_id_required"})
+	if in["client"] == "" {
+		return refuse(map[string]string{"client": "invalid.case_code_required"})
+	}
+	codes, err := h.CaseCodes(c)
+	if err != nil {
+		return err
+	}
+	clientID, ok := codes.Resolve(in["client"])
+	if !ok {
+		return refuse(map[string]string{"client": "invalid.case_code_unknown"})
 	}
 	var userID, teamID string
 	kind, id, _ := strings.Cut(in["target"], ":")
@@ -31,13 +39,13 @@ func (h *Handler) assign(c *fiber.Ctx) error {
 	default:
 		return refuse(map[string]string{"target": "invalid.target"})
 	}
-	if _, err := h.Store.Assign(c.UserContext(), edge.Actor(c), in["client_id"], userID, teamID); err != nil {
+	if _, err := h.Store.Assign(c.UserContext(), edge.Actor(c), clientID, userID, teamID); err != nil {
 		if records.ErrorCode(err) == records.ENOTFOUND {
-			return refuse(map[string]string{"client_id": "invalid.client_id_unknown"})
+			return refuse(map[string]string{"client": "invalid.case_code_unknown"})
 		}
-		errs, ok := web.FormErrors(err, []string{"client_id", "target"},
-			map[string]string{"user_id": "target", "team_id": "target"},
-			map[string]string{"client_id": "invalid.client_id_unknown"})
+		errs, ok := web.FormErrors(err, []string{"client", "target"},
+			map[string]string{"user_id": "target", "team_id": "target", "client_id": "client"},
+			map[string]string{"client_id": "invalid.case_code_unknown"})
 		if !ok {
 			return err
 		}

@@ -1,5 +1,5 @@
 // Package admin holds the pages of the administrator, under /admin: users,
-// teams and caseload assignments.
+// teams, caseload assignments and handovers.
 package admin
 
 import (
@@ -26,4 +26,6 @@ func (h *Handler) Routes(p web.Pages, m edge.Middleware) {
 	p.Get("/admin/caseloads", adm, h.caseloads)
 	p.Post("/admin/caseloads", adm, h.assign)
 	p.Post("/admin/caseloads/:aid/end", adm, h.assignmentEnd)
+	p.Get("/admin/handovers", adm, h.handovers)
+	p.Post("/admin/handovers", adm, h.handoverSave)
 }

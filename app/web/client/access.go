@@ -42,6 +42,10 @@ func (h *Handler) access(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	holders, err := h.Store.FileAccess(c.UserContext(), a, a.ClientID)
+	if err != nil {
+		return err
+	}
 	cp, ok, err := h.Store.LatestCheckpoint(c.UserContext())
 	if err != nil {
 		return err
@@ -56,7 +60,7 @@ func (h *Handler) access(c *fiber.Ctx) error {
 		}
 	}
 	older := web.OlderURL("/my/access", q, rows)
-	d := myAccessView{AccessView: web.AccessView{Rows: web.GroupReads(rows, v.Lang), Older: older}, Own: own,
+	d := myAccessView{AccessView: web.AccessView{Rows: web.GroupReads(rows, v.Lang), Older: older}, Own: own, Holders: holders,
 		Person: f.Actor, Filtered: f.Actor != "" || !f.From.IsZero()}
 	if len(rows) > 0 && rows[0].ActorName != "" && f.Actor != "" {
 		d.Person = rows[0].ActorName
@@ -87,6 +91,7 @@ type myAccessView struct {
 	Filtered     bool
 	Person, Week string
 	ToggleOwn    string
+	Holders      []records.StandIn
 	Receipt      *receipt
 }
 

@@ -12,11 +12,52 @@ import (
 	"github.com/nabij/nabij/ui"
 )
 
-var accessLogFilters = []string{"client_id", "actor", "kind", "action", "from", "to"}
+var accessLogFilters = []string{"client", "actor", "kind", "action", "from", "to"}
 
-// accessLog searches the access log: client id, user, kind, action (or
-// denied), from, to; newest first, 50 a page. The search is recorded.
+// accessLog searches the access log: client (by case code), user, kind,
+// action (or denied), from, to; newest first, 50 a page. The search is
+// recorded.
 func (h *Handler) accessLog(c *fiber.Ctx) error {
+	q, form, filter, codes, errs, err := h.accessFilter(c)
+	if err != nil {
+		return err
+	}
+	before, err := web.PageBefore(c)
+	if err != nil {
+		return err
+	}
+	filter.BeforeSeq, filter.Limit = before, web.AccessPageSize
+	v := h.View(c, "dpo_log.title")
+	v.Form = form
+	if len(errs) > 0 {
+		v.Errors = errs
+		v.Data = web.AccessView{}
+		return h.Render(c, fiber.StatusUnprocessableEntity, "dpo_access_log", v)
+	}
+	list, err := h.Store.AccessLog(c.UserContext(), edge.Actor(c), filter)
+	if err != nil {
+		errs, ok := web.FormErrors(err, accessLogFilters, nil, nil)
+		if !ok {
+			return err
+		}
+		v.Errors = errs
+		v.Data = web.AccessView{}
+		return h.Render(c, fiber.StatusUnprocessableEntity, "dpo_access_log", v)
+	}
+	rows := web.AccessRows(list, edge.Actor(c), "")
+	codes.Fill(rows)
+	csv := "/dpo/access-log.csv"
+	if len(q) > 0 {
+		csv += "?" + q.Encode()
+	}
+	v.Data = web.AccessView{Rows: rows, Older: web.OlderURL("/dpo/access-log", q, rows), CSV: csv}
+	return h.Render(c, fiber.StatusOK, "dpo_access_log", v)
+}
+
+// accessFilter reads the access-log search form: the query to repeat it,
+// the form as typed, the filter, the case codes it resolved the client
+// with, and the fields it refused.
+func (h *Handler) accessFilter(c *fiber.Ctx) (url.Values, map[string]string, records.AccessFilter, web.CaseCodes, map[string]string, error) {
 	q := url.Values{}
 	form := map[string]string{}
 	for _, f := range accessLogFilters {
@@ -26,12 +67,19 @@ func (h *Handler) accessLog(c *fiber.Ctx) error {
 			q.Set(f, val)
 		}
 	}
-	before, err := web.PageBefore(c)
+	codes, err := h.CaseCodes(c)
 	if err != nil {
-		return err
+		return nil, nil, records.AccessFilter{}, codes, nil, err
 	}
-	filter := records.AccessFilter{ClientID: form["client_id"], Actor: form["actor"], BeforeSeq: before, Limit: web.AccessPageSize}
+	filter := records.AccessFilter{Actor: form["actor"]}
 	errs := map[string]string{}
+	if code := form["client"]; code != "" {
+		id, ok := codes.Resolve(code)
+		if !ok {
+			errs["client"] = "invalid.case_code_unknown"
+		}
+		filter.ClientID = id
+	}
 	switch act := form["action"]; act {
 	case "":
 	case "denied": // an outcome in the log; offered among the actions
@@ -58,24 +106,5 @@ func (h *Handler) accessLog(c *fiber.Ctx) error {
 			errs["to"] = "invalid.date"
 		}
 	}
-	v := h.View(c, "dpo_log.title")
-	v.Form = form
-	if len(errs) > 0 {
-		v.Errors = errs
-		v.Data = web.AccessView{}
-		return h.Render(c, fiber.StatusUnprocessableEntity, "dpo_access_log", v)
-	}
-	list, err := h.Store.AccessLog(c.UserContext(), edge.Actor(c), filter)
-	if err != nil {
-		errs, ok := web.FormErrors(err, accessLogFilters, nil, nil)
-		if !ok {
-			return err
-		}
-		v.Errors = errs
-		v.Data = web.AccessView{}
-		return h.Render(c, fiber.StatusUnprocessableEntity, "dpo_access_log", v)
-	}
-	rows := web.AccessRows(list, edge.Actor(c), "")
-	v.Data = web.AccessView{Rows: rows, Older: web.OlderURL("/dpo/access-log", q, rows)}
-	return h.Render(c, fiber.StatusOK, "dpo_access_log", v)
+	return q, form, filter, codes, errs, nil
 }

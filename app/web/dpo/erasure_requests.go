@@ -15,6 +15,7 @@ import (
 // so a refused decision shows its error next to the right field.
 type erasureRow struct {
 	records.ErasureRequest
+	CaseCode                           string
 	Decided                            time.Time
 	ReasonField, ConfirmField          string
 	ReasonValue, ReasonErr, ConfirmErr string
@@ -32,10 +33,14 @@ func (h *Handler) renderErasureRequests(c *fiber.Ctx, status int, rid string, er
 	if err != nil {
 		return err
 	}
+	codes, err := h.CaseCodes(c)
+	if err != nil {
+		return err
+	}
 	v := h.View(c, "dpo_erasure.title")
 	rows := make([]erasureRow, len(list))
 	for i, r := range list {
-		rows[i] = erasureRow{ErasureRequest: r, Decided: dateOrZero(r.DecidedAt), CSRF: v.CSRF,
+		rows[i] = erasureRow{ErasureRequest: r, CaseCode: codes.Of(r.ClientID), Decided: dateOrZero(r.DecidedAt), CSRF: v.CSRF,
 			ReasonField: "reason-" + r.ID, ConfirmField: "confirm-" + r.ID}
 		if r.ID == rid {
 			rows[i].ReasonValue = web.FormValue(c, "reason")

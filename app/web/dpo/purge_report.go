@@ -6,9 +6,10 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/nabij/nabij/app/edge"
+	"github.com/nabij/nabij/app/web"
 )
 
-// purgeReport shows one purge report line by line: client id, kind,
+// purgeReport shows one purge report line by line: case code, kind,
 // action, count, record ids and the rule that applied.
 func (h *Handler) purgeReport(c *fiber.Ctx) error {
 	list, err := h.Store.PurgeReports(c.UserContext(), edge.Actor(c), time.Time{})
@@ -18,8 +19,15 @@ func (h *Handler) purgeReport(c *fiber.Ctx) error {
 	id := edge.Param(c, "rid")
 	for _, r := range list {
 		if r.RunID == id {
+			codes, err := h.CaseCodes(c)
+			if err != nil {
+				return err
+			}
 			v := h.View(c, "dpo_purge_report.title")
-			v.Data = purgeRow(r)
+			v.Data = struct {
+				purgeReportRow
+				Codes web.CaseCodes
+			}{purgeRow(r), codes}
 			return h.Render(c, fiber.StatusOK, "dpo_purge_report", v)
 		}
 	}

@@ -19,8 +19,10 @@ type Handler struct{ *web.Handler }
 func (h *Handler) Routes(p web.Pages, m edge.Middleware) {
 	dpo := m.Allow(records.RoleDataOfficer)
 	p.Get("/dpo/access-log", dpo, h.accessLog)
+	p.Get("/dpo/access-log.csv", dpo, h.accessLogCSV)
 	p.Get("/dpo/verify", dpo, h.verify)
 	p.Get("/dpo/anomalies", dpo, h.anomalies)
+	p.Post("/dpo/anomalies/review", dpo, h.anomalyReview)
 	p.Get("/dpo/retention", dpo, h.retention)
 	p.Post("/dpo/retention", dpo, h.retentionSave)
 	p.Get("/dpo/legal-holds", dpo, h.legalHolds)

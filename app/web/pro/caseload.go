@@ -6,27 +6,41 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/nabij/nabij/app/edge"
+	"github.com/nabij/nabij/app/web"
 	"github.com/nabij/nabij/records"
 )
 
 type caseloadRow struct {
-	ID, Name         string
+	ID, Name, Code   string
 	ConsentMissing   int
 	Last, Next       time.Time
 	OpenTrajectories int
 	Team             bool
 }
 
-// caseload lists the professional's clients. Showing a name is a read:
+// caseload lists the professional's clients, narrowed by name (?q=) and
+// ordered by next or last contact (?sort=). Showing a name is a read:
 // records writes one access record per client listed.
 func (h *Handler) caseload(c *fiber.Ctx) error {
-	list, err := h.Store.Caseload(c.UserContext(), edge.Actor(c))
+	q := records.CaseloadQuery{Name: web.FormQuery(c, "q"), Sort: web.FormQuery(c, "sort")}
+	v := h.View(c, "caseload.title")
+	v.Form = map[string]string{"q": q.Name, "sort": q.Sort}
+	list, err := h.Store.SearchCaseload(c.UserContext(), edge.Actor(c), q)
 	if err != nil {
-		return err
+		errs, ok := web.FormErrors(err, []string{"q", "sort"}, nil, nil)
+		if !ok {
+			return err
+		}
+		v.Errors = errs
+		v.Data = struct {
+			Clients []caseloadRow
+			Search  bool
+		}{}
+		return h.Render(c, fiber.StatusUnprocessableEntity, "caseload", v)
 	}
 	rows := make([]caseloadRow, 0, len(list))
 	for _, e := range list {
-		r := caseloadRow{ID: e.ClientID, Name: e.Name, ConsentMissing: e.ConsentMissing,
+		r := caseloadRow{ID: e.ClientID, Name: e.Name, Code: e.CaseCode, ConsentMissing: e.ConsentMissing,
 			OpenTrajectories: e.OpenTrajectories, Team: e.Rule == records.RuleTeamCaseload}
 		if e.LastContact != nil {
 			r.Last = *e.LastContact
@@ -36,7 +50,9 @@ func (h *Handler) caseload(c *fiber.Ctx) error {
 		}
 		rows = append(rows, r)
 	}
-	v := h.View(c, "caseload.title")
-	v.Data = struct{ Clients []caseloadRow }{rows}
+	v.Data = struct {
+		Clients []caseloadRow
+		Search  bool
+	}{rows, q.Name != ""}
 	return h.Render(c, fiber.StatusOK, "caseload", v)
 }
