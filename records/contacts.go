@@ -17,10 +17,18 @@ type Contact struct {
 	FollowUpOf      string    `json:"follow_up_of,omitempty"`
 	// FollowedUpBy lists the later contacts that follow this one up (the link seen
 	// from the other side); filled when the whole file is read.
-	FollowedUpBy   []string  `json:"followed_up_by,omitempty"`
-	ConsentMissing bool      `json:"consent_missing"`
-	AuthorID       string    `json:"author_id"`
-	CreatedAt      time.Time `json:"created_at"`
+	FollowedUpBy   []string `json:"followed_up_by,omitempty"`
+	ConsentMissing bool     `json:"consent_missing"`
+	// ToolID names the register's tool an online contact used; ToolName a
+	// tool not in the register ("other"), shown to the register's keepers for
+	// review. At most one of the two.
+	ToolID   string `json:"tool_id,omitempty"`
+	ToolName string `json:"tool_name,omitempty"`
+	// Warnings are set on the answer to CreateContact only: a not-advised
+	// tool was chosen (WarnToolNotAdvised). The contact is kept.
+	Warnings  []string  `json:"warnings,omitempty"`
+	AuthorID  string    `json:"author_id"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 // NewContact is the input to CreateContact.
@@ -31,4 +39,6 @@ type NewContact struct {
 	OccurredAt      time.Time
 	DurationMinutes int
 	FollowUpOf      string
+	ToolID          string
+	ToolName        string
 }

@@ -15,6 +15,7 @@ type Store interface {
 	AccessLog
 	Retention
 	Admin
+	Tools
 }
 
 // Files is the client's file: identity, trajectories, contacts, notes, the
