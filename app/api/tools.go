@@ -198,6 +198,7 @@ func (h *Handler) blendedReport(c *fiber.Ctx) error {
 	}
 	if c.Query("format") == "csv" {
 		c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+		c.Set(fiber.HeaderCacheControl, "no-store")
 		c.Set(fiber.HeaderContentDisposition, `attachment; filename="nabij-blended-report.csv"`)
 		return c.SendString(ReportCSV(rep))
 	}

@@ -25,7 +25,7 @@ func (s *Store) RecordConsent(ctx context.Context, a records.Actor, clientID str
 		return nil, err
 	}
 	c := &records.Consent{ID: newID(), ClientID: clientID, Purpose: in.Purpose, Channel: in.Channel, Recipient: in.Recipient,
-		Reason: in.Reason, Evidence: in.Evidence, RecordedBy: a.UserID}
+		Reason: in.Reason, Evidence: in.Evidence, RecordedBy: a.UserID, ToolID: in.ToolID}
 	if in.ExpiresAt != nil {
 		t := fromMS(ms(*in.ExpiresAt))
 		c.ExpiresAt = &t
@@ -55,11 +55,16 @@ func (s *Store) RecordConsent(ctx context.Context, a records.Actor, clientID str
 			recipient = sl.seal("consents", "recipient", c.ID, c.Recipient)
 			reason = sl.seal("consents", "reason", c.ID, c.Reason)
 		}
+		if c.ToolID != "" {
+			if _, _, err := w.toolVerdict("tool_id", c.ToolID); err != nil {
+				return err
+			}
+		}
 		c.GrantedAt = fromMS(ms(w.now))
 		if _, err := w.exec(`INSERT INTO consents (id, client_id, purpose, channel, recipient_sealed, reason_sealed, evidence,
-			recorded_by, granted_at, expires_at) VALUES (?,?,?,?,?,?,?,?,?,?)`,
+			recorded_by, granted_at, expires_at, tool_id) VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
 			c.ID, clientID, string(c.Purpose), string(c.Channel), recipient, reason, string(c.Evidence), c.RecordedBy,
-			ms(c.GrantedAt), optMS(c.ExpiresAt)); err != nil {
+			ms(c.GrantedAt), optMS(c.ExpiresAt), nullString(c.ToolID)); err != nil {
 			return internal("record consent", err)
 		}
 		if c.Purpose == records.ConsentContactChannel {
@@ -132,7 +137,7 @@ func consentFields(out []records.Consent, sealed [][2][]byte) []sealedField {
 // consents reads the client's consents (all, or one id) with their sealed fields.
 func (w *wtx) consents(clientID, id string) ([]records.Consent, [][2][]byte, error) {
 	q := `SELECT c.id, c.purpose, c.channel, c.recipient_sealed, c.reason_sealed, c.evidence, c.recorded_by,
-		c.granted_at, c.expires_at, x.withdrawn_at, COALESCE(x.withdrawn_by, '')
+		c.granted_at, c.expires_at, x.withdrawn_at, COALESCE(x.withdrawn_by, ''), COALESCE(c.tool_id, '')
 		FROM consents c LEFT JOIN consent_withdrawals x ON x.consent_id = c.id WHERE c.client_id = ?`
 	args := []any{clientID}
 	if id != "" {
@@ -152,7 +157,7 @@ func (w *wtx) consents(clientID, id string) ([]records.Consent, [][2][]byte, err
 		var granted int64
 		var expires, withdrawn sql.NullInt64
 		var rec, rea []byte
-		if err := rows.Scan(&c.ID, &purpose, &channel, &rec, &rea, &evidence, &c.RecordedBy, &granted, &expires, &withdrawn, &c.WithdrawnBy); err != nil {
+		if err := rows.Scan(&c.ID, &purpose, &channel, &rec, &rea, &evidence, &c.RecordedBy, &granted, &expires, &withdrawn, &c.WithdrawnBy, &c.ToolID); err != nil {
 			return nil, nil, internal("consents", err)
 		}
 		c.Purpose, c.Channel, c.Evidence = records.ConsentPurpose(purpose), records.Channel(channel), records.Evidence(evidence)
