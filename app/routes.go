@@ -11,6 +11,7 @@ import (
 	"github.com/nabij/nabij/app/web/client"
 	"github.com/nabij/nabij/app/web/dpo"
 	"github.com/nabij/nabij/app/web/pro"
+	"github.com/nabij/nabij/app/web/tools"
 	"github.com/nabij/nabij/records"
 )
 
@@ -46,6 +47,7 @@ func (s *Server) routes() {
 	(&client.Handler{Handler: w}).Routes(pages, mw)
 	(&dpo.Handler{Handler: w}).Routes(pages, mw)
 	(&admin.Handler{Handler: w}).Routes(pages, mw)
+	(&tools.Handler{Handler: w}).Routes(pages, mw)
 	v1.Use(func(c *fiber.Ctx) error { return edge.Fail(edge.ProbNotFoundRoute) })
 	s.metrics.knowRoutes(a)
 }

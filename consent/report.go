@@ -2,6 +2,9 @@ package consent
 
 import (
 	"context"
+	"encoding/csv"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/nabij/nabij/records"
@@ -248,4 +251,46 @@ func (s *Service) BlendedReport(ctx context.Context, a records.Actor, from, to t
 		return nil, err
 	}
 	return Report(d), nil
+}
+
+// CSV writes every figure of the report as one line: table, row,
+// column, value ("suppressed" for a hidden one). Months, channels and tool
+// names only: the report holds no person's name.
+func (rep *BlendedReport) CSV() string {
+	var b strings.Builder
+	w := csv.NewWriter(&b)
+	_ = w.Write([]string{"table", "row", "column", "value"})
+	val := func(v *int) string {
+		if v == nil {
+			return "suppressed"
+		}
+		return strconv.Itoa(*v)
+	}
+	tables := []struct {
+		name string
+		t    Table
+	}{{"contacts_by_channel", rep.ByChannel}, {"contacts_by_tool", rep.ByTool}, {"minutes_by_channel", rep.Minutes}, {"follow_ups", rep.FollowUps}}
+	for _, t := range tables {
+		for r, row := range t.t.Rows {
+			for c, col := range t.t.Cols {
+				_ = w.Write([]string{t.name, row, col, val(t.t.Cells[r][c])})
+			}
+			_ = w.Write([]string{t.name, row, "total", val(t.t.RowTotals[r])})
+		}
+		for c, col := range t.t.Cols {
+			_ = w.Write([]string{t.name, "total", col, val(t.t.ColTotals[c])})
+		}
+		_ = w.Write([]string{t.name, "total", "total", val(t.t.Total)})
+	}
+	for _, x := range rep.OnlineShare {
+		_ = w.Write([]string{"online_share_percent", x.Label, "", val(x.Value)})
+	}
+	for _, x := range rep.Outreach {
+		_ = w.Write([]string{"clients_reached_by_outreach", x.Label, "", val(x.Value)})
+	}
+	for _, x := range rep.ToolWorkers {
+		_ = w.Write([]string{"workers_per_tool", x.Label, "", val(x.Value)})
+	}
+	w.Flush()
+	return b.String()
 }

@@ -4,7 +4,8 @@ package ui
 // the main kinds of client data, then the administrative and security
 // events. Each is named by "kind.<kind>" in the catalogue.
 var LogKinds = []string{"file", "client", "outline", "note", "break_glass", "export", "disclosure",
-	"account", "password", "totp", "session", "caseload", "team", "retention_rules", "legal_hold", "master_key"}
+	"account", "password", "totp", "session", "caseload", "team", "retention_rules", "legal_hold", "master_key",
+	"tool", "team_lead", "tool_recommendation", "blended_report"}
 
 // IsLogKind reports whether k is one of LogKinds.
 func IsLogKind(k string) bool {

@@ -32,6 +32,7 @@ var navByRole = map[string][]NavItem{
 	RoleProfessional: {
 		{Path: "/caseload", Key: "nav.caseload"},
 		{Path: "/clients/new", Key: "nav.new_client"},
+		{Path: "/tools", Key: "nav.tools"},
 		{Path: "/account/password", Key: "nav.password"},
 	},
 	RoleClient: {
@@ -42,6 +43,7 @@ var navByRole = map[string][]NavItem{
 		{Path: "/my/disclosures", Key: "nav.my_disclosures"},
 		{Path: "/my/export", Key: "nav.my_export"},
 		{Path: "/my/erasure", Key: "nav.my_erasure"},
+		{Path: "/my/tools", Key: "nav.my_tools"},
 		{Path: "/account/password", Key: "nav.password"},
 	},
 	RoleDataOfficer: {
@@ -53,12 +55,15 @@ var navByRole = map[string][]NavItem{
 		{Path: "/dpo/purge-reports", Key: "nav.purge_reports"},
 		{Path: "/dpo/erasure-requests", Key: "nav.erasure_requests"},
 		{Path: "/dpo/statistics", Key: "nav.statistics"},
+		{Path: "/reports/blended", Key: "nav.blended_report"},
+		{Path: "/tools", Key: "nav.tools"},
 		{Path: "/account/password", Key: "nav.password"},
 	},
 	RoleAdmin: {
 		{Path: "/admin/users", Key: "nav.users"},
 		{Path: "/admin/teams", Key: "nav.teams"},
 		{Path: "/admin/caseloads", Key: "nav.caseloads"},
+		{Path: "/tools", Key: "nav.tools"},
 		{Path: "/account/password", Key: "nav.password"},
 	},
 }

@@ -1,15 +1,9 @@
 package api
 
 import (
-	"encoding/csv"
-	"strconv"
-	"strings"
-	"time"
-
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/nabij/nabij/app/edge"
-	"github.com/nabij/nabij/consent"
 	"github.com/nabij/nabij/records"
 )
 
@@ -31,29 +25,16 @@ type toolRequest struct {
 	DPIAOn                 string            `json:"dpia_on"`
 }
 
-// ParseDay reads an optional YYYY-MM-DD date for field.
-func ParseDay(field, v string) (*time.Time, error) {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return nil, nil
-	}
-	t, err := time.Parse("2006-01-02", v)
-	if err != nil {
-		return nil, edge.InvalidField(field, field+" must be a date such as 2026-11-25")
-	}
-	return &t, nil
-}
-
 func (r toolRequest) input() (records.ToolInput, error) {
 	in := records.ToolInput{Name: r.Name, Kind: records.ToolKind(r.Kind), Vendor: r.Vendor,
 		DataLocation: records.DataLocation(r.DataLocation), EndToEnd: r.EndToEnd,
 		AccessibilityStatement: r.AccessibilityStatement, AccessibilityLevel: r.AccessibilityLevel,
 		Languages: r.Languages, Cost: r.Cost, Checklist: r.Checklist, Verdict: records.Verdict(r.Verdict)}
 	var err error
-	if in.ReviewedOn, err = ParseDay("reviewed_on", r.ReviewedOn); err != nil {
+	if in.ReviewedOn, err = edge.Day("reviewed_on", r.ReviewedOn); err != nil {
 		return in, err
 	}
-	in.DPIAOn, err = ParseDay("dpia_on", r.DPIAOn)
+	in.DPIAOn, err = edge.Day("dpia_on", r.DPIAOn)
 	return in, err
 }
 
@@ -162,33 +143,8 @@ func (h *Handler) setTeamLead(c *fiber.Ctx) error {
 	return edge.Send(c, fiber.StatusOK, u)
 }
 
-// ReportPeriod reads from and to (dates; to inclusive) with the last twelve
-// months as the default, and checks the length.
-func ReportPeriod(now time.Time, fromS, toS string) (time.Time, time.Time, error) {
-	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
-	to := today.AddDate(0, 0, 1)
-	from := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, -11, 0)
-	if t, err := ParseDay("to", toS); err != nil {
-		return from, to, err
-	} else if t != nil {
-		to = t.AddDate(0, 0, 1)
-	}
-	if t, err := ParseDay("from", fromS); err != nil {
-		return from, to, err
-	} else if t != nil {
-		from = *t
-	}
-	if !to.After(from) {
-		return from, to, edge.InvalidField("to", "to must not lie before from")
-	}
-	if to.After(from.AddDate(0, consent.MaxReportMonths, 0)) {
-		return from, to, edge.InvalidField("from", "a report covers at most 36 months")
-	}
-	return from, to, nil
-}
-
 func (h *Handler) blendedReport(c *fiber.Ctx) error {
-	from, to, err := ReportPeriod(h.Now(), c.Query("from"), c.Query("to"))
+	from, to, err := edge.ReportPeriod(h.Now(), c.Query("from"), c.Query("to"))
 	if err != nil {
 		return err
 	}
@@ -200,49 +156,7 @@ func (h *Handler) blendedReport(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
 		c.Set(fiber.HeaderCacheControl, "no-store")
 		c.Set(fiber.HeaderContentDisposition, `attachment; filename="nabij-blended-report.csv"`)
-		return c.SendString(ReportCSV(rep))
+		return c.SendString(rep.CSV())
 	}
 	return edge.Send(c, fiber.StatusOK, rep)
-}
-
-// ReportCSV writes every figure of the report as one line: table, row,
-// column, value ("suppressed" for a hidden one). Months, channels and tool
-// names only: the report holds no person's name.
-func ReportCSV(rep *consent.BlendedReport) string {
-	var b strings.Builder
-	w := csv.NewWriter(&b)
-	_ = w.Write([]string{"table", "row", "column", "value"})
-	val := func(v *int) string {
-		if v == nil {
-			return "suppressed"
-		}
-		return strconv.Itoa(*v)
-	}
-	tables := []struct {
-		name string
-		t    consent.Table
-	}{{"contacts_by_channel", rep.ByChannel}, {"contacts_by_tool", rep.ByTool}, {"minutes_by_channel", rep.Minutes}, {"follow_ups", rep.FollowUps}}
-	for _, t := range tables {
-		for r, row := range t.t.Rows {
-			for c, col := range t.t.Cols {
-				_ = w.Write([]string{t.name, row, col, val(t.t.Cells[r][c])})
-			}
-			_ = w.Write([]string{t.name, row, "total", val(t.t.RowTotals[r])})
-		}
-		for c, col := range t.t.Cols {
-			_ = w.Write([]string{t.name, "total", col, val(t.t.ColTotals[c])})
-		}
-		_ = w.Write([]string{t.name, "total", "total", val(t.t.Total)})
-	}
-	for _, x := range rep.OnlineShare {
-		_ = w.Write([]string{"online_share_percent", x.Label, "", val(x.Value)})
-	}
-	for _, x := range rep.Outreach {
-		_ = w.Write([]string{"clients_reached_by_outreach", x.Label, "", val(x.Value)})
-	}
-	for _, x := range rep.ToolWorkers {
-		_ = w.Write([]string{"workers_per_tool", x.Label, "", val(x.Value)})
-	}
-	w.Flush()
-	return b.String()
 }

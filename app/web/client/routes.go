@@ -28,4 +28,5 @@ func (h *Handler) Routes(p web.Pages, m edge.Middleware) {
 	p.Get("/my/export/:format", cl, h.exportDownload)
 	p.Get("/my/erasure", cl, h.erasure)
 	p.Post("/my/erasure", cl, h.erasureRequest)
+	p.Get("/my/tools", cl, h.tools)
 }

@@ -23,8 +23,24 @@ func (h *Handler) clientFile(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	// The tools of the client's care (recorded as a read of kind tools),
+	// and the self-help tools of the register that may be recommended.
+	tools, err := h.Store.ClientTools(c.UserContext(), a, f.Client.ID)
+	if err != nil {
+		return err
+	}
+	register, err := h.Store.Tools(c.UserContext(), a)
+	if err != nil {
+		return err
+	}
+	var selfHelp []records.Tool
+	for _, t := range register {
+		if t.Kind.SelfHelp() {
+			selfHelp = append(selfHelp, t)
+		}
+	}
 	v := h.View(c, "file.title")
-	v.Data = clientFileView{FileView: web.BuildFileView(f, v.Lang, a, h.Now(), false),
+	v.Data = clientFileView{Tools: tools, SelfHelp: selfHelp, FileView: web.BuildFileView(f, v.Lang, a, h.Now(), false),
 		Consents: web.ConsentRows(list, v.CSRF, func(id string) string {
 			return clientPath(f.Client.ID) + "/consents/" + url.PathEscape(id) + "/withdraw"
 		})}
@@ -35,4 +51,6 @@ func (h *Handler) clientFile(c *fiber.Ctx) error {
 type clientFileView struct {
 	web.FileView
 	Consents []web.ConsentRow
+	Tools    []records.ClientTool // the tools of the client's care
+	SelfHelp []records.Tool       // the register's self-help tools, to recommend
 }
