@@ -202,25 +202,36 @@ func Report(d *records.BlendedData) *BlendedReport {
 	rep.ByTool = table(rows, tools, byTool)
 	rep.Minutes = table(rows, channelNames(), minutes)
 	rep.FollowUps = table(rows, FollowUps, follow)
-	// The online share is published only for a month whose every channel
-	// count is published: then it tells nothing the table does not, and it
-	// can never give away a suppressed count.
+	// The online share of a month is published only when it follows from
+	// the published table already: the month's total is published and its
+	// hidden cells are all of one mode (all online or all face-to-face), so
+	// the other mode's sum is published and the share tells nothing new. A
+	// month with no contacts has no share.
 	for r, m := range rows {
+		tot := rep.ByChannel.RowTotals[r]
+		if tot == nil || *tot == 0 {
+			continue
+		}
 		c := Count{Label: m}
-		on, tot, open := 0, 0, true
+		on, off, hiddenOn, hiddenOff := 0, 0, 0, 0
 		for i, ch := range records.Channels {
 			v := rep.ByChannel.Cells[r][i]
-			if v == nil {
-				open = false
-				break
-			}
-			tot += *v
-			if ch.Online() {
+			switch {
+			case v == nil && ch.Online():
+				hiddenOn++
+			case v == nil:
+				hiddenOff++
+			case ch.Online():
 				on += *v
+			default:
+				off += *v
 			}
 		}
-		if open && tot > 0 {
-			c.Value = keep(on * 100 / tot)
+		switch {
+		case hiddenOff == 0: // the face-to-face cells are all published
+			c.Value = keep((*tot - off) * 100 / *tot)
+		case hiddenOn == 0: // the online cells are all published
+			c.Value = keep(on * 100 / *tot)
 		}
 		rep.OnlineShare = append(rep.OnlineShare, c)
 	}
