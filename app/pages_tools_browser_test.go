@@ -41,7 +41,7 @@ func TestBrowserTools(t *testing.T) {
 	}
 	setLang := func(lang string) { p.open("/lang/" + lang + "?next=/") }
 	warning := map[string]string{"nl": "afgeraden in het register", "en": "advises against the tool"}
-	label := map[string]string{"nl": "Gesprekken en gegevens blijven in de EU", "en": "Conversations and data stay in the EU"}
+	label := map[string]string{"nl": "Gegevens blijven op je eigen toestel", "en": "Data stays on your own device"}
 
 	// sam: a professional and the demo's team lead.
 	p.signIn("en", "sam")
@@ -96,7 +96,7 @@ func TestBrowserTools(t *testing.T) {
 		visit(lang, "my-tools", "/my/tools")
 		t.Run(lang+"/my-tools-labels", func(t *testing.T) {
 			p.t = t
-			p.wantText("Budgetcoach", "Praatbox Video", label[lang])
+			p.wantText("Budgetcoach", "Slaapwijzer", label[lang])
 		})
 	}
 	p.t = t

@@ -112,7 +112,7 @@ func Seed(ctx context.Context, st records.Store, password string, now time.Time)
 	if err != nil {
 		return err
 	}
-	var noorID, milanID string
+	var noorID, milanID, thirdID string
 	for i, dc := range demoClients {
 		// Even clients are sam's, odd ones lena's: noor (0) is sam's, milan (1) lena's.
 		pro := sam
@@ -129,12 +129,14 @@ func Seed(ctx context.Context, st records.Store, password string, now time.Time)
 			noorID = c.ID
 		case 1:
 			milanID = c.ID
+		case 2:
+			thirdID = c.ID
 		}
 		if err := seedFile(ctx, st, pro, c.ID, dc.goal, i, now, tools); err != nil {
 			return err
 		}
 	}
-	if err := seedRecommendations(ctx, st, sam, noorID, tools); err != nil {
+	if err := seedRecommendations(ctx, st, sam, noorID, thirdID, tools); err != nil {
 		return err
 	}
 	if _, err := add("noor", records.RoleClient, "", noorID); err != nil {

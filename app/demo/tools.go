@@ -99,11 +99,13 @@ func toolFor(ch records.Channel, n int, tools map[string]string) (id, other stri
 	return "", ""
 }
 
-// seedMonths gives client i two contacts in each of the last six months: a
-// face-to-face one and an online follow-up, and every third month a
-// face-to-face contact after the online one. Channels rotate over the clients
-// so that each month has enough clients per channel for the blended-work
-// report to show its figures (cells under five clients are suppressed).
+// seedMonths gives client i contacts in each of the last six months: a
+// face-to-face one, then a follow-up — face-to-face at first, online in the
+// last two months (the team went blended), and every third month a home
+// visit after it. Channels rotate over the clients so that each month has
+// enough clients per channel for the blended-work report to show its figures
+// (cells under five clients are suppressed). The online contacts are few on
+// purpose: made now without a consent given back then, each is flagged.
 func seedMonths(ctx context.Context, st records.Store, pro records.Actor, clientID, trajectoryID string, i int, now time.Time, tools map[string]string) error {
 	f2f := []records.Channel{records.ChannelOffice, records.ChannelHomeVisit, records.ChannelOutreach, records.ChannelOffice}
 	online := []records.Channel{records.ChannelVideo, records.ChannelChat, records.ChannelMessaging, records.ChannelEHealthModule}
@@ -114,10 +116,13 @@ func seedMonths(ctx context.Context, st records.Store, pro records.Actor, client
 		if err != nil {
 			return fmt.Errorf("demo contact: %w", err)
 		}
-		ch := online[(i+2*m)%len(online)]
+		ch := f2f[(i+m+1)%len(f2f)]
+		if m <= 2 {
+			ch = online[(i+2*m)%len(online)]
+		}
 		tool, other := toolFor(ch, i+m, tools)
 		next, err := st.CreateContact(ctx, pro, clientID, records.NewContact{TrajectoryID: trajectoryID,
-			Channel: ch, Synchronous: ch == records.ChannelVideo, OccurredAt: at.Add(3 * 24 * time.Hour),
+			Channel: ch, Synchronous: ch.Mode() == records.ModeFaceToFace || ch == records.ChannelVideo, OccurredAt: at.Add(3 * 24 * time.Hour),
 			DurationMinutes: 10 + 5*(i%5), FollowUpOf: first.ID, ToolID: tool, ToolName: other})
 		if err != nil {
 			return fmt.Errorf("demo contact: %w", err)
@@ -133,15 +138,15 @@ func seedMonths(ctx context.Context, st records.Store, pro records.Actor, client
 	return nil
 }
 
-// seedRecommendations: sam recommends two self-help tools to noor, and a
-// channel consent of noor's names the video tool.
-func seedRecommendations(ctx context.Context, st records.Store, sam records.Actor, noorID string, tools map[string]string) error {
+// seedRecommendations: sam recommends two self-help tools to noor, and
+// records a video consent naming its tool for another of his clients.
+func seedRecommendations(ctx context.Context, st records.Store, sam records.Actor, noorID, otherID string, tools map[string]string) error {
 	for _, name := range []string{"Budgetcoach", "Slaapwijzer"} {
 		if _, err := st.RecommendTool(ctx, sam, noorID, tools[name]); err != nil {
 			return fmt.Errorf("demo recommendation: %w", err)
 		}
 	}
-	_, err := st.RecordConsent(ctx, sam, noorID, records.NewConsent{Purpose: records.ConsentContactChannel,
+	_, err := st.RecordConsent(ctx, sam, otherID, records.NewConsent{Purpose: records.ConsentContactChannel,
 		Channel: records.ChannelVideo, Evidence: records.EvidenceWritten, ToolID: tools["Praatbox Video"]})
 	return err
 }
