@@ -12,6 +12,7 @@ import (
 	"github.com/nabij/nabij/app/web/dpo"
 	"github.com/nabij/nabij/app/web/network"
 	"github.com/nabij/nabij/app/web/pro"
+	"github.com/nabij/nabij/app/web/tools"
 	"github.com/nabij/nabij/records"
 )
 
@@ -48,6 +49,7 @@ func (s *Server) routes() {
 	(&dpo.Handler{Handler: w}).Routes(pages, mw)
 	(&admin.Handler{Handler: w}).Routes(pages, mw)
 	(&network.Handler{Handler: w}).Routes(pages, mw)
+	(&tools.Handler{Handler: w}).Routes(pages, mw)
 	v1.Use(func(c *fiber.Ctx) error { return edge.Fail(edge.ProbNotFoundRoute) })
 	s.metrics.knowRoutes(a)
 }

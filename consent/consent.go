@@ -28,6 +28,7 @@ type Input struct {
 	Evidence  string     `json:"evidence,omitempty"`
 	GivenAt   *time.Time `json:"given_at,omitempty"`
 	ExpiresAt *time.Time `json:"expires_at,omitempty"`
+	ToolID    string     `json:"tool_id,omitempty"`
 }
 
 func invalid(field, msg string) error {
@@ -43,6 +44,7 @@ func Validate(in Input, role records.Role, now time.Time) (records.NewConsent, e
 		Purpose: records.ConsentPurpose(strings.TrimSpace(in.Purpose)), Channel: records.Channel(strings.TrimSpace(in.Channel)),
 		Recipient: strings.Join(strings.Fields(in.Recipient), " "), Reason: strings.Join(strings.Fields(in.Reason), " "),
 		Evidence: records.Evidence(strings.TrimSpace(in.Evidence)), GivenAt: in.GivenAt, ExpiresAt: in.ExpiresAt,
+		ToolID: strings.TrimSpace(in.ToolID),
 	}
 	if role == records.RoleClient && out.Evidence == "" {
 		out.Evidence = records.EvidenceOnline

@@ -62,6 +62,8 @@ type Consent struct {
 	ExpiresAt   *time.Time `json:"expires_at,omitempty"`
 	WithdrawnAt *time.Time `json:"withdrawn_at,omitempty"`
 	WithdrawnBy string     `json:"withdrawn_by,omitempty"`
+	// ToolID: a consent for an online channel may name the register's tool.
+	ToolID string `json:"tool_id,omitempty"`
 }
 
 // NewConsent is the input to RecordConsent (validated by package consent first).
@@ -74,6 +76,7 @@ type NewConsent struct {
 	// GivenAt is when the client gave the consent: not in the future; nil is now.
 	GivenAt   *time.Time
 	ExpiresAt *time.Time
+	ToolID    string
 }
 
 func (in *NewConsent) Validate(now time.Time) error {
@@ -108,6 +111,9 @@ func (in *NewConsent) Validate(now time.Time) error {
 	}
 	if err := CheckText("reason", in.Reason, 500); err != nil {
 		return err
+	}
+	if in.ToolID != "" && in.Purpose != ConsentContactChannel {
+		return invalid("tool_id", "only a consent for an online channel names a tool")
 	}
 	if !in.Evidence.Valid() {
 		return invalid("evidence", "evidence must be verbal, written or online")

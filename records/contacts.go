@@ -19,6 +19,14 @@ type Contact struct {
 	// from the other side); filled when the whole file is read.
 	FollowedUpBy   []string `json:"followed_up_by,omitempty"`
 	ConsentMissing bool     `json:"consent_missing"`
+	// ToolID names the register's tool an online contact used; ToolName a
+	// tool not in the register ("other"), shown to the register's keepers for
+	// review. At most one of the two.
+	ToolID   string `json:"tool_id,omitempty"`
+	ToolName string `json:"tool_name,omitempty"`
+	// Warnings are set on the answer to CreateContact only: a not-advised
+	// tool was chosen (WarnToolNotAdvised). The contact is kept.
+	Warnings []string `json:"warnings,omitempty"`
 	// FlagResolution is set when a professional resolved the consent flag with a
 	// reason; ConsentMissing stays true (the consent is still not in nabij).
 	FlagResolution *FlagResolution `json:"flag_resolution,omitempty"`
@@ -34,4 +42,6 @@ type NewContact struct {
 	OccurredAt      time.Time
 	DurationMinutes int
 	FollowUpOf      string
+	ToolID          string
+	ToolName        string
 }

@@ -18,6 +18,7 @@ type Store interface {
 	Plans
 	Street
 	Staff
+	Tools
 }
 
 // Files is the client's file: identity, trajectories, contacts, notes, the

@@ -22,6 +22,9 @@ type User struct {
 	// ActivationPending: the account has no password yet; its holder sets one
 	// with the activation code they were given.
 	ActivationPending bool `json:"activation_pending"`
+	// TeamLead: a professional an admin flagged as team lead, who sees the
+	// blended-work report of their own teams (aggregated figures only).
+	TeamLead bool `json:"team_lead"`
 	// FailedLogins and LockedUntil drive the per-account lock-out.
 	FailedLogins int        `json:"-"`
 	LockedUntil  *time.Time `json:"-"`

@@ -37,6 +37,7 @@ var navByRole = map[string][]NavItem{
 		{Path: "/caseload", Key: "nav.caseload"},
 		{Path: "/log", Key: "nav.quick_log"},
 		{Path: "/clients/new", Key: "nav.new_client"},
+		{Path: "/tools", Key: "nav.tools"},
 		{Path: "/account/password", Key: "nav.password"},
 	},
 	RoleClient: {
@@ -50,6 +51,7 @@ var navByRole = map[string][]NavItem{
 		{Path: "/my/disclosures", Key: "nav.my_disclosures", More: true},
 		{Path: "/my/export", Key: "nav.my_export", More: true},
 		{Path: "/my/erasure", Key: "nav.my_erasure", More: true},
+		{Path: "/my/tools", Key: "nav.my_tools", More: true},
 		{Path: "/account/password", Key: "nav.password", More: true},
 	},
 	RoleDataOfficer: {
@@ -61,6 +63,8 @@ var navByRole = map[string][]NavItem{
 		{Path: "/dpo/purge-reports", Key: "nav.purge_reports"},
 		{Path: "/dpo/erasure-requests", Key: "nav.erasure_requests"},
 		{Path: "/dpo/statistics", Key: "nav.statistics"},
+		{Path: "/reports/blended", Key: "nav.blended_report"},
+		{Path: "/tools", Key: "nav.tools"},
 		{Path: "/account/password", Key: "nav.password"},
 	},
 	RoleAdmin: {
@@ -68,6 +72,7 @@ var navByRole = map[string][]NavItem{
 		{Path: "/admin/teams", Key: "nav.teams"},
 		{Path: "/admin/caseloads", Key: "nav.caseloads"},
 		{Path: "/admin/handovers", Key: "nav.handovers"},
+		{Path: "/tools", Key: "nav.tools"},
 		{Path: "/account/password", Key: "nav.password"},
 	},
 	// A member of a client's network reads that client's plan, nothing else.

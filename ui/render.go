@@ -23,6 +23,7 @@ var templatesFS embed.FS
 type User struct {
 	Username string
 	Role     string // one of Roles
+	TeamLead bool   // a professional who sees the blended-work report
 }
 
 // ViewData is everything a page template gets. Strings that end up as text
@@ -165,8 +166,15 @@ func (r *Renderer) funcs(lang string) template.FuncMap {
 			data, err := pairsToMap(pairs)
 			return r.tr.N(lang, id, count, data), err
 		},
-		"date":        func(t time.Time) string { return FormatDate(lang, t) },
-		"datetime":    func(t time.Time) string { return FormatDateTime(lang, t) },
+		"date":     func(t time.Time) string { return FormatDate(lang, t) },
+		"datetime": func(t time.Time) string { return FormatDateTime(lang, t) },
+		// {{datep .When}}: an optional date; "" when nil.
+		"datep": func(t *time.Time) string {
+			if t == nil {
+				return ""
+			}
+			return FormatDate(lang, *t)
+		},
 		"iso":         FormatISO,
 		"asset":       AssetURL,
 		"icon":        icon,
@@ -213,7 +221,13 @@ func navFor(v ViewData) []NavItem {
 	if v.User == nil {
 		return nil
 	}
-	return Nav(v.User.Role, v.CurrentPath)
+	items := Nav(v.User.Role, v.CurrentPath)
+	if v.User.TeamLead && v.User.Role == RoleProfessional {
+		// A team lead's menu has the report, before the password link.
+		r := NavItem{Path: "/reports/blended", Key: "nav.blended_report", Current: strings.HasPrefix(v.CurrentPath, "/reports/blended")}
+		items = append(items[:len(items)-1:len(items)-1], r, items[len(items)-1])
+	}
+	return items
 }
 
 func pairsToMap(pairs []any) (map[string]any, error) {

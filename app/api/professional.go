@@ -83,6 +83,8 @@ type createContactRequest struct {
 	DurationMinutes int       `json:"duration_minutes"`
 	Synchronous     *bool     `json:"synchronous"`
 	FollowUpOf      string    `json:"follow_up_of,omitempty"`
+	ToolID          string    `json:"tool_id,omitempty"`
+	ToolName        string    `json:"tool_name,omitempty"`
 }
 
 func (h *Handler) createContact(c *fiber.Ctx) error {
@@ -97,7 +99,8 @@ func (h *Handler) createContact(c *fiber.Ctx) error {
 	}
 	k, err := h.Store.CreateContact(c.UserContext(), edge.Actor(c), edge.Param(c, "id"), records.NewContact{
 		TrajectoryID: in.TrajectoryID, Channel: ch, OccurredAt: in.OccurredAt,
-		DurationMinutes: in.DurationMinutes, Synchronous: sync, FollowUpOf: in.FollowUpOf})
+		DurationMinutes: in.DurationMinutes, Synchronous: sync, FollowUpOf: in.FollowUpOf,
+		ToolID: in.ToolID, ToolName: in.ToolName})
 	if err != nil {
 		return err
 	}

@@ -143,4 +143,19 @@ func (h *Handler) Routes(v1 fiber.Router, m edge.Middleware) {
 	in.Get("/erasure-requests", dpo, h.erasureRequests)
 	in.Post("/erasure-requests/:rid/approve", dpo, h.approveErasure)
 	in.Post("/erasure-requests/:rid/refuse", dpo, h.refuseErasure)
+
+	// The register of digital tools, the tools of a client's care and the
+	// blended-work report (documented in openapi/tools.json). The register
+	// is read by everyone signed in and kept by admins and the data officer;
+	// the report is the data officer's and team leads' (the store checks
+	// the team-lead flag).
+	keepers := m.Allow(records.RoleAdmin, records.RoleDataOfficer)
+	in.Get("/tools", h.listTools)
+	in.Post("/tools", keepers, h.createTool)
+	in.Put("/tools/:tid", keepers, h.updateTool)
+	in.Get("/clients/:id/tools", pro, h.clientTools)
+	in.Post("/clients/:id/tool-recommendations", pro, h.recommendTool)
+	in.Get("/me/tools", cl, h.myTools)
+	in.Put("/users/:uid/team-lead", adm, h.setTeamLead)
+	in.Get("/reports/blended", m.Allow(records.RoleDataOfficer, records.RoleProfessional), h.blendedReport)
 }

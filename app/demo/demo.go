@@ -112,7 +112,11 @@ func Seed(ctx context.Context, st records.Store, password string, now time.Time)
 			return err
 		}
 	}
-	var noorID, milanID string
+	tools, err := seedTools(ctx, st, now)
+	if err != nil {
+		return err
+	}
+	var noorID, milanID, thirdID string
 	for i, dc := range demoClients {
 		// Even clients are sam's, odd ones lena's: noor (0) is sam's, milan (1) lena's.
 		pro := sam
@@ -129,8 +133,10 @@ func Seed(ctx context.Context, st records.Store, password string, now time.Time)
 			noorID = c.ID
 		case 1:
 			milanID = c.ID
+		case 2:
+			thirdID = c.ID
 		}
-		if err := seedFile(ctx, st, pro, c.ID, dc.goal, i, now); err != nil {
+		if err := seedFile(ctx, st, pro, c.ID, dc.goal, i, now, tools); err != nil {
 			return err
 		}
 		if i == 3 {
@@ -138,6 +144,9 @@ func Seed(ctx context.Context, st records.Store, password string, now time.Time)
 				return err
 			}
 		}
+	}
+	if err := seedRecommendations(ctx, st, sam, noorID, thirdID, tools); err != nil {
+		return err
 	}
 	noor, err := add("noor", records.RoleClient, "", noorID)
 	if err != nil {
@@ -195,7 +204,7 @@ func Seed(ctx context.Context, st records.Store, password string, now time.Time)
 }
 
 // seedFile writes one client's trajectory, blended contacts and notes.
-func seedFile(ctx context.Context, st records.Store, pro records.Actor, clientID, goal string, i int, now time.Time) error {
+func seedFile(ctx context.Context, st records.Store, pro records.Actor, clientID, goal string, i int, now time.Time, tools map[string]string) error {
 	opened := now.AddDate(0, -6, -i)
 	tr, err := st.CreateTrajectory(ctx, pro, clientID, records.NewTrajectory{Goal: goal, OpenedAt: &opened})
 	if err != nil {
@@ -247,6 +256,9 @@ func seedFile(ctx context.Context, st records.Store, pro records.Actor, clientID
 	if _, err := st.CreateNote(ctx, pro, clientID, records.NewNote{TrajectoryID: tr.ID, Visibility: records.VisibilityPersonal,
 		Body: "Werkaantekening: volgende keer nagaan of het budgetplan nog haalbaar voelt."}); err != nil {
 		return fmt.Errorf("demo note: %w", err)
+	}
+	if err := seedMonths(ctx, st, pro, clientID, tr.ID, i, now, tools); err != nil {
+		return err
 	}
 	// A planned contact, so the caseload shows a next contact.
 	if _, err := st.CreateContact(ctx, pro, clientID, records.NewContact{TrajectoryID: tr.ID, Channel: records.ChannelOffice,

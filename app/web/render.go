@@ -45,7 +45,7 @@ func (h *Handler) View(c *fiber.Ctx, title string) ui.ViewData {
 	lang := langOf(c)
 	v := ui.ViewData{Lang: lang, Title: title, CSRF: h.csrfToken(c), CurrentPath: utils.CopyString(c.Path())}
 	if u := edge.CurrentUser(c); u != nil {
-		v.User = &ui.User{Username: u.Username, Role: string(u.Role)}
+		v.User = &ui.User{Username: u.Username, Role: string(u.Role), TeamLead: u.TeamLead}
 	}
 	if f := c.Cookies(cookieFlash); f != "" {
 		if strings.HasPrefix(f, "flash.") && renderer().Translator().Has(lang, f) {

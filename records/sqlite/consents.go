@@ -26,7 +26,7 @@ func (s *Store) RecordConsent(ctx context.Context, a records.Actor, clientID str
 		return nil, err
 	}
 	c := &records.Consent{ID: newID(), ClientID: clientID, Purpose: in.Purpose, Channel: in.Channel, Recipient: in.Recipient,
-		Reason: in.Reason, Evidence: in.Evidence, RecordedBy: a.UserID}
+		Reason: in.Reason, Evidence: in.Evidence, RecordedBy: a.UserID, ToolID: in.ToolID}
 	if in.GivenAt != nil {
 		c.GivenAt = fromMS(ms(*in.GivenAt))
 	}
@@ -59,14 +59,19 @@ func (s *Store) RecordConsent(ctx context.Context, a records.Actor, clientID str
 			recipient = sl.seal("consents", "recipient", c.ID, c.Recipient)
 			reason = sl.seal("consents", "reason", c.ID, c.Reason)
 		}
+		if c.ToolID != "" {
+			if _, _, err := w.toolVerdict("tool_id", c.ToolID); err != nil {
+				return err
+			}
+		}
 		c.GrantedAt = fromMS(ms(w.now))
 		if c.GivenAt.IsZero() || c.GivenAt.After(c.GrantedAt) {
 			c.GivenAt = c.GrantedAt
 		}
 		if _, err := w.exec(`INSERT INTO consents (id, client_id, purpose, channel, recipient_sealed, reason_sealed, evidence,
-			recorded_by, granted_at, given_at, expires_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
+			recorded_by, granted_at, given_at, expires_at, tool_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`,
 			c.ID, clientID, string(c.Purpose), string(c.Channel), recipient, reason, string(c.Evidence), c.RecordedBy,
-			ms(c.GrantedAt), ms(c.GivenAt), optMS(c.ExpiresAt)); err != nil {
+			ms(c.GrantedAt), ms(c.GivenAt), optMS(c.ExpiresAt), nullString(c.ToolID)); err != nil {
 			return internal("record consent", err)
 		}
 		if c.Purpose == records.ConsentContactChannel {
@@ -141,7 +146,7 @@ func consentFields(out []records.Consent, sealed [][2][]byte) []sealedField {
 // consents reads the client's consents (all, or one id) with their sealed fields.
 func (w *wtx) consents(clientID, id string) ([]records.Consent, [][2][]byte, error) {
 	q := `SELECT c.id, c.purpose, c.channel, c.recipient_sealed, c.reason_sealed, c.evidence, c.recorded_by,
-		c.granted_at, c.given_at, c.expires_at, x.withdrawn_at, COALESCE(x.withdrawn_by, '')
+		c.granted_at, c.given_at, c.expires_at, x.withdrawn_at, COALESCE(x.withdrawn_by, ''), COALESCE(c.tool_id, '')
 		FROM consents c LEFT JOIN consent_withdrawals x ON x.consent_id = c.id WHERE c.client_id = ?`
 	args := []any{clientID}
 	if id != "" {
@@ -161,7 +166,7 @@ func (w *wtx) consents(clientID, id string) ([]records.Consent, [][2][]byte, err
 		var granted, given int64
 		var expires, withdrawn sql.NullInt64
 		var rec, rea []byte
-		if err := rows.Scan(&c.ID, &purpose, &channel, &rec, &rea, &evidence, &c.RecordedBy, &granted, &given, &expires, &withdrawn, &c.WithdrawnBy); err != nil {
+		if err := rows.Scan(&c.ID, &purpose, &channel, &rec, &rea, &evidence, &c.RecordedBy, &granted, &given, &expires, &withdrawn, &c.WithdrawnBy, &c.ToolID); err != nil {
 			return nil, nil, internal("consents", err)
 		}
 		c.Purpose, c.Channel, c.Evidence = records.ConsentPurpose(purpose), records.Channel(channel), records.Evidence(evidence)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/nabij/nabij/records"
@@ -26,10 +27,21 @@ func (s *Store) CreateContact(ctx context.Context, a records.Actor, clientID str
 	if in.DurationMinutes < 0 || in.DurationMinutes > 24*60 {
 		return nil, invalid("duration_minutes", "duration must be between 0 and 1440 minutes")
 	}
+	in.ToolName = strings.TrimSpace(in.ToolName)
+	if in.ToolID != "" && in.ToolName != "" {
+		return nil, invalid("tool_name", "name a tool from the register or another tool, not both")
+	}
+	if (in.ToolID != "" || in.ToolName != "") && !in.Channel.Online() {
+		return nil, invalid("tool_id", "only an online contact names the tool it used")
+	}
+	if err := records.CheckText("tool_name", in.ToolName, records.MaxOtherToolName); err != nil {
+		return nil, err
+	}
 	c := &records.Contact{
 		ID: newID(), ClientID: clientID, TrajectoryID: in.TrajectoryID, Channel: in.Channel,
 		Mode: in.Channel.Mode(), Synchronous: in.Synchronous, OccurredAt: fromMS(ms(in.OccurredAt)),
 		DurationMinutes: in.DurationMinutes, FollowUpOf: in.FollowUpOf, AuthorID: a.UserID,
+		ToolID: in.ToolID, ToolName: in.ToolName,
 	}
 	err := s.write(ctx, func(w *wtx) error {
 		if !doesCare(a) {
@@ -77,11 +89,18 @@ func (w *wtx) createContact(g grant, c *records.Contact) error {
 		}
 		c.ConsentMissing = !ok
 	}
+	if c.ToolID != "" {
+		_, verdict, err := w.toolVerdict("tool_id", c.ToolID)
+		if err != nil {
+			return err
+		}
+		c.Warnings = toolWarnings(verdict)
+	}
 	c.CreatedAt = fromMS(ms(w.now))
 	if _, err := w.exec(`INSERT INTO contacts (id, client_id, trajectory_id, channel, synchronous, occurred_at,
-		duration_minutes, follow_up_of, consent_missing, author_id, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
+		duration_minutes, follow_up_of, consent_missing, author_id, created_at, tool_id, tool_name) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 		c.ID, clientID, c.TrajectoryID, string(c.Channel), c.Synchronous, ms(c.OccurredAt), c.DurationMinutes,
-		nullString(c.FollowUpOf), c.ConsentMissing, c.AuthorID, ms(w.now)); err != nil {
+		nullString(c.FollowUpOf), c.ConsentMissing, c.AuthorID, ms(w.now), nullString(c.ToolID), c.ToolName); err != nil {
 		return internal("create contact", err)
 	}
 	return w.record(g.entry("contact", []string{c.ID}, records.ActionCreate))

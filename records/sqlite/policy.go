@@ -73,6 +73,14 @@ func readsFileAccess(a records.Actor) bool { return isClient(a) || isProfessiona
 // listsAccounts: admins manage the accounts, and the data officer audits them.
 func listsAccounts(a records.Actor) bool { return administers(a) || isDataOfficer(a) }
 
+// keepsToolRegister: admins and the data officer (and nabij itself) keep the
+// register of digital tools; everyone signed in reads it.
+func keepsToolRegister(a records.Actor) bool { return administers(a) || isDataOfficer(a) }
+
+// recommendsTools: a professional recommends a self-help tool to a client
+// they may reach.
+func recommendsTools(a records.Actor) bool { return isProfessional(a) }
+
 // recordsConsent: a professional records consent the client gave them; the
 // client gives or withdraws consent in their own file.
 func recordsConsent(a records.Actor) bool { return isProfessional(a) || isClient(a) }

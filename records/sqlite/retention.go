@@ -328,8 +328,8 @@ func (w *wtx) deleteRows(kind string, ids []string) error {
 }
 
 // finalShredItems destroys what is left of a client who has no file left:
-// consents, emergency grants, released holds, the sealed identity, and the data
-// key. In a dry run it only counts.
+// consents, emergency grants, released holds, tools recommended to them, the
+// sealed identity, and the data key. In a dry run it only counts.
 //
 // The client's account goes too (disabled, unlinked, sessions revoked), except
 // after an approved erasure request (keepAccount): then the client must still be
@@ -339,6 +339,7 @@ func (w *wtx) finalShredItems(clientID string, dry, keepAccount bool) ([]records
 	var items []records.PurgeItem
 	for _, t := range []struct{ kind, table, col string }{
 		{"consent", "consents", "id"}, {"break_glass", "break_glass", "id"}, {"legal_hold", "legal_holds", "id"},
+		{"tool_recommendation", "tool_recommendations", "id"},
 		// The client's plan and network go with the key; steps and comments
 		// before their goals, texts after.
 		{"plan_step", "plan_steps", "id"}, {"plan_comment", "plan_comments", "id"}, {"plan_goal", "plan_goals", "id"},

@@ -20,6 +20,7 @@ func (h *Handler) Routes(p web.Pages, m edge.Middleware) {
 	p.Post("/admin/users/:uid/disable", adm, h.userDisable)
 	p.Post("/admin/users/:uid/enable", adm, h.userEnable)
 	p.Post("/admin/users/:uid/activation-code", adm, h.userNewCode)
+	p.Post("/admin/users/:uid/team-lead", adm, h.userTeamLead)
 	p.Get("/admin/teams", adm, h.teams)
 	p.Post("/admin/teams", adm, h.teamCreate)
 	p.Post("/admin/teams/:tid/members", adm, h.teamMember)

@@ -42,4 +42,5 @@ func (h *Handler) Routes(p web.Pages, m edge.Middleware) {
 	p.Post("/my/network", cl, h.networkAdd)
 	p.Post("/my/network/:mid/invite", cl, h.networkInvite)
 	p.Post("/my/network/:mid/end", cl, h.networkEnd)
+	p.Get("/my/tools", cl, h.tools)
 }

@@ -33,12 +33,28 @@ func (h *Handler) renderClientFile(c *fiber.Ctx, status int, flagContact, flagEr
 	if err != nil {
 		return err
 	}
+	// The tools of the client's care (recorded as a read of kind tools),
+	// and the self-help tools of the register that may be recommended.
+	tools, err := h.Store.ClientTools(c.UserContext(), a, f.Client.ID)
+	if err != nil {
+		return err
+	}
+	register, err := h.Store.Tools(c.UserContext(), a)
+	if err != nil {
+		return err
+	}
+	var selfHelp []records.Tool
+	for _, t := range register {
+		if t.Kind.SelfHelp() {
+			selfHelp = append(selfHelp, t)
+		}
+	}
 	v := h.View(c, "file.title")
 	fv := web.BuildFileView(f, v.Lang, a, h.Now(), false)
 	fv.SetPager(clientPath(f.Client.ID), f, p.Limit)
 	fv.CSRF = v.CSRF
 	fv.FlagContact, fv.FlagError, fv.FlagReason = flagContact, flagError, flagReason
-	v.Data = clientFileView{FileView: fv,
+	v.Data = clientFileView{Tools: tools, SelfHelp: selfHelp, FileView: fv,
 		Consents: web.ConsentRows(list, v.CSRF, func(id string) string {
 			return clientPath(f.Client.ID) + "/consents/" + url.PathEscape(id) + "/withdraw"
 		})}
@@ -49,4 +65,6 @@ func (h *Handler) renderClientFile(c *fiber.Ctx, status int, flagContact, flagEr
 type clientFileView struct {
 	web.FileView
 	Consents []web.ConsentRow
+	Tools    []records.ClientTool // the tools of the client's care
+	SelfHelp []records.Tool       // the register's self-help tools, to recommend
 }

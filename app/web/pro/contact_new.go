@@ -13,7 +13,7 @@ import (
 	"github.com/nabij/nabij/ui"
 )
 
-var contactFields = []string{"trajectory_id", "channel", "occurred_at", "duration_minutes", "synchronous", "follow_up_of"}
+var contactFields = []string{"trajectory_id", "channel", "occurred_at", "duration_minutes", "synchronous", "follow_up_of", "tool_id", "tool_name"}
 
 // fileFormView is what the contact and note forms need from the file: the
 // client's name, open trajectories and earlier contacts, newest first.
@@ -21,6 +21,7 @@ type fileFormView struct {
 	ClientID, Name string
 	Trajectories   []web.TrajectoryView
 	Contacts       []web.ContactRef
+	Tools          []records.Tool // the register, for the contact form's tool choice
 }
 
 // loadFileForm reads the client's outline for a form's choices: name, open
@@ -57,13 +58,17 @@ func (h *Handler) renderContactNew(c *fiber.Ctx, status int, errs, form map[stri
 	if err != nil {
 		return err
 	}
+	if fv.Tools, err = h.Store.Tools(c.UserContext(), edge.Actor(c)); err != nil {
+		return err
+	}
 	v := h.View(c, "contact_new.title")
 	v.Errors, v.Form, v.Data = errs, form, fv
 	return h.Render(c, status, "contact_new", v)
 }
 
 // contactCreate logs a contact: channel, time, duration, synchronous or
-// not, and the earlier contact it follows up.
+// not, the earlier contact it follows up, and for an online contact the
+// tool used (from the register, or another by name).
 func (h *Handler) contactCreate(c *fiber.Ctx) error {
 	in := web.FormValues(c, contactFields...)
 	errs := map[string]string{}
@@ -87,13 +92,18 @@ func (h *Handler) contactCreate(c *fiber.Ctx) error {
 	id := edge.Param(c, "id")
 	k, err := h.Store.CreateContact(c.UserContext(), edge.Actor(c), id, records.NewContact{
 		TrajectoryID: in["trajectory_id"], Channel: records.Channel(in["channel"]), OccurredAt: at,
-		DurationMinutes: minutes, Synchronous: in["synchronous"] == "yes", FollowUpOf: in["follow_up_of"]})
+		DurationMinutes: minutes, Synchronous: in["synchronous"] == "yes", FollowUpOf: in["follow_up_of"],
+		ToolID: in["tool_id"], ToolName: in["tool_name"]})
 	if err != nil {
 		errs, ok := web.FormErrors(err, contactFields, nil, nil)
 		if !ok {
 			return err
 		}
 		return h.renderContactNew(c, fiber.StatusUnprocessableEntity, errs, in)
+	}
+	if len(k.Warnings) > 0 {
+		// Kept, and said plainly: the register does not advise this tool.
+		return h.Redirect(c, "/clients/"+id+"#contact-"+k.ID, "flash.contact_created_not_advised")
 	}
 	return h.Redirect(c, "/clients/"+id+"#contact-"+k.ID, "flash.contact_created")
 }

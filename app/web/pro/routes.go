@@ -42,6 +42,7 @@ func (h *Handler) Routes(p web.Pages, m edge.Middleware) {
 	p.Post("/clients/:id/account", pro, h.clientAccountCreate)
 	p.Get("/clients/:id/consents/new", pro, h.consentNew)
 	p.Post("/clients/:id/consents/new", pro, h.consentCreate)
+	p.Post("/clients/:id/tool-recommendations", pro, h.toolRecommend)
 	p.Post("/clients/:id/consents/:cid/withdraw", pro, h.consentWithdraw)
 	p.Get("/clients/:id/disclosures/new", pro, h.disclosureNew)
 	p.Post("/clients/:id/disclosures/new", pro, h.disclosureCreate)
