@@ -422,7 +422,7 @@ func TestExportAPIFHIR(t *testing.T) {
 			withheld++
 		}
 	}
-	if withheld != 1 || len(ex.Consents) != 5 || len(ex.Disclosures) != 1 || len(ex.AccessLog) == 0 {
+	if withheld != 1 || len(ex.Consents) != 6 || len(ex.Disclosures) != 1 || len(ex.AccessLog) == 0 {
 		t.Errorf("export: %d withheld, %d consents, %d disclosures, %d access records", withheld, len(ex.Consents), len(ex.Disclosures), len(ex.AccessLog))
 	}
 	r = h.call("noor", "GET", "/api/v1/me/export?format=fhir", nil).want(200)

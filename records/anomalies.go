@@ -38,7 +38,7 @@ type AnomalyReview struct {
 
 // AnomalyKinds lists the kinds of anomaly in the order the data officer's page
 // groups them.
-var AnomalyKinds = []string{"break_glass", "denied", "new_account_access", "bulk_read", "consent_missing"}
+var AnomalyKinds = []string{"break_glass", "denied", "new_account_access", "bulk_read", "consent_missing", "consent_flag_resolved"}
 
 // CheckReviewNote validates a review note: 3 to 500 characters.
 func CheckReviewNote(note string) (string, error) {

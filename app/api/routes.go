@@ -146,11 +146,13 @@ func (h *Handler) Routes(v1 fiber.Router, m edge.Middleware) {
 
 	// The register of digital tools, the tools of a client's care and the
 	// blended-work report (documented in openapi/tools.json). The register
-	// is read by everyone signed in and kept by admins and the data officer;
+	// is read by staff and clients (a network member reads the plan only)
+	// and kept by admins and the data officer;
 	// the report is the data officer's and team leads' (the store checks
 	// the team-lead flag).
 	keepers := m.Allow(records.RoleAdmin, records.RoleDataOfficer)
-	in.Get("/tools", h.listTools)
+	readers := m.Allow(records.RoleProfessional, records.RoleClient, records.RoleDataOfficer, records.RoleAdmin)
+	in.Get("/tools", readers, h.listTools)
 	in.Post("/tools", keepers, h.createTool)
 	in.Put("/tools/:tid", keepers, h.updateTool)
 	in.Get("/clients/:id/tools", pro, h.clientTools)

@@ -119,6 +119,11 @@ func seedMonths(ctx context.Context, st records.Store, pro records.Actor, client
 		ch := f2f[(i+m+1)%len(f2f)]
 		if m <= 2 {
 			ch = online[(i+2*m)%len(online)]
+			if ch == records.ChannelVideo && demoClients[i].name == FlaggedClient {
+				// Fatima's story: her first video call is the one she asks
+				// for herself, before anyone asked her consent for video.
+				ch = records.ChannelChat
+			}
 		}
 		tool, other := toolFor(ch, i+m, tools)
 		next, err := st.CreateContact(ctx, pro, clientID, records.NewContact{TrajectoryID: trajectoryID,

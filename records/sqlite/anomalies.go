@@ -115,6 +115,7 @@ func (s *Store) Anomalies(ctx context.Context, a records.Actor, since time.Time)
 				return internal("anomalies", err)
 			}
 			an.At, an.RecordIDs, an.Detail = fromMS(at), []string{id}, "consent flag resolved with a reason"
+			an.Key = "consent_flag_resolved:" + id
 			if flagSealed[an.ClientID] == nil {
 				flagSealed[an.ClientID] = map[string][]byte{}
 			}
@@ -379,6 +380,8 @@ func (w *wtx) anomalyClient(kind, ref string) (string, error) {
 		err = w.queryRow(`SELECT client_id FROM access_log WHERE seq = ?`, seq).Scan(&clientID)
 	case "consent_missing":
 		err = w.queryRow(`SELECT client_id FROM contacts WHERE id = ? AND consent_missing = 1`, ref).Scan(&clientID)
+	case "consent_flag_resolved":
+		err = w.queryRow(`SELECT client_id FROM consent_flag_resolutions WHERE contact_id = ?`, ref).Scan(&clientID)
 	case "bulk_read":
 		actor, hour, ok := strings.Cut(ref, ":")
 		if _, perr := strconv.ParseInt(hour, 10, 64); !ok || perr != nil {

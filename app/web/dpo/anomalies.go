@@ -91,7 +91,7 @@ func (h *Handler) renderAnomalies(c *fiber.Ctx, status int, failedKey, errKey st
 		if an.Seq > 0 {
 			r.LogURL = "/dpo/access-log?before=" + strconv.FormatInt(an.Seq+1, 10)
 		}
-		if an.Key == failedKey {
+		if failedKey != "" && an.Key == failedKey {
 			r.NoteValue, r.NoteErr = web.FormValue(c, "note"), errKey
 			v.Errors = map[string]string{r.Field: errKey}
 		}

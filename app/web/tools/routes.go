@@ -12,13 +12,15 @@ import (
 // Handler serves the register's and the report's pages.
 type Handler struct{ *web.Handler }
 
-// Routes registers the pages on p. The register is read by every role; its
+// Routes registers the pages on p. The register is read by staff and
+// clients (a network member reads the plan only); its
 // forms are the keepers' (m.Allow admin and data officer). The report is the
 // data officer's and professionals' by role, and the store lets only team
 // leads among professionals through.
 func (h *Handler) Routes(p web.Pages, m edge.Middleware) {
 	keepers := m.Allow(records.RoleAdmin, records.RoleDataOfficer)
-	p.Get("/tools", h.register)
+	readers := m.Allow(records.RoleProfessional, records.RoleClient, records.RoleDataOfficer, records.RoleAdmin)
+	p.Get("/tools", readers, h.register)
 	p.Get("/tools/new", keepers, h.toolNew)
 	p.Post("/tools/new", keepers, h.toolCreate)
 	p.Get("/tools/:tid/edit", keepers, h.toolEdit)
