@@ -178,24 +178,38 @@ func (w *wtx) grantHolds(sg snapGrant, sealed bool) error {
 	return nil
 }
 
-// readerStmt returns query prepared on the reader pool, preparing it the
-// first time; nil when it cannot be prepared or the cache is full (queries
-// built at run time must not grow it without end).
+// readerStmt returns query prepared on the reader pool, or nil when it is
+// not prepared yet (the caller then runs it unprepared in its transaction).
+// The caller holds a reader connection for its snapshot, so it must never
+// wait for another one: with every pooled connection held by a read that
+// waits, none would ever come free. The first use of a query therefore asks
+// for it to be prepared in the background, where waiting for a connection
+// harms no one; the cache is bounded, since queries built at run time must
+// not grow it without end.
 func (s *Store) readerStmt(query string) *sql.Stmt {
-	if st, ok := s.readerStmts.Load(query); ok {
-		return st.(*sql.Stmt)
+	v, ok := s.readerStmts.Load(query)
+	if ok {
+		st, _ := v.(*sql.Stmt) // nil while its preparation is pending
+		return st
 	}
-	if s.readerStmtCount.Load() >= maxPrepared {
+	if s.readerStmtCount.Add(1) > maxPrepared {
+		s.readerStmtCount.Add(-1)
 		return nil
 	}
-	st, err := s.r.Prepare(query)
-	if err != nil {
+	if _, loaded := s.readerStmts.LoadOrStore(query, pendingStmt{}); loaded {
+		s.readerStmtCount.Add(-1)
 		return nil
 	}
-	if prev, loaded := s.readerStmts.LoadOrStore(query, st); loaded {
-		st.Close()
-		return prev.(*sql.Stmt)
-	}
-	s.readerStmtCount.Add(1)
-	return st
+	go func() {
+		st, err := s.r.Prepare(query)
+		if err != nil {
+			// Left pending: the query keeps running unprepared.
+			return
+		}
+		s.readerStmts.Store(query, st)
+	}()
+	return nil
 }
+
+// pendingStmt marks a reader statement that is being prepared.
+type pendingStmt struct{}

@@ -124,3 +124,36 @@ func purposeOf(a records.Actor) records.Purpose {
 	}
 	return records.PurposeCare
 }
+
+// TestManyFirstReadsAtOnce starts more concurrent reads than the reader pool
+// has connections, on a store that has prepared nothing on its readers yet.
+// Each read holds a reader connection for its snapshot; a read that waited
+// for another pooled connection to prepare a statement would wait for ever
+// once every connection was held that way.
+func TestManyFirstReadsAtOnce(t *testing.T) {
+	w := newWorld(t)
+	// Reopen: a new reader pool with no statement prepared on it.
+	if err := w.s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s := mustOpenAt(t, w.dir).store
+	const readers = 64
+	errs := make(chan error, readers)
+	for range readers {
+		go func() {
+			_, err := s.ClientFile(w.ctx, w.sam, records.PurposeCare, w.c.ID)
+			errs <- err
+		}()
+	}
+	deadline := time.After(time.Minute)
+	for range readers {
+		select {
+		case err := <-errs:
+			if err != nil {
+				t.Fatal(err)
+			}
+		case <-deadline:
+			t.Fatal("concurrent reads did not finish: the reader pool is deadlocked")
+		}
+	}
+}

@@ -378,8 +378,10 @@ func (s *Store) Close() error {
 	for _, st := range s.prepared {
 		st.Close()
 	}
-	s.readerStmts.Range(func(_, st any) bool {
-		st.(*sql.Stmt).Close()
+	s.readerStmts.Range(func(_, v any) bool {
+		if st, ok := v.(*sql.Stmt); ok {
+			st.Close()
+		}
 		return true
 	})
 	err1 := s.r.Close()
