@@ -140,9 +140,24 @@ func TestAccessLogAppendOnly(t *testing.T) {
 		{"Delete", `DELETE FROM access_log WHERE seq = 8`, nil},
 		{"DeleteTail", `DELETE FROM access_log WHERE seq > 20`, nil},
 		{"Upsert", insert + ` ON CONFLICT(seq) DO UPDATE SET actor_id = excluded.actor_id`, forged.values()},
-		{"InsertOrReplace", strings.Replace(insert, "INSERT", "INSERT OR REPLACE", 1), forged.values()},
-		{"ReplaceInto", strings.Replace(insert, "INSERT", "REPLACE", 1), forged.values()},
 		{"InsertBelowHead", insert, func() []any { r := forged; r.seq, r.id = 0, "forged-id"; return r.values() }()},
+	}
+	if !onPostgres() {
+		// SQLite's own ways to replace a row (PostgreSQL has no such syntax).
+		tests = append(tests, []struct {
+			name  string
+			query string
+			args  []any
+		}{
+			{"InsertOrReplace", strings.Replace(insert, "INSERT", "INSERT OR REPLACE", 1), forged.values()},
+			{"ReplaceInto", strings.Replace(insert, "INSERT", "REPLACE", 1), forged.values()},
+		}...)
+	} else {
+		tests = append(tests, struct {
+			name  string
+			query string
+			args  []any
+		}{"Truncate", `TRUNCATE access_log`, nil})
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -180,8 +195,7 @@ func TestFailClosed(t *testing.T) {
 	w := newWorld(t)
 	note := w.note(t, w.sam, "before the log broke", records.VisibilityShared, "")
 	db := w.raw(t)
-	mustExec(t, db, `CREATE TRIGGER test_block_access_log BEFORE INSERT ON access_log
-		BEGIN SELECT RAISE(ABORT, 'disk says no'); END`)
+	refuseInserts(t, db, "test_block_access_log", "access_log", "disk says no")
 	counts := func() [6]int {
 		return [6]int{countRows(t, db, "clients"), countRows(t, db, "notes"), countRows(t, db, "note_versions"),
 			countRows(t, db, "contacts"), countRows(t, db, "entries"), countRows(t, db, "access_log")}
@@ -225,7 +239,7 @@ func TestFailClosed(t *testing.T) {
 			}
 		})
 	}
-	mustExec(t, db, `DROP TRIGGER test_block_access_log`)
+	allowInserts(t, db, "test_block_access_log", "access_log")
 	f, err := w.s.ClientFile(w.ctx, w.sam, records.PurposeCare, w.c.ID)
 	if err != nil || len(f.Notes) != 1 || f.Notes[0].Body != "before the log broke" {
 		t.Fatalf("after repair: %v", err)

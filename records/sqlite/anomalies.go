@@ -57,7 +57,7 @@ func (s *Store) Anomalies(ctx context.Context, a records.Actor, since time.Time)
 		rows, err = w.query(`SELECT l.actor_id, COALESCE(u.username, ''), l.actor_role, MIN(l.at), COUNT(DISTINCT l.client_id)
 			FROM access_log l LEFT JOIN users u ON u.id = l.actor_id
 			WHERE l.at >= ? AND l.record_kind = 'file' AND l.action = 'read' AND l.outcome = 'ok'
-			GROUP BY l.actor_id, l.at / 3600000 HAVING COUNT(DISTINCT l.client_id) > ?
+			GROUP BY l.actor_id, u.username, l.actor_role, l.at / 3600000 HAVING COUNT(DISTINCT l.client_id) > ?
 			ORDER BY MIN(l.at) DESC LIMIT 1000`, t, records.BulkReadThreshold)
 		if err != nil {
 			return internal("anomalies", err)
@@ -134,7 +134,7 @@ func (s *Store) Anomalies(ctx context.Context, a records.Actor, since time.Time)
 			     AND r.record_kind = 'file' AND r.action = 'read' AND r.outcome = 'ok'
 			WHERE l.record_kind = 'caseload' AND l.action = 'grant' AND l.outcome = 'ok' AND l.at >= ?
 			  AND instr(l.record_ids, ',') > 0 AND l.at - u.created_at < ?
-			GROUP BY l.seq ORDER BY l.seq DESC LIMIT 1000`, t, records.NewAccountAge.Milliseconds())
+			GROUP BY l.seq, u.id, u.username, u.role, u.created_at ORDER BY l.seq DESC LIMIT 1000`, t, records.NewAccountAge.Milliseconds())
 		if err != nil {
 			return internal("anomalies", err)
 		}

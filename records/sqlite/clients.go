@@ -69,8 +69,8 @@ func (w *wtx) newClientKeyFor(g grant, at time.Time) (sealer, error) {
 	if err != nil {
 		return sealer{}, err
 	}
-	if _, err := w.exec(`INSERT INTO clients (id, case_code, name_sealed, created_by, created_at) VALUES (?, ?, x'', ?, ?)`,
-		g.clientID, code, g.actor.UserID, ms(at)); err != nil {
+	if _, err := w.exec(`INSERT INTO clients (id, case_code, name_sealed, created_by, created_at) VALUES (?, ?, ?, ?, ?)`,
+		g.clientID, code, []byte{}, g.actor.UserID, ms(at)); err != nil {
 		return sealer{}, internal("create client", err)
 	}
 	return w.newClientKey(g)

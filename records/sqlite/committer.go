@@ -1,7 +1,6 @@
 package sqlite
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"errors"
@@ -145,6 +144,11 @@ func (s *Store) commitBatch(batch []*job) {
 		fail(internal("begin", err))
 		return
 	}
+	if err := s.lockChain(tx); err != nil {
+		tx.Rollback()
+		fail(internal("chain lock", err))
+		return
+	}
 	seq, head, err := chainHead(tx)
 	if err != nil {
 		tx.Rollback()
@@ -152,7 +156,7 @@ func (s *Store) commitBatch(batch []*job) {
 		return
 	}
 	startSeq := seq
-	if seq != s.written.seq || !bytes.Equal(head, s.written.hash) {
+	if s.headMoved(tx, seq, head) {
 		s.breakFound(seq)
 	}
 	now := s.now()

@@ -94,10 +94,10 @@ func (s *Store) RecordConsent(ctx context.Context, a records.Actor, clientID str
 // contacts get one); earlier contacts keep the flag they had, which already
 // follows the validity rule at their time.
 func (w *wtx) reflagContacts(clientID string, ch records.Channel, from int64) error {
-	_, err := w.exec(`UPDATE contacts SET consent_missing = NOT EXISTS(SELECT 1 FROM consents c
+	_, err := w.exec(`UPDATE contacts SET consent_missing = CASE WHEN EXISTS(SELECT 1 FROM consents c
 		LEFT JOIN consent_withdrawals x ON x.consent_id = c.id
 		WHERE c.client_id = contacts.client_id AND c.purpose = 'contact_channel' AND c.channel = contacts.channel
-		  AND `+validConsentAt("contacts.occurred_at")+`)
+		  AND `+validConsentAt("contacts.occurred_at")+`) THEN 0 ELSE 1 END
 		WHERE client_id = ? AND channel = ? AND occurred_at >= ?`, clientID, string(ch), from)
 	if err != nil {
 		return internal("consent flags", err)

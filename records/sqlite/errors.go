@@ -45,6 +45,9 @@ func isFull(err error) bool {
 	if errors.As(err, &se) && se.Code == sqlite3.ErrFull {
 		return true
 	}
+	if pgCode(err) == pgDiskFull {
+		return true
+	}
 	return errors.Is(err, syscall.ENOSPC)
 }
 

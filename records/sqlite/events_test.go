@@ -261,8 +261,7 @@ func TestAdminEventsFailClosed(t *testing.T) {
 				tt.setup(t, w)
 			}
 			db := w.raw(t)
-			mustExec(t, db, `CREATE TRIGGER test_block_access_log BEFORE INSERT ON access_log
-				BEGIN SELECT RAISE(ABORT, 'disk says no'); END`)
+			refuseInserts(t, db, "test_block_access_log", "access_log", "disk says no")
 			var state string
 			if tt.state != nil {
 				state = tt.state(t, db, w)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/nabij/nabij/records"
 	"github.com/nabij/nabij/records/sqlite"
+	"github.com/nabij/nabij/records/sqlite/storetest"
 )
 
 // fileWithNotes opens a store with a professional and a client whose file
@@ -82,7 +83,7 @@ func TestClientFilePageWalk(t *testing.T) {
 	const n, limit = 5000, 100
 	s, sam, clientID, want := fileWithNotes(t, n, "body")
 	ctx := context.Background()
-	db := rawDB(t, s.Path())
+	db := storetest.RawDB(t, storetest.Dir(s))
 
 	var got []string
 	p := records.FilePage{Limit: limit}
@@ -161,7 +162,7 @@ func TestClientFilePageWalk(t *testing.T) {
 // field, and reads and records nothing.
 func TestClientFilePageInvalid(t *testing.T) {
 	s, sam, clientID, want := fileWithNotes(t, 3, "body")
-	db := rawDB(t, s.Path())
+	db := storetest.RawDB(t, storetest.Dir(s))
 	good := records.NoteCursor{At: 1, ID: want[0]}.String()
 	for _, tc := range []struct {
 		name, field string

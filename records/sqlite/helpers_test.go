@@ -1,8 +1,10 @@
 package sqlite_test
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
+	"encoding/hex"
 	"os"
 	"path/filepath"
 	"sync/atomic"
@@ -12,6 +14,7 @@ import (
 	"github.com/nabij/nabij/crypto"
 	"github.com/nabij/nabij/records"
 	"github.com/nabij/nabij/records/sqlite"
+	"github.com/nabij/nabij/records/sqlite/storetest"
 )
 
 // testEnv is a store on a real SQLite file in a temp dir, with a real keyring.
@@ -43,7 +46,7 @@ func mustOpenAt(tb testing.TB, dir string, opts ...func(*sqlite.Options)) *testE
 	for _, f := range opts {
 		f(&o)
 	}
-	s, err := sqlite.Open(filepath.Join(dir, "nabij.db"), o)
+	s, err := storetest.Open(tb, dir, o)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -79,17 +82,23 @@ func withClock(c *clock) func(*sqlite.Options) {
 	return func(o *sqlite.Options) { o.Now = c.Now }
 }
 
-// rawDB is a second, plain connection to the store's file: what someone with
-// access to the disk (or a bug outside records) could do with the rows.
+// rawDB is a second, plain connection to the store's database (path is
+// its SQLite file, whose dir names the database on PostgreSQL): what someone
+// with access to the disk (or a bug outside records) could do with the rows.
 func rawDB(tb testing.TB, path string) *sql.DB {
 	tb.Helper()
-	db, err := sql.Open("sqlite3", "file:"+path+"?_busy_timeout=10000")
-	if err != nil {
-		tb.Fatal(err)
+	return storetest.RawDB(tb, filepath.Dir(path))
+}
+
+// onPostgres tells whether the suite runs on PostgreSQL.
+func onPostgres() bool { return storetest.Postgres() != "" }
+
+// sqliteOnly skips a test that checks something only SQLite has.
+func sqliteOnly(tb testing.TB, why string) {
+	tb.Helper()
+	if onPostgres() {
+		tb.Skip("SQLite only: " + why)
 	}
-	db.SetMaxOpenConns(1)
-	tb.Cleanup(func() { db.Close() })
-	return db
 }
 
 func mustExec(tb testing.TB, db *sql.DB, query string, args ...any) {
@@ -247,4 +256,74 @@ func (w *world) note(tb testing.TB, a records.Actor, body string, vis records.Vi
 		tb.Fatal(err)
 	}
 	return n
+}
+
+// refuseInserts makes the database refuse every insert into table with msg,
+// through db (a second connection, past the store): SQLite's RAISE(ABORT) in
+// a trigger, or a plpgsql trigger function on PostgreSQL. allowInserts
+// removes it again.
+func refuseInserts(tb testing.TB, db *sql.DB, name, table, msg string) {
+	tb.Helper()
+	if !onPostgres() {
+		mustExec(tb, db, `CREATE TRIGGER `+name+` BEFORE INSERT ON `+table+` BEGIN SELECT RAISE(ABORT, '`+msg+`'); END`)
+		return
+	}
+	mustExec(tb, db, `CREATE FUNCTION `+name+`() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION '`+msg+`'; END; $$`)
+	mustExec(tb, db, `CREATE TRIGGER `+name+` BEFORE INSERT ON `+table+` FOR EACH ROW EXECUTE FUNCTION `+name+`()`)
+}
+
+func allowInserts(tb testing.TB, db *sql.DB, name, table string) {
+	tb.Helper()
+	if !onPostgres() {
+		mustExec(tb, db, `DROP TRIGGER `+name)
+		return
+	}
+	mustExec(tb, db, `DROP TRIGGER `+name+` ON `+table)
+	mustExec(tb, db, `DROP FUNCTION `+name+`()`)
+}
+
+// columnNames lists the columns of table as the database holds them.
+func columnNames(tb testing.TB, db *sql.DB, table string) []string {
+	tb.Helper()
+	q := `SELECT name FROM pragma_table_info(?)`
+	if onPostgres() {
+		q = `SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = ?`
+	}
+	names, err := scanStrings(db.Query(q, table))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return names
+}
+
+func scanStrings(rows *sql.Rows, err error) ([]string, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// stored is everything the engine keeps of the store's database, for the
+// scans for plaintext: the SQLite file and its WAL, or a pg_dump.
+func (e *testEnv) stored(tb testing.TB) []byte {
+	tb.Helper()
+	return storetest.Stored(tb, e.dir)
+}
+
+// storedHas tells whether the stored bytes hold b: as is, or, in a pg_dump,
+// as the hex a BYTEA column is dumped in.
+func storedHas(stored, b []byte) bool {
+	if bytes.Contains(stored, b) {
+		return true
+	}
+	return onPostgres() && bytes.Contains(stored, []byte(hex.EncodeToString(b)))
 }

@@ -81,6 +81,9 @@ func (c *keyCache) clear() {
 // dataKey returns the client's unwrapped data key. Returns an EDESTROYED error
 // (wrapping crypto.ErrDestroyed) when the key was shredded.
 func (w *wtx) dataKey(clientID string) (*crypto.DataKey, error) {
+	if w.s.pg {
+		return w.dataKeyChecked(clientID)
+	}
 	if dk := w.s.keys.get(clientID); dk != nil {
 		return dk, nil
 	}
@@ -92,6 +95,32 @@ func (w *wtx) dataKey(clientID string) (*crypto.DataKey, error) {
 	}
 	if err != nil {
 		return nil, internal("data key", err)
+	}
+	dk, err := w.s.kr.Unwrap(clientID, wrapped, version)
+	if err != nil {
+		return nil, internal("unwrap data key", err)
+	}
+	w.s.keys.put(clientID, dk)
+	return dk, nil
+}
+
+// dataKeyChecked is dataKey for stores that share the database with other
+// instances (PostgreSQL): another instance may have shredded the key since
+// it was cached here, so the key row is read in this transaction every time
+// and the cached key is used only while the row is there.
+func (w *wtx) dataKeyChecked(clientID string) (*crypto.DataKey, error) {
+	var wrapped []byte
+	var version int
+	err := w.queryRow(`SELECT wrapped, kek_version FROM client_keys WHERE client_id = ?`, clientID).Scan(&wrapped, &version)
+	if errors.Is(err, sql.ErrNoRows) {
+		w.s.keys.evict(clientID)
+		return nil, destroyed()
+	}
+	if err != nil {
+		return nil, internal("data key", err)
+	}
+	if dk := w.s.keys.get(clientID); dk != nil {
+		return dk, nil
 	}
 	dk, err := w.s.kr.Unwrap(clientID, wrapped, version)
 	if err != nil {

@@ -1,7 +1,6 @@
 package sqlite_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -79,22 +78,16 @@ func TestNoPlaintextAtRest(t *testing.T) {
 
 	scan := func(t *testing.T, when string) {
 		t.Helper()
-		db := readFileOrEmpty(t, env.dbPath())
-		wal := readFileOrEmpty(t, env.dbPath()+"-wal")
-		t.Logf("%s: db %d bytes, wal %d bytes", when, len(db), len(wal))
-		for _, file := range []struct {
-			name string
-			data []byte
-		}{{"nabij.db", db}, {"nabij.db-wal", wal}} {
-			for _, secret := range secrets {
-				for _, v := range []string{secret, strings.ToLower(secret), strings.ToUpper(secret)} {
-					if bytes.Contains(file.data, []byte(v)) {
-						t.Errorf("%s: %s holds %q in plaintext", when, file.name, v)
-					}
+		stored := env.stored(t)
+		t.Logf("%s: %d bytes stored", when, len(stored))
+		for _, secret := range secrets {
+			for _, v := range []string{secret, strings.ToLower(secret), strings.ToUpper(secret)} {
+				if storedHas(stored, []byte(v)) {
+					t.Errorf("%s: the database holds %q in plaintext", when, v)
 				}
 			}
 		}
-		if !bytes.Contains(append(db, wal...), []byte(control)) {
+		if !storedHas(stored, []byte(control)) {
 			t.Errorf("%s: the control string is in neither file: the scan reads the wrong files", when)
 		}
 	}

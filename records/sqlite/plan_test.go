@@ -1,7 +1,6 @@
 package sqlite_test
 
 import (
-	"bytes"
 	"testing"
 
 	"github.com/nabij/nabij/records"
@@ -354,13 +353,13 @@ func TestPlanNotInPlaintext(t *testing.T) {
 	if err != nil || p.Question != markers[0] || p.Goals[2].Text != markers[4] {
 		t.Fatalf("plan reads back wrong: %v", err)
 	}
-	disk := append(readFileOrEmpty(t, w.dbPath()), readFileOrEmpty(t, w.dbPath()+"-wal")...)
+	disk := w.stored(t)
 	for _, m := range markers {
-		if bytes.Contains(disk, []byte(m)) {
+		if storedHas(disk, []byte(m)) {
 			t.Errorf("%q is in the database in plaintext", m)
 		}
 	}
-	if !bytes.Contains(disk, []byte("Wijkteam Noord")) {
+	if !storedHas(disk, []byte("Wijkteam Noord")) {
 		t.Error("the control text (a team name) is not on disk: the scan reads the wrong files")
 	}
 }

@@ -56,7 +56,7 @@ func (s *Store) ClientPrivacy(ctx context.Context, a records.Actor, clientID str
 // caseload rule (policy.go), so the list cannot say more or less than the
 // gate allows.
 var holderSQL = `
-SELECT 'caseload', l.id, u.id, u.username, u.display_name, u.work_contact, '', '', l.from_at, NULL, NULL
+SELECT 'caseload', l.id, u.id, u.username, u.display_name, u.work_contact, '', '', l.from_at, CAST(NULL AS BIGINT), CAST(NULL AS BYTEA)
   FROM caseload l JOIN users u ON u.id = l.user_id
  WHERE l.client_id = ?1 AND u.disabled = 0 AND ` + currentAssignmentAt("?2") + `
 UNION ALL
@@ -180,13 +180,13 @@ const (
 // (the client's account is the only client that can read the file).
 func (w *wtx) readsByPerson(clientID string, own bool) ([]records.PersonReads, error) {
 	q := `SELECT l.actor_role, COALESCE(u.username, l.actor_id), COALESCE(u.display_name, ''), ` + weekStartSQL + ` AS monday,
-		SUM(l.outcome = 'ok'), SUM(l.outcome = 'denied'), MIN(l.at), MAX(l.at)
+		SUM(CASE WHEN l.outcome = 'ok' THEN 1 ELSE 0 END), SUM(CASE WHEN l.outcome = 'denied' THEN 1 ELSE 0 END), MIN(l.at), MAX(l.at)
 		FROM access_log l LEFT JOIN users u ON u.id = l.actor_id
 		WHERE l.client_id = ? AND l.action IN ('read', 'export')`
 	if !own {
 		q += ` AND l.actor_role <> 'client'`
 	}
-	q += ` GROUP BY l.actor_id, monday ORDER BY monday DESC, COUNT(*) DESC, MAX(l.at) DESC LIMIT 500`
+	q += ` GROUP BY l.actor_id, l.actor_role, u.username, u.display_name, monday ORDER BY monday DESC, COUNT(*) DESC, MAX(l.at) DESC LIMIT 500`
 	rows, err := w.query(q, clientID)
 	if err != nil {
 		return nil, internal("privacy: reads", err)

@@ -24,6 +24,9 @@ const readyBusyTimeout = time.Second
 // Returns EFULL when free space is below the margin, EINTERNAL (or EFULL) when
 // the write cannot start.
 func (s *Store) Ready(ctx context.Context) error {
+	if s.pg {
+		return s.readyPG(ctx)
+	}
 	if s.opts.MinFreeDisk > 0 {
 		free, err := freeDisk(filepath.Dir(s.path))
 		if err != nil {
@@ -73,4 +76,25 @@ func freeDisk(dir string) (int64, error) {
 		return 0, err
 	}
 	return int64(st.Bavail) * int64(st.Bsize), nil
+}
+
+// readyPG is Ready on PostgreSQL: the server's disk is the server's to
+// watch, so only the write is checked, with a short lock timeout, on the
+// writer between batches.
+func (s *Store) readyPG(ctx context.Context) error {
+	return s.writeOutside(ctx, func(db *sql.DB) error {
+		bg := context.Background()
+		tx, err := db.BeginTx(bg, nil)
+		if err != nil {
+			return internal("ready: begin write", err)
+		}
+		defer tx.Rollback()
+		if _, err := tx.ExecContext(bg, fmt.Sprintf("SET LOCAL lock_timeout = %d", readyBusyTimeout.Milliseconds())); err != nil {
+			return internal("ready: lock timeout", err)
+		}
+		if _, err := tx.ExecContext(bg, "UPDATE goose_db_version SET id = id WHERE 1 = 0"); err != nil {
+			return internal("ready: write", err)
+		}
+		return nil
+	})
 }

@@ -12,6 +12,14 @@ import (
 
 func TestReady(t *testing.T) {
 	ctx := context.Background()
+	// How each engine is made to refuse writes, and how another connection
+	// holds the write lock Ready needs.
+	readOnly, readWrite := "PRAGMA query_only = 1", "PRAGMA query_only = 0"
+	holdLock := []string{"BEGIN IMMEDIATE"}
+	if onPostgres() {
+		readOnly, readWrite = "SET default_transaction_read_only = on", "SET default_transaction_read_only = off"
+		holdLock = []string{"BEGIN", "LOCK TABLE goose_db_version IN EXCLUSIVE MODE"}
+	}
 	t.Run("OK", func(t *testing.T) {
 		e := mustOpen(t)
 		if err := e.store.Ready(ctx); err != nil {
@@ -20,7 +28,7 @@ func TestReady(t *testing.T) {
 	})
 	t.Run("ErrReadOnly", func(t *testing.T) {
 		e := mustOpen(t)
-		if err := sqlite.WriterExecForTest(e.store, "PRAGMA query_only = 1"); err != nil {
+		if err := sqlite.WriterExecForTest(e.store, readOnly); err != nil {
 			t.Fatal(err)
 		}
 		err := e.store.Ready(ctx)
@@ -30,7 +38,7 @@ func TestReady(t *testing.T) {
 		if code := records.ErrorCode(err); code != records.EINTERNAL {
 			t.Errorf("Ready on a read-only database: code %q, want %q", code, records.EINTERNAL)
 		}
-		if err := sqlite.WriterExecForTest(e.store, "PRAGMA query_only = 0"); err != nil {
+		if err := sqlite.WriterExecForTest(e.store, readWrite); err != nil {
 			t.Fatal(err)
 		}
 		if err := e.store.Ready(ctx); err != nil {
@@ -45,8 +53,10 @@ func TestReady(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer conn.Close()
-		if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
-			t.Fatal(err)
+		for _, q := range holdLock {
+			if _, err := conn.ExecContext(ctx, q); err != nil {
+				t.Fatal(err)
+			}
 		}
 		start := time.Now()
 		if err := e.store.Ready(ctx); err == nil {
@@ -63,8 +73,10 @@ func TestReady(t *testing.T) {
 		}
 		// Ready put the writer's busy timeout back: a normal write still
 		// waits out a short lock held elsewhere.
-		if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
-			t.Fatal(err)
+		for _, q := range holdLock {
+			if _, err := conn.ExecContext(ctx, q); err != nil {
+				t.Fatal(err)
+			}
 		}
 		go func() {
 			time.Sleep(1500 * time.Millisecond)
@@ -73,6 +85,7 @@ func TestReady(t *testing.T) {
 		mustCreateUser(t, e.store, "after-lock", records.RoleAdmin, "")
 	})
 	t.Run("ErrFreeDiskBelowMargin", func(t *testing.T) {
+		sqliteOnly(t, "on PostgreSQL the server's disk is the server's to watch")
 		e := mustOpen(t, func(o *sqlite.Options) { o.MinFreeDisk = 1 << 62 })
 		err := e.store.Ready(ctx)
 		if code := records.ErrorCode(err); code != records.EFULL {
@@ -85,6 +98,7 @@ func TestReady(t *testing.T) {
 // cannot grow (SQLITE_FULL) reports EFULL, so the edge answers 507 and not a
 // generic 500; nothing of it is kept.
 func TestStorageFullIsItsOwnError(t *testing.T) {
+	sqliteOnly(t, "fills the file up to PRAGMA max_page_count; PostgreSQL's disk_full (53100) maps to EFULL in isFull")
 	ctx := context.Background()
 	e := mustOpen(t)
 	pro := mustCreateUser(t, e.store, "sam", records.RoleProfessional, "")

@@ -43,7 +43,7 @@ func (s *Store) BlendedData(ctx context.Context, a records.Actor, from, to time.
 		default:
 			return w.deny(e, "only team leads and the data officer see the blended-work report")
 		}
-		rows, err := w.query(`SELECT strftime('%Y-%m', c.occurred_at / 1000, 'unixepoch'), c.channel, COALESCE(t.name, ''),
+		rows, err := w.query(`SELECT c.occurred_at, c.channel, COALESCE(t.name, ''),
 			c.duration_minutes, c.client_id, c.author_id, COALESCE(p.channel, '')
 			FROM contacts c LEFT JOIN tools t ON t.id = c.tool_id LEFT JOIN contacts p ON p.id = c.follow_up_of
 			WHERE c.occurred_at >= ?1 AND c.occurred_at < ?2`+scope+` ORDER BY c.occurred_at`, ms(from), ms(to), a.UserID)
@@ -54,9 +54,11 @@ func (s *Store) BlendedData(ctx context.Context, a records.Actor, from, to time.
 		for rows.Next() {
 			var c records.ReportContact
 			var ch, prev string
-			if err := rows.Scan(&c.Month, &ch, &c.Tool, &c.Minutes, &c.ClientID, &c.AuthorID, &prev); err != nil {
+			var at int64
+			if err := rows.Scan(&at, &ch, &c.Tool, &c.Minutes, &c.ClientID, &c.AuthorID, &prev); err != nil {
 				return internal("report", err)
 			}
+			c.Month = monthOf(at)
 			c.Channel = records.Channel(ch)
 			if prev != "" {
 				c.Follows = records.Channel(prev).Mode()

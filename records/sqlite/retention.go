@@ -384,18 +384,23 @@ func (w *wtx) finalShredItems(clientID string, dry, keepAccount bool) ([]records
 	if dry {
 		return items, nil
 	}
-	queries := []string{`UPDATE caseload SET to_at = ?1 WHERE client_id = ?2 AND to_at IS NULL`}
+	type update struct {
+		q    string
+		args []any
+	}
+	now := ms(w.now)
+	queries := []update{{`UPDATE caseload SET to_at = ? WHERE client_id = ? AND to_at IS NULL`, []any{now, clientID}}}
 	if !keepAccount {
 		queries = append(queries,
-			`UPDATE refresh_tokens SET revoked_at = ?1 WHERE revoked_at IS NULL AND user_id IN (SELECT id FROM users WHERE client_id = ?2)`,
-			`UPDATE users SET disabled = 1, username = 'erased-' || id, client_id = NULL, totp_sealed = NULL, totp_enabled = 0 WHERE client_id = ?2`)
+			update{`UPDATE refresh_tokens SET revoked_at = ? WHERE revoked_at IS NULL AND user_id IN (SELECT id FROM users WHERE client_id = ?)`, []any{now, clientID}},
+			update{`UPDATE users SET disabled = 1, username = 'erased-' || id, client_id = NULL, totp_sealed = NULL, totp_enabled = 0 WHERE client_id = ?`, []any{clientID}})
 	}
-	for _, q := range queries {
-		if _, err := w.exec(q, ms(w.now), clientID); err != nil {
+	for _, u := range queries {
+		if _, err := w.exec(u.q, u.args...); err != nil {
 			return nil, internal("shred: account", err)
 		}
 	}
-	if _, err := w.exec(`UPDATE clients SET name_sealed = x'', birth_date_sealed = NULL, contact_sealed = NULL WHERE id = ?`, clientID); err != nil {
+	if _, err := w.exec(`UPDATE clients SET name_sealed = ?, birth_date_sealed = NULL, contact_sealed = NULL WHERE id = ?`, []byte{}, clientID); err != nil {
 		return nil, internal("shred: identity", err)
 	}
 	if _, err := w.exec(`UPDATE erasure_requests SET decision_reason_sealed = NULL WHERE client_id = ?`, clientID); err != nil {
@@ -437,7 +442,7 @@ func (s *Store) PurgeReports(ctx context.Context, a records.Actor, since time.Ti
 			return err
 		}
 		rows, err := w.query(`SELECT run_id, trigger, client_id, kind, action, count, record_ids, rule, at FROM purge_reports
-			WHERE at >= ? ORDER BY at DESC, run_id, client_id, rowid LIMIT 10000`, ms(since))
+			WHERE at >= ? ORDER BY at DESC, run_id, client_id, id LIMIT 10000`, ms(since))
 		if err != nil {
 			return internal("purge reports", err)
 		}

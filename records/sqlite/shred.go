@@ -38,6 +38,17 @@ func (s *Store) ShredClient(ctx context.Context, a records.Actor, purpose record
 // pages (zeroed by secure_delete) leave no older copy behind in the WAL. It runs
 // in the writer between batches, as a checkpoint cannot run inside a transaction.
 func (s *Store) truncateWAL(ctx context.Context) error {
+	if s.pg {
+		// PostgreSQL keeps deleted rows until VACUUM; run it on the keys
+		// table so the shredded wrapped key goes as soon as no older
+		// snapshot can still see it.
+		return s.writeOutside(ctx, func(db *sql.DB) error {
+			if _, err := db.ExecContext(ctx, `VACUUM client_keys`); err != nil {
+				return internal("vacuum", err)
+			}
+			return nil
+		})
+	}
 	return s.writeOutside(ctx, func(db *sql.DB) error {
 		var busy, logged, moved int
 		if err := db.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logged, &moved); err != nil {

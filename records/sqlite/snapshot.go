@@ -63,7 +63,7 @@ func (s *Store) readSnapshot(ctx context.Context, body func(w *wtx, u *unsealing
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	tx, err := s.r.BeginTx(ctx, nil)
+	tx, err := s.r.BeginTx(ctx, s.readTxOptions())
 	if err != nil {
 		return internal("read snapshot", err)
 	}

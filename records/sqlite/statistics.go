@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"sort"
 
 	"github.com/nabij/nabij/records"
 )
@@ -26,35 +27,65 @@ func (s *Store) StatisticsData(ctx context.Context, a records.Actor) (*records.S
 		if _, err := w.exec(`CREATE TEMP TABLE IF NOT EXISTS stat_clients (id TEXT PRIMARY KEY)`); err != nil {
 			return internal("statistics", err)
 		}
-		if _, err := w.exec(`DELETE FROM temp.stat_clients`); err != nil {
+		if _, err := w.exec(`DELETE FROM stat_clients`); err != nil {
 			return internal("statistics", err)
 		}
-		if _, err := w.exec(`INSERT INTO temp.stat_clients SELECT DISTINCT c.client_id FROM consents c
+		if _, err := w.exec(`INSERT INTO stat_clients SELECT DISTINCT c.client_id FROM consents c
 			LEFT JOIN consent_withdrawals x ON x.consent_id = c.id
 			JOIN client_keys k ON k.client_id = c.client_id
 			WHERE c.purpose = 'statistics' AND `+validConsentAt("?1"), ms(w.now)); err != nil {
 			return internal("statistics", err)
 		}
-		rows, err := w.query(`SELECT channel, strftime('%Y-%m', occurred_at / 1000, 'unixepoch'), COUNT(*), COUNT(DISTINCT client_id)
-			FROM contacts WHERE client_id IN (SELECT id FROM temp.stat_clients) GROUP BY 1, 2 ORDER BY 2, 1`)
+		// Months are counted here, not in SQL: the engines name months
+		// differently, and the query stays one text for both.
+		rows, err := w.query(`SELECT channel, occurred_at, client_id
+			FROM contacts WHERE client_id IN (SELECT id FROM stat_clients)`)
 		if err != nil {
 			return internal("statistics", err)
 		}
+		type bucket struct {
+			ch    string
+			month string
+		}
+		counts := map[bucket]*records.ChannelMonthCount{}
+		clients := map[bucket]map[string]bool{}
 		for rows.Next() {
-			var c records.ChannelMonthCount
-			var ch string
-			if err := rows.Scan(&ch, &c.Month, &c.Contacts, &c.Clients); err != nil {
+			var ch, clientID string
+			var at int64
+			if err := rows.Scan(&ch, &at, &clientID); err != nil {
 				rows.Close()
 				return internal("statistics", err)
 			}
-			c.Channel = records.Channel(ch)
-			out.ChannelMonths = append(out.ChannelMonths, c)
+			b := bucket{ch, monthOf(at)}
+			c := counts[b]
+			if c == nil {
+				c = &records.ChannelMonthCount{Channel: records.Channel(ch), Month: b.month}
+				counts[b], clients[b] = c, map[string]bool{}
+			}
+			c.Contacts++
+			if !clients[b][clientID] {
+				clients[b][clientID] = true
+				c.Clients++
+			}
 		}
 		rows.Close()
+		if err := rows.Err(); err != nil {
+			return internal("statistics", err)
+		}
+		for _, c := range counts {
+			out.ChannelMonths = append(out.ChannelMonths, *c)
+		}
+		sort.Slice(out.ChannelMonths, func(i, j int) bool {
+			a, b := out.ChannelMonths[i], out.ChannelMonths[j]
+			if a.Month != b.Month {
+				return a.Month < b.Month
+			}
+			return a.Channel < b.Channel
+		})
 		rows, err = w.query(`SELECT client_id, trajectory_id,
-			SUM(CASE WHEN channel IN ('office','home_visit','outreach') THEN 0 ELSE 1 END),
-			SUM(CASE WHEN channel IN ('office','home_visit','outreach') THEN 1 ELSE 0 END)
-			FROM contacts WHERE client_id IN (SELECT id FROM temp.stat_clients) GROUP BY 1, 2`)
+			CAST(SUM(CASE WHEN channel IN ('office','home_visit','outreach') THEN 0 ELSE 1 END) AS BIGINT),
+			CAST(SUM(CASE WHEN channel IN ('office','home_visit','outreach') THEN 1 ELSE 0 END) AS BIGINT)
+			FROM contacts WHERE client_id IN (SELECT id FROM stat_clients) GROUP BY 1, 2`)
 		if err != nil {
 			return internal("statistics", err)
 		}
@@ -70,7 +101,7 @@ func (s *Store) StatisticsData(ctx context.Context, a records.Actor) (*records.S
 		if out.Anonymous, err = w.anonymousCounts(); err != nil {
 			return err
 		}
-		ids, err := scanIDs(w.query(`SELECT id FROM temp.stat_clients ORDER BY id`))
+		ids, err := scanIDs(w.query(`SELECT id FROM stat_clients ORDER BY id`))
 		if err != nil {
 			return internal("statistics", err)
 		}

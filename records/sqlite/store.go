@@ -63,7 +63,8 @@ type Options struct {
 // go through a group committer: concurrent requests share one transaction and one
 // fsync, each in its own savepoint, and none is acknowledged before the commit.
 type Store struct {
-	path   string
+	path   string  // the SQLite file; "" on PostgreSQL
+	pg     bool    // the engine is PostgreSQL (engine.go)
 	w      *sql.DB // exactly one connection: the single writer
 	r      *sql.DB // readers, for queries that return no client data
 	kr     *crypto.Keyring
@@ -111,21 +112,6 @@ func Open(path string, opts Options) (*Store, error) {
 	if opts.Keyring == nil || opts.Signer == nil {
 		return nil, errors.New("records: Open needs a keyring and a signer")
 	}
-	if opts.CheckpointEvery <= 0 {
-		opts.CheckpointEvery = defaultCheckpointEvery
-	}
-	if opts.MaxBatch <= 0 {
-		opts.MaxBatch = 256
-	}
-	if opts.KeyCacheTTL == 0 {
-		opts.KeyCacheTTL = 5 * time.Minute
-	}
-	if opts.Now == nil {
-		opts.Now = time.Now
-	}
-	if opts.MinFreeDisk == 0 {
-		opts.MinFreeDisk = 64 << 20
-	}
 	// synchronous=FULL: an acknowledged commit survives power loss.
 	// secure_delete: deleted rows are overwritten, so shredded wrapped keys and
 	// destroyed ciphertexts do not linger in free pages.
@@ -156,8 +142,30 @@ func Open(path string, opts Options) (*Store, error) {
 	}
 	r.SetMaxOpenConns(8)
 	r.SetMaxIdleConns(8)
+	return newStore(path, w, r, false, opts)
+}
+
+// newStore completes the options, loads the settings and the chain head
+// from the migrated database and starts the committer; on failure it closes
+// w and r.
+func newStore(path string, w, r *sql.DB, pg bool, opts Options) (*Store, error) {
+	if opts.CheckpointEvery <= 0 {
+		opts.CheckpointEvery = defaultCheckpointEvery
+	}
+	if opts.MaxBatch <= 0 {
+		opts.MaxBatch = 256
+	}
+	if opts.KeyCacheTTL == 0 {
+		opts.KeyCacheTTL = 5 * time.Minute
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.MinFreeDisk == 0 {
+		opts.MinFreeDisk = 64 << 20
+	}
 	s := &Store{
-		path: path, w: w, r: r, kr: opts.Keyring, signer: opts.Signer, opts: opts,
+		path: path, w: w, r: r, pg: pg, kr: opts.Keyring, signer: opts.Signer, opts: opts,
 		keys:      newKeyCache(opts.KeyCacheTTL, 4096),
 		prepared:  map[string]*sql.Stmt{},
 		toPrepare: map[string]bool{},
@@ -385,8 +393,10 @@ func (s *Store) Close() error {
 		return true
 	})
 	err1 := s.r.Close()
-	// Fold the WAL back into the main file so a copied data dir is one file.
-	_, _ = s.w.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+	if !s.pg {
+		// Fold the WAL back into the main file so a copied data dir is one file.
+		_, _ = s.w.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+	}
 	err2 := s.w.Close()
 	if s.unlock != nil {
 		s.unlock()
@@ -403,7 +413,7 @@ func (s *Store) Ping(ctx context.Context) error {
 	return s.r.PingContext(ctx)
 }
 
-// Path is the database file.
+// Path is the database file; "" on PostgreSQL.
 // It never fails.
 func (s *Store) Path() string { return s.path }
 
@@ -418,6 +428,9 @@ func newID() string { return uuid.Must(uuid.NewV7()).String() }
 func ms(t time.Time) int64 { return t.UnixMilli() }
 
 func fromMS(v int64) time.Time { return time.UnixMilli(v).UTC() }
+
+// monthOf is the UTC month (YYYY-MM) of a time in milliseconds.
+func monthOf(v int64) string { return fromMS(v).Format("2006-01") }
 
 func fromNullMS(v sql.NullInt64) *time.Time {
 	if !v.Valid {
@@ -477,6 +490,9 @@ var _ records.Store = (*Store)(nil)
 // Refuses to overwrite an existing file.
 // ECONFLICT when the file exists; EINTERNAL when the copy fails.
 func (s *Store) Backup(ctx context.Context, path string) error {
+	if s.pg {
+		return invalid("", "backup copies a SQLite database; on PostgreSQL use pg_dump or the server's own backups (and back up the key files apart)")
+	}
 	if _, err := os.Stat(path); err == nil {
 		return conflict("%s exists; choose a new file", path)
 	} else if !errors.Is(err, os.ErrNotExist) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"sort"
 	"strings"
 
 	"github.com/nabij/nabij/records"
@@ -137,23 +138,45 @@ func (s *Store) LogAnonymousContact(ctx context.Context, a records.Actor, in rec
 // anonymousCounts counts anonymous contacts per channel and month, for the
 // statistics.
 func (w *wtx) anonymousCounts() ([]records.AnonymousCount, error) {
-	rows, err := w.query(`SELECT channel, strftime('%Y-%m', occurred_at / 1000, 'unixepoch'), COUNT(*), SUM(duration_minutes)
-		FROM anonymous_outreach GROUP BY 1, 2 ORDER BY 2, 1`)
+	// Months are counted here, not in SQL, so that one query text runs on
+	// both engines.
+	rows, err := w.query(`SELECT channel, occurred_at, duration_minutes FROM anonymous_outreach`)
 	if err != nil {
 		return nil, internal("anonymous contacts", err)
 	}
 	defer rows.Close()
-	out := []records.AnonymousCount{}
+	type bucket struct{ ch, month string }
+	counts := map[bucket]*records.AnonymousCount{}
 	for rows.Next() {
-		var c records.AnonymousCount
 		var ch string
-		if err := rows.Scan(&ch, &c.Month, &c.Contacts, &c.Minutes); err != nil {
+		var at int64
+		var minutes int
+		if err := rows.Scan(&ch, &at, &minutes); err != nil {
 			return nil, internal("anonymous contacts", err)
 		}
-		c.Channel = records.Channel(ch)
-		out = append(out, c)
+		b := bucket{ch, monthOf(at)}
+		c := counts[b]
+		if c == nil {
+			c = &records.AnonymousCount{Channel: records.Channel(ch), Month: b.month}
+			counts[b] = c
+		}
+		c.Contacts++
+		c.Minutes += minutes
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, internal("anonymous contacts", err)
+	}
+	out := make([]records.AnonymousCount, 0, len(counts))
+	for _, c := range counts {
+		out = append(out, *c)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Month != out[j].Month {
+			return out[i].Month < out[j].Month
+		}
+		return out[i].Channel < out[j].Channel
+	})
+	return out, nil
 }
 
 // ResolveConsentFlag resolves the consent flag of a contact with a reason,

@@ -123,7 +123,7 @@ func TestQuickLog(t *testing.T) {
 func TestQuickLogAllOrNothing(t *testing.T) {
 	w := newWorld(t)
 	db := w.raw(t)
-	mustExec(t, db, `CREATE TRIGGER refuse_note BEFORE INSERT ON note_versions BEGIN SELECT RAISE(ABORT, 'refused'); END`)
+	refuseInserts(t, db, "refuse_note", "note_versions", "refused")
 	before, seq := streetCounts(t, db), maxSeq(t, db)
 	_, err := w.s.QuickLog(w.ctx, w.sam, records.QuickLog{NewClientName: "Rooie", Channel: records.ChannelOutreach,
 		OccurredAt: w.now(), DurationMinutes: 5, Body: "Korte babbel.", Visibility: records.VisibilityShared})
@@ -136,7 +136,7 @@ func TestQuickLogAllOrNothing(t *testing.T) {
 	if rows := accessRowsAfter(t, db, seq); len(rows) != 0 {
 		t.Fatalf("access records %+v", rows)
 	}
-	mustExec(t, db, `DROP TRIGGER refuse_note`)
+	allowInserts(t, db, "refuse_note", "note_versions")
 	if _, err := w.s.QuickLog(w.ctx, w.sam, records.QuickLog{NewClientName: "Rooie", Channel: records.ChannelOutreach,
 		OccurredAt: w.now(), DurationMinutes: 5, Body: "Korte babbel.", Visibility: records.VisibilityShared}); err != nil {
 		t.Fatal(err)
@@ -195,16 +195,11 @@ func TestAnonymousContact(t *testing.T) {
 		})
 	}
 	// The table has no column that could hold a person.
-	cols, err := db.Query(`SELECT name FROM pragma_table_info('anonymous_outreach')`)
-	if err != nil {
-		t.Fatal(err)
+	cols := columnNames(t, db, "anonymous_outreach")
+	if len(cols) == 0 {
+		t.Fatal("no columns read")
 	}
-	defer cols.Close()
-	for cols.Next() {
-		var name string
-		if err := cols.Scan(&name); err != nil {
-			t.Fatal(err)
-		}
+	for _, name := range cols {
 		if strings.Contains(name, "client") || strings.Contains(name, "name") {
 			t.Errorf("anonymous_outreach has column %q", name)
 		}

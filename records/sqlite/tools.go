@@ -61,7 +61,7 @@ func (s *Store) Tools(ctx context.Context, a records.Actor) ([]records.Tool, err
 	if a.UserID == "" && !a.IsSystem() {
 		return nil, forbidden("sign in to read the register of tools")
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT `+toolColumns+` FROM tools ORDER BY name COLLATE NOCASE`)
+	rows, err := s.r.QueryContext(ctx, `SELECT `+toolColumns+` FROM tools ORDER BY lower(name), name`)
 	if err != nil {
 		return nil, internal("tools", err)
 	}
@@ -125,7 +125,7 @@ func (s *Store) putTool(ctx context.Context, a records.Actor, id string, in reco
 				"only admins and the data officer keep the register of tools")
 		}
 		var taken bool
-		if err := w.queryRow(`SELECT EXISTS(SELECT 1 FROM tools WHERE name = ? COLLATE NOCASE AND id <> ?)`, in.Name, id).Scan(&taken); err != nil {
+		if err := w.queryRow(`SELECT EXISTS(SELECT 1 FROM tools WHERE lower(name) = lower(?) AND id <> ?)`, in.Name, id).Scan(&taken); err != nil {
 			return internal("tool", err)
 		}
 		if taken {
@@ -182,7 +182,7 @@ func (s *Store) UnlistedTools(ctx context.Context, a records.Actor) ([]records.U
 	if !keepsToolRegister(a) {
 		return nil, forbidden("only admins and the data officer keep the register of tools")
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT tool_name, COUNT(*) FROM contacts WHERE tool_name <> ''
+	rows, err := s.r.QueryContext(ctx, `SELECT MIN(tool_name), COUNT(*) FROM contacts WHERE tool_name <> ''
 		AND lower(tool_name) NOT IN (SELECT lower(name) FROM tools) GROUP BY lower(tool_name) ORDER BY 2 DESC, 1`)
 	if err != nil {
 		return nil, internal("unlisted tools", err)
@@ -272,11 +272,11 @@ func (s *Store) ClientTools(ctx context.Context, a records.Actor, clientID strin
 		func(w *wtx, _ grant, _ *unsealing) ([]string, error) {
 			out = []records.ClientTool{}
 			rows, err := w.query(`WITH used AS (
-					SELECT tool_id, 1 AS contacts, 0 AS consent, NULL AS rec FROM contacts WHERE client_id = ?1 AND tool_id IS NOT NULL
+					SELECT tool_id, 1 AS contacts, 0 AS consent, CAST(NULL AS BIGINT) AS rec FROM contacts WHERE client_id = ?1 AND tool_id IS NOT NULL
 					UNION ALL SELECT tool_id, 0, 1, NULL FROM consents WHERE client_id = ?1 AND tool_id IS NOT NULL
 					UNION ALL SELECT tool_id, 0, 0, created_at FROM tool_recommendations WHERE client_id = ?1)
-				SELECT `+prefixed("t.", toolColumns)+`, SUM(u.contacts), MAX(u.consent), MAX(u.rec)
-				FROM used u JOIN tools t ON t.id = u.tool_id GROUP BY t.id ORDER BY t.name COLLATE NOCASE`, clientID)
+				SELECT `+prefixed("t.", toolColumns)+`, CAST(SUM(u.contacts) AS BIGINT), MAX(u.consent), MAX(u.rec)
+				FROM used u JOIN tools t ON t.id = u.tool_id GROUP BY t.id ORDER BY lower(t.name), t.name`, clientID)
 			if err != nil {
 				return nil, internal("client tools", err)
 			}
