@@ -13,6 +13,7 @@ import (
 	"github.com/nabij/nabij/crypto"
 	"github.com/nabij/nabij/records"
 	"github.com/nabij/nabij/records/sqlite"
+	"github.com/nabij/nabij/records/sqlite/storetest"
 )
 
 func TestConsentValidate(t *testing.T) {
@@ -182,7 +183,7 @@ func fhirStore(t *testing.T) (records.Store, records.Actor, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := sqlite.Open(filepath.Join(dir, "nabij.db"), sqlite.Options{Keyring: kr, Signer: signer})
+	st, err := storetest.Open(t, dir, sqlite.Options{Keyring: kr, Signer: signer})
 	if err != nil {
 		t.Fatal(err)
 	}

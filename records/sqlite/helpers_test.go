@@ -5,7 +5,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/hex"
-	"os"
 	"path/filepath"
 	"sync/atomic"
 	"testing"
@@ -157,16 +156,6 @@ func maxSeq(tb testing.TB, db *sql.DB) int64 {
 		tb.Fatal(err)
 	}
 	return n
-}
-
-// readFileOrEmpty reads a file that may not exist (the WAL after Close).
-func readFileOrEmpty(tb testing.TB, path string) []byte {
-	tb.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil && !os.IsNotExist(err) {
-		tb.Fatal(err)
-	}
-	return b
 }
 
 func mustVerifyOK(tb testing.TB, s *sqlite.Store) records.VerifyReport {
