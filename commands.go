@@ -37,13 +37,16 @@ Usage:
   nabij retention run --data DIR [--dry-run] [--now RFC3339] [--json]
                                                        destroy what retention rules make due
   nabij backup --data DIR FILE                         online, consistent copy of the database
+                                                       (SQLite; on PostgreSQL use pg_dump)
   nabij help                                           this text
 
 Serve and demo also take --require-totp ROLES and --jurisdiction NL|BE. Every command
 that opens a data dir takes --witness PATH: the append-only file of the access log's
 signed heads (default DIR/keys/witness.log; best on another disk or host).
+Each also takes --db postgres://… (NABIJ_DB): the data in PostgreSQL, shared by several
+instances; the keys stay files, in DIR/keys or NABIJ_KEYS_DIR (the same on every instance).
 
-Environment: NABIJ_DATA, NABIJ_ADDR, NABIJ_WITNESS, NABIJ_REQUIRE_TOTP (roles, comma-separated),
+Environment: NABIJ_DATA, NABIJ_DB, NABIJ_KEYS_DIR, NABIJ_ADDR, NABIJ_WITNESS, NABIJ_REQUIRE_TOTP (roles, comma-separated),
 NABIJ_JURISDICTION (NL or BE), NABIJ_TRUSTED_PROXIES, NABIJ_SECURE_COOKIES=1,
 NABIJ_DEMO_PASSWORD, NABIJ_PASSWORD (user add: the password of your own first
 account; without it, user add prints a one-time activation code instead).
@@ -101,6 +104,7 @@ func serverFlags(name string, cfg *app.Config) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.StringVar(&cfg.Addr, "addr", "", "listen address (NABIJ_ADDR; default 127.0.0.1:8080)")
 	fs.StringVar(&cfg.DataDir, "data", "", "data directory (NABIJ_DATA)")
+	fs.StringVar(&cfg.DB, "db", "", "a PostgreSQL database (postgres://…) instead of the data dir's SQLite file; the keys stay in DATA/keys or NABIJ_KEYS_DIR (NABIJ_DB)")
 	fs.StringVar(&cfg.Witness, "witness", "", "append-only file of the log's signed heads, best on another disk or host (NABIJ_WITNESS; default DATA/keys/witness.log)")
 	fs.Func("require-totp", "roles that must use a second factor, comma-separated (NABIJ_REQUIRE_TOTP)", func(v string) error {
 		roles, err := app.ParseRoles(v)
@@ -131,7 +135,7 @@ func cmdServe(args []string) error {
 	if err := parse(fs, args, &cfg); err != nil {
 		return err
 	}
-	if cfg.DataDir == "" {
+	if !cfg.HasStore() {
 		return exitError{2, "serve needs --data DIR (or NABIJ_DATA)"}
 	}
 	srv, err := app.New(cfg)
@@ -176,8 +180,16 @@ func cmdMigrate(args []string) error {
 	if err := parse(fs, args, &cfg); err != nil {
 		return err
 	}
+	if cfg.DB != "" {
+		v, err := sqlite.MigratePostgres(cfg.DB)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("database at schema version %d\n", v)
+		return nil
+	}
 	if cfg.DataDir == "" {
-		return exitError{2, "migrate needs --data DIR"}
+		return exitError{2, "migrate needs --data DIR (or --db postgres://…)"}
 	}
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return err
@@ -199,7 +211,7 @@ func cmdVerifyLog(args []string) error {
 	if err := parse(fs, args, &cfg); err != nil {
 		return err
 	}
-	if cfg.DataDir == "" {
+	if !cfg.HasStore() {
 		return exitError{2, "verify-log needs --data DIR (or NABIJ_DATA)"}
 	}
 	rep, err := sqlite.VerifyDir(context.Background(), cfg.DataDir, cfg.DirOptions())
@@ -222,7 +234,7 @@ func cmdRotateKey(args []string) error {
 	if err := parse(fs, args, &cfg); err != nil {
 		return err
 	}
-	if cfg.DataDir == "" {
+	if !cfg.HasStore() {
 		return exitError{2, "rotate-key needs --data DIR"}
 	}
 	st, kr, err := sqlite.OpenDir(cfg.DataDir, cfg.DirOptions())
@@ -264,6 +276,9 @@ func cmdBackup(args []string) error {
 	if err := parse(fs, args, &cfg); err != nil {
 		return err
 	}
+	if cfg.DB != "" {
+		return exitError{2, sqlite.ErrBackupPostgres.Error()}
+	}
 	if fs.NArg() != 1 || cfg.DataDir == "" {
 		return exitError{2, "usage: nabij backup --data DIR FILE"}
 	}
@@ -289,7 +304,7 @@ func cmdUser(args []string) error {
 	if err := parse(fs, rest, &cfg); err != nil {
 		return err
 	}
-	if cfg.DataDir == "" {
+	if !cfg.HasStore() {
 		return exitError{2, "user needs --data DIR"}
 	}
 	st, _, err := sqlite.OpenDir(cfg.DataDir, cfg.DirOptions())

@@ -33,13 +33,14 @@ func cmdRetention(args []string) error {
 	var cfg app.Config
 	fs := flag.NewFlagSet("retention run", flag.ContinueOnError)
 	fs.StringVar(&cfg.DataDir, "data", "", "data directory (NABIJ_DATA)")
+	fs.StringVar(&cfg.DB, "db", "", "a PostgreSQL database instead of the data dir's SQLite file (NABIJ_DB)")
 	dry := fs.Bool("dry-run", false, "show what is due; change nothing")
 	nowFlag := fs.String("now", "", "run as if at this RFC 3339 time (time travel)")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	if err := parse(fs, args[1:], &cfg); err != nil {
 		return err
 	}
-	if cfg.DataDir == "" {
+	if !cfg.HasStore() {
 		return exitError{2, "retention run needs --data DIR (or NABIJ_DATA)"}
 	}
 	if *nowFlag != "" {

@@ -16,6 +16,11 @@ import (
 type Config struct {
 	Addr    string // listen address, e.g. 127.0.0.1:8080
 	DataDir string // holds nabij.db and keys/
+	// DB, when set, is a PostgreSQL database (postgres://…) that holds the
+	// data instead of DataDir's SQLite file; the keys stay in files (KeysDir,
+	// else DataDir/keys).
+	DB      string
+	KeysDir string
 	// Witness is the file the signed heads of the access log are appended to;
 	// "" means keys/witness.log in the data dir. Another disk or host is better.
 	Witness string
@@ -87,6 +92,15 @@ func (c *Config) ConfigFromEnv() error {
 	if c.DataDir == "" {
 		c.DataDir = os.Getenv("NABIJ_DATA")
 	}
+	if c.DB == "" {
+		c.DB = os.Getenv("NABIJ_DB")
+	}
+	if c.KeysDir == "" {
+		c.KeysDir = os.Getenv("NABIJ_KEYS_DIR")
+	}
+	if c.DB != "" && !sqlite.IsPostgresDSN(c.DB) {
+		return fmt.Errorf("--db / NABIJ_DB must be a postgres:// URL; a SQLite database is a data dir (--data)")
+	}
 	if c.Witness == "" {
 		c.Witness = os.Getenv("NABIJ_WITNESS")
 	}
@@ -147,5 +161,12 @@ func ParseRoles(v string) (map[records.Role]bool, error) {
 
 // DirOptions are the options a data dir is opened with under c.
 func (c *Config) DirOptions() sqlite.DirOptions {
-	return sqlite.DirOptions{Jurisdiction: c.Jurisdiction, Now: c.Now, Witness: c.Witness, MinFreeDisk: c.MinFreeDisk}
+	return sqlite.DirOptions{Jurisdiction: c.Jurisdiction, Now: c.Now, Witness: c.Witness, MinFreeDisk: c.MinFreeDisk,
+		DB: c.DB, KeysDir: c.KeysDir}
+}
+
+// HasStore tells whether c names where the data is: a data dir, or a
+// PostgreSQL database with a dir for its keys.
+func (c *Config) HasStore() bool {
+	return c.DataDir != "" || (c.DB != "" && c.KeysDir != "")
 }

@@ -43,8 +43,8 @@ type Server struct {
 // New opens the data dir and builds the server; it does not listen yet.
 func New(cfg Config) (*Server, error) {
 	cfg.Defaults()
-	if cfg.DataDir == "" {
-		return nil, errors.New("no data dir: pass --data DIR or set NABIJ_DATA")
+	if !cfg.HasStore() {
+		return nil, errors.New("no data dir: pass --data DIR or set NABIJ_DATA (with --db postgres://…, NABIJ_KEYS_DIR may name the keys instead)")
 	}
 	proxies, err := edge.ParseProxies(cfg.TrustedProxies)
 	if err != nil {

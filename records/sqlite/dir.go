@@ -45,6 +45,13 @@ type DirOptions struct {
 	Witness string
 	// MinFreeDisk is the store's free-disk margin for Ready (see Options).
 	MinFreeDisk int64
+	// DB, when set, is a PostgreSQL database (postgres://…) that holds the
+	// data instead of the dir's SQLite file; the dir then holds only the
+	// keys (dir_pg.go).
+	DB string
+	// KeysDir, when set, is where the keys are instead of KeyDir(dir); only
+	// with DB.
+	KeysDir string
 }
 
 func (o DirOptions) witness(dir string) *witness.Witness {
@@ -69,6 +76,9 @@ var ErrKeysDoNotOpenData = errors.New("records: the keys do not open this data")
 // against its witness (see Open). The server and the commands open a data dir
 // the same way through it.
 func OpenDir(dir string, opts DirOptions) (*Store, *crypto.Keyring, error) {
+	if opts.DB != "" {
+		return openDirPG(dir, opts)
+	}
 	if dir == "" {
 		return nil, nil, errors.New("records/sqlite: no data dir")
 	}
@@ -323,6 +333,9 @@ func openReadOnlyFor(path string, queryOnly bool) (*sql.DB, error) {
 // An error means the check could not run; a broken log is a report with OK
 // false.
 func VerifyDir(ctx context.Context, dir string, opts DirOptions) (records.VerifyReport, error) {
+	if opts.DB != "" {
+		return verifyDirPG(ctx, dir, opts)
+	}
 	path := DBPath(dir)
 	if _, err := os.Stat(path); err != nil {
 		return records.VerifyReport{}, fmt.Errorf("records: no database in %s: %w", dir, err)
