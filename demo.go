@@ -24,7 +24,7 @@ func cmdDemo(args []string) error {
 		}
 		cfg.DataDir = dir
 	}
-	if _, err := os.Stat(sqlite.DBPath(cfg.DataDir)); err == nil {
+	if _, err := os.Stat(sqlite.DBPath(cfg.DataDir)); err == nil && cfg.DB == "" {
 		return exitError{2, cfg.DataDir + " holds a database already; serve it with: nabij serve --data " + cfg.DataDir}
 	}
 	srv, err := app.New(cfg)
@@ -49,6 +49,10 @@ func cmdDemo(args []string) error {
 			fmt.Printf("\nPassword for every account: %s\n", password)
 		}
 		fmt.Printf("API: http://%s/api/v1   OpenAPI: http://%s/api/openapi.json\n", addr, addr)
+		if cfg.DB != "" {
+			fmt.Printf("Serve this data again later with: nabij serve --db '%s' --data %s\n", cfg.DB, cfg.DataDir)
+			return
+		}
 		fmt.Printf("Serve this data again later with: nabij serve --data %s\n", cfg.DataDir)
 	})
 }
