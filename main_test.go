@@ -19,6 +19,7 @@ import (
 	"github.com/nabij/nabij/app/demo"
 	"github.com/nabij/nabij/records"
 	"github.com/nabij/nabij/records/sqlite"
+	"github.com/nabij/nabij/records/sqlite/storetest"
 )
 
 // seededDir makes a data dir with the demo in it, as `nabij demo --data DIR`
@@ -237,5 +238,42 @@ func TestUsageListsEveryCommand(t *testing.T) {
 		if !strings.Contains(usage, "nabij "+sub) {
 			t.Errorf("usage does not list %q", sub)
 		}
+	}
+}
+
+// TestPostgresCommands: the commands run against a PostgreSQL database with
+// the keys in the data dir; backup refuses and names the engine's tools.
+func TestPostgresCommands(t *testing.T) {
+	if err := run([]string{"migrate", "--db", "nabij.db"}); err == nil {
+		t.Fatal("--db took a file name")
+	}
+	if storetest.Postgres() == "" {
+		t.Skip("the rest needs NABIJ_TEST_POSTGRES (./scripts/test sets it)")
+	}
+	dir := t.TempDir()
+	db := storetest.URL(t, storetest.Database(t, dir))
+	for _, args := range [][]string{
+		{"migrate", "--db", db},
+		{"user", "add", "--db", db, "--data", dir, "--username", "ria", "--role", "professional", "--name", "Ria"},
+		{"user", "list", "--db", db, "--data", dir},
+		{"rotate-key", "--db", db, "--data", dir},
+		{"retention", "run", "--db", db, "--data", dir, "--dry-run"},
+		{"verify-log", "--db", db, "--data", dir},
+	} {
+		if err := run(args); err != nil {
+			t.Fatalf("%v: %v", args, err)
+		}
+	}
+	err := run([]string{"backup", "--db", db, "--data", dir, filepath.Join(t.TempDir(), "copy.db")})
+	if exitCode(err) != 2 || !strings.Contains(err.Error(), "pg_dump") {
+		t.Fatalf("backup on PostgreSQL: %v", err)
+	}
+	st, _, err := sqlite.OpenDir(dir, sqlite.DirOptions{DB: db})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if u, err := st.UserByUsername(context.Background(), "ria"); err != nil || u.Role != records.RoleProfessional {
+		t.Fatalf("ria: %+v, %v", u, err)
 	}
 }

@@ -15,10 +15,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/nabij/nabij/records/sqlite"
 )
 
@@ -196,4 +198,21 @@ func randHex() string {
 		panic(fmt.Sprintf("random: %v", err))
 	}
 	return hex.EncodeToString(b)
+}
+
+// URL is dsn as a postgres:// URL, the form the nabij command takes.
+func URL(tb testing.TB, dsn string) string {
+	tb.Helper()
+	if sqlite.IsPostgresDSN(dsn) {
+		return dsn
+	}
+	cfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	q := url.Values{}
+	q.Set("host", cfg.Host)
+	q.Set("port", strconv.Itoa(int(cfg.Port)))
+	q.Set("sslmode", "disable")
+	return (&url.URL{Scheme: "postgres", User: url.User(cfg.User), Host: "", Path: "/" + cfg.Database, RawQuery: q.Encode()}).String()
 }
