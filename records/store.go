@@ -19,6 +19,7 @@ type Store interface {
 	Street
 	Staff
 	Tools
+	Shared
 }
 
 // Files is the client's file: identity, trajectories, contacts, notes, the
