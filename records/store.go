@@ -222,7 +222,9 @@ type Accounts interface {
 	// in one transaction. ENOTFOUND for an unknown, expired or revoked token or an
 	// ended session; ErrSessionOver when the session has reached SessionLifetime;
 	// ErrTokenReused (and the family and its session ended) for a token used
-	// before; EFORBIDDEN for a disabled account.
+	// before, unless it was rotated at most RotationGrace ago to next itself:
+	// then that token is returned again and nothing changes; EFORBIDDEN for a
+	// disabled account.
 	RotateRefreshToken(ctx context.Context, presented, next string, ttl time.Duration) (*RefreshToken, error)
 	// RevokeRefreshFamily revokes every token of the family the presented token is
 	// in and ends its session (sign-out). An unknown token is not an error:

@@ -3,8 +3,6 @@ package auth
 import (
 	"context"
 	"crypto/ed25519"
-	"crypto/hmac"
-	"crypto/sha256"
 	"net/http"
 	"strings"
 	"time"
@@ -77,10 +75,10 @@ func newSigninLimits(freeAccount, freeAddress int, forget time.Duration) signinL
 
 // New makes the sign-in service.
 func New(cfg Config) *Service {
-	m := hmac.New(sha256.New, cfg.Key.Seed())
-	m.Write([]byte("nabij throttling keys"))
-	return &Service{Config: cfg, limits: newSigninLimits(freeFailuresPerAccount, freeFailuresPerAddress, forgetFailures),
-		throttleSecret: m.Sum(nil), hashing: newHashGate(cfg.MaxHashing)}
+	s := &Service{Config: cfg, limits: newSigninLimits(freeFailuresPerAccount, freeFailuresPerAddress, forgetFailures),
+		hashing: newHashGate(cfg.MaxHashing)}
+	s.throttleSecret = s.DeriveKey("throttling keys")
+	return s
 }
 
 // SetFreeFailures replaces the failure delays with ones that start after free
