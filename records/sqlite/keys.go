@@ -82,7 +82,19 @@ func (c *keyCache) clear() {
 // (wrapping crypto.ErrDestroyed) when the key was shredded.
 func (w *wtx) dataKey(clientID string) (*crypto.DataKey, error) {
 	if dk := w.s.keys.get(clientID); dk != nil {
-		return dk, nil
+		// Another instance on the same database may have shredded the key
+		// since it was cached here: a cached key counts only while its row
+		// is still there (one lookup by primary key).
+		var one int
+		err := w.queryRow(`SELECT 1 FROM client_keys WHERE client_id = ?`, clientID).Scan(&one)
+		if err == nil {
+			return dk, nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return nil, internal("data key", err)
+		}
+		w.s.keys.evict(clientID)
+		return nil, destroyed()
 	}
 	var wrapped []byte
 	var version int

@@ -191,3 +191,27 @@ func TestUseTOTPStep(t *testing.T) {
 		}
 	}
 }
+
+// A data key cached by this instance does not outlive its shredding by
+// another instance on the same database: once the key's row is gone, nothing
+// more is sealed with it here (reads already check the row).
+func TestCachedKeyShreddedElsewhere(t *testing.T) {
+	e := mustOpen(t)
+	s, ctx := e.store, t.Context()
+	sam := mustCreateUser(t, s, "sam", records.RoleProfessional, "")
+	c, err := s.CreateClient(ctx, sam, records.NewClient{Name: "Anna Apeldoorn", BirthDate: "1970-01-02", Contact: "somewhere"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateTrajectory(ctx, sam, c.ID, records.NewTrajectory{Goal: "first goal"}); err != nil { // the key is now cached
+		t.Fatal(err)
+	}
+	// Another instance shreds the client: its key row goes.
+	mustExec(t, rawDB(t, e.dbPath()), `DELETE FROM client_keys WHERE client_id = ?`, c.ID)
+	if _, err := s.CreateTrajectory(ctx, sam, c.ID, records.NewTrajectory{Goal: "sealed with a shredded key"}); records.ErrorCode(err) != records.EDESTROYED {
+		t.Fatalf("a write after the key was shredded elsewhere: %v, want EDESTROYED", err)
+	}
+	if _, err := s.ClientFile(ctx, sam, records.PurposeCare, c.ID); records.ErrorCode(err) != records.EDESTROYED {
+		t.Fatalf("a read after the key was shredded elsewhere: %v, want EDESTROYED", err)
+	}
+}
