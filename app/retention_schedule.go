@@ -34,20 +34,17 @@ func (s *Server) startRetentionSchedule() {
 	}()
 }
 
-// retentionDayTurn is the turn (records.Shared) of the day's scheduled run:
-// the first instance to take it runs retention and keeps it for
-// RetentionEvery, so with several instances behind a load balancer retention
-// runs about once a day, not once per instance. The run itself also holds
-// consent.RetentionTurn, which keeps it apart from a run started by hand.
-const retentionDayTurn = "retention-day"
-
 // retentionOnce runs the day's retention if no other instance has taken the
-// day's turn, and reports whether it ran.
+// day's turn (consent.RetentionDayTurn), and reports whether it ran. The
+// first instance to take it keeps it for RetentionEvery, so with several
+// instances behind a load balancer retention runs about once a day, not once
+// per instance; the run itself also holds consent.RetentionTurn, which keeps
+// it apart from a run started by hand.
 func (s *Server) retentionOnce() bool {
 	ctx, cancel := context.WithTimeout(context.Background(), consent.RetentionTurnFor)
 	defer cancel()
 	now := s.cfg.Now()
-	if err := s.Store.TakeTurn(ctx, retentionDayTurn, s.instance, now, now.Add(RetentionEvery)); err != nil {
+	if err := s.Store.TakeTurn(ctx, consent.RetentionDayTurn, s.instance, now, now.Add(RetentionEvery)); err != nil {
 		if records.ErrorCode(err) != records.ECONFLICT {
 			s.cfg.Logf("retention run not started: %v", err)
 		}
@@ -58,7 +55,7 @@ func (s *Server) retentionOnce() bool {
 		s.cfg.Logf("retention run failed: %v", err)
 		// Give the day's turn back, so that this instance or another tries
 		// again at its next turn instead of a day later.
-		if err := s.Store.EndTurn(context.WithoutCancel(ctx), retentionDayTurn, s.instance, s.cfg.Now()); err != nil {
+		if err := s.Store.EndTurn(context.WithoutCancel(ctx), consent.RetentionDayTurn, s.instance, s.cfg.Now()); err != nil {
 			s.cfg.Logf("retention: the day's turn was not given back: %v", err)
 		}
 		return false

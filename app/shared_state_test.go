@@ -151,3 +151,19 @@ func TestRetentionRunsOnOneInstanceAtATime(t *testing.T) {
 		t.Fatalf("after the API's run: %v", err)
 	}
 }
+
+// The data officer's retention page says when the daily run last started,
+// whichever instance ran it, and that it has not run yet before that.
+func TestRetentionPageShowsTheDailyRun(t *testing.T) {
+	h := newPageHarness(t, true)
+	d := h.browser("en")
+	d.login("dpo")
+	d.get("/dpo/retention").want(t, http.StatusOK, "The daily retention run has not run yet")
+	if !app.RetentionOnceForTest(h.srv) {
+		t.Fatal("the scheduled run did not start")
+	}
+	d.get("/dpo/retention").want(t, http.StatusOK, "The daily retention run last started on")
+	nl := h.browser("nl")
+	nl.login("dpo")
+	nl.get("/dpo/retention").want(t, http.StatusOK, "De dagelijkse bewaarrun is het laatst begonnen op")
+}

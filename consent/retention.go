@@ -152,6 +152,11 @@ const (
 	RetentionTurnFor = time.Hour
 )
 
+// RetentionDayTurn is the turn of the server's daily run: the first instance
+// to take it runs retention that day (see app's retention schedule); its
+// TakenAt is when the daily run last started.
+const RetentionDayTurn = "retention-day"
+
 // Run runs retention now (the store's clock) with the organisation's rules:
 // over all clients, or only the ones given (e.g. right after a trajectory
 // closes). A run over all clients that destroys takes RetentionTurn first:

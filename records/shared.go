@@ -39,6 +39,9 @@ type Shared interface {
 	// ECONFLICT when another holder has it, EINVALID for an empty name or
 	// holder or an until not after now, EINTERNAL when the write fails.
 	TakeTurn(ctx context.Context, name, holder string, now, until time.Time) error
+	// Turn returns the turn called name as it was last taken, ended or not.
+	// ENOTFOUND when it was never taken, EINTERNAL when the read fails.
+	Turn(ctx context.Context, name string) (*Turn, error)
 	// EndTurn sets the end of holder's turn to until (now: give it up at once;
 	// later: keep others from it that long). ECONFLICT when holder does not
 	// hold the turn (it expired and another took it), EINTERNAL when the write
@@ -51,6 +54,15 @@ type Shared interface {
 	// code, on this instance or another) or there is no such account.
 	// EINTERNAL when the write fails.
 	UseTOTPStep(ctx context.Context, userID string, step int64) (bool, error)
+}
+
+// Turn is who last took a turn (a random name per instance or run, never a
+// person), when, and until when.
+type Turn struct {
+	Name    string
+	Holder  string
+	TakenAt time.Time
+	Until   time.Time
 }
 
 // ThrottleKey is one thing attempts are counted for, with its rule. Key is

@@ -133,10 +133,10 @@ func (s *Store) TakeTurn(ctx context.Context, name, holder string, now, until ti
 		return invalid("until", "a turn must end after it starts")
 	}
 	return s.write(ctx, func(w *wtx) error {
-		res, err := w.exec(`INSERT INTO turns (name, holder, until_at) VALUES (?, ?, ?)
-			ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, until_at = excluded.until_at
+		res, err := w.exec(`INSERT INTO turns (name, holder, taken_at, until_at) VALUES (?, ?, ?, ?)
+			ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, taken_at = excluded.taken_at, until_at = excluded.until_at
 			WHERE turns.until_at <= ? OR turns.holder = excluded.holder`,
-			name, holder, ms(until), ms(now))
+			name, holder, ms(now), ms(until), ms(now))
 		if err != nil {
 			return internal("turn", err)
 		}
@@ -148,6 +148,21 @@ func (s *Store) TakeTurn(ctx context.Context, name, holder string, now, until ti
 		}
 		return nil
 	})
+}
+
+// Turn returns the turn as last taken (records.Shared).
+func (s *Store) Turn(ctx context.Context, name string) (*records.Turn, error) {
+	t := &records.Turn{Name: name}
+	var taken, until int64
+	err := s.r.QueryRowContext(ctx, `SELECT holder, taken_at, until_at FROM turns WHERE name = ?`, name).Scan(&t.Holder, &taken, &until)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("turn")
+	}
+	if err != nil {
+		return nil, internal("turn", err)
+	}
+	t.TakenAt, t.Until = fromMS(taken), fromMS(until)
+	return t, nil
 }
 
 // EndTurn sets the end of holder's turn (records.Shared).

@@ -153,6 +153,9 @@ func TestTurns(t *testing.T) {
 		{"an empty holder", func() error { return s.TakeTurn(ctx, "retention", "", now, now.Add(time.Hour)) }, false, records.EINVALID},
 		{"an end before the start", func() error { return s.TakeTurn(ctx, "x", "a", now, now) }, false, records.EINVALID},
 	}
+	if _, err := s.Turn(ctx, "retention"); records.ErrorCode(err) != records.ENOTFOUND {
+		t.Fatalf("a turn never taken: %v, want ENOTFOUND", err)
+	}
 	for _, st := range steps {
 		err := st.do()
 		if st.wantOK && err != nil {
@@ -161,6 +164,11 @@ func TestTurns(t *testing.T) {
 		if !st.wantOK && records.ErrorCode(err) != st.code {
 			t.Fatalf("%s: %v, want %s", st.name, err, st.code)
 		}
+	}
+	// The last step: a took it at now+1h until now+2h.
+	turn, err := s.Turn(ctx, "retention")
+	if err != nil || turn.Holder != "a" || !turn.TakenAt.Equal(now.Add(time.Hour)) || !turn.Until.Equal(now.Add(2*time.Hour)) {
+		t.Fatalf("the turn as last taken: %+v, %v", turn, err)
 	}
 }
 

@@ -14,10 +14,11 @@ CREATE TABLE throttle (
 CREATE INDEX throttle_last_at ON throttle(last_at);
 
 -- Turns for work one instance at a time may do (the daily retention run): who
--- holds it (an instance's random id) and until when.
+-- holds it (an instance's random id), since when and until when.
 CREATE TABLE turns (
     name     TEXT PRIMARY KEY,
     holder   TEXT NOT NULL,
+    taken_at INTEGER NOT NULL,
     until_at INTEGER NOT NULL
 );
 

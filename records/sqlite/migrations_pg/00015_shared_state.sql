@@ -13,6 +13,7 @@ CREATE INDEX throttle_last_at ON throttle(last_at);
 CREATE TABLE turns (
     name     TEXT PRIMARY KEY,
     holder   TEXT NOT NULL,
+    taken_at BIGINT NOT NULL,
     until_at BIGINT NOT NULL
 );
 
