@@ -46,9 +46,9 @@ func (s *Service) throttleHash(key string) string {
 // guess starts an attempt that guesses a secret from remote, slowed per
 // address and per what: it counts as a failure from the start (parallel
 // guesses then cannot all slip through before the first of them fails), and
-// done tells how it turned out. A 429 problem with Retry-After while a delay
-// runs; the store's error when the count cannot be written (the attempt is
-// refused then).
+// done tells how it turned out. While a delay runs it returns the wait and
+// counts nothing; the store's error when the count cannot be written (the
+// caller refuses the attempt then).
 func (s *Service) guess(ctx context.Context, remote, what string) (done func(guessOutcome), wait time.Duration, err error) {
 	address, attempt := s.throttleKeys(remote, what)
 	wait, err = s.Store.ThrottleAttempt(ctx, s.Now(), address, attempt)
