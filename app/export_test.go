@@ -29,3 +29,7 @@ func HashingPeakForTest(s *Server) int { return s.auth.HashingPeak() }
 
 // HashesRunForTest is how many password hashes the server has run.
 func HashesRunForTest(s *Server) int { return s.auth.HashesRun() }
+
+// RetentionOnceForTest runs the scheduled retention once, as the server's
+// daily timer does, and reports whether it ran.
+func RetentionOnceForTest(s *Server) bool { return s.retentionOnce() }

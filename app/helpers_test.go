@@ -135,7 +135,13 @@ func newEnv(tb testing.TB, opts ...envOption) *env {
 		srv.Shutdown(time.Second)
 		tb.Fatalf("seed: %v", err)
 	}
-	base := serveForTest(tb, srv)
+	return envFor(tb, srv, serveForTest(tb, srv), logs)
+}
+
+// envFor is the test client of a seeded server that serves at base.
+func envFor(tb testing.TB, srv *app.Server, base string, logs *logSink) *env {
+	tb.Helper()
+	ctx := context.Background()
 	e := &env{tb: tb, srv: srv, base: base, logs: logs,
 		http:  &http.Client{Timeout: 30 * time.Second},
 		users: map[string]*records.User{}, tokens: map[string]string{}}
@@ -388,26 +394,38 @@ func (e *env) wantRecord(tb testing.TB, username string, seq int64, clientID str
 // returns its base URL. Every harness starts its server here.
 func serveForTest(tb testing.TB, srv *app.Server) string {
 	tb.Helper()
+	base, _ := serveUntilStopped(tb, srv)
+	return base
+}
+
+// serveUntilStopped serves srv on 127.0.0.1:0 until stop is called (at the
+// latest when the test ends), as a second instance's test stops the first.
+func serveUntilStopped(tb testing.TB, srv *app.Server) (base string, stop func()) {
+	tb.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		tb.Fatal(err)
 	}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
-	tb.Cleanup(func() {
-		// The test clients share Go's default transport, which may have dialled
-		// a connection it then never used; the server waits for a first request
-		// on such a connection until its read timeout, longer than the shutdown
-		// allows. Closing the idle ones first makes the server see them end.
-		http.DefaultTransport.(*http.Transport).CloseIdleConnections()
-		if err := srv.Shutdown(5 * time.Second); err != nil {
-			tb.Errorf("shutdown: %v", err)
-		}
-		if err := <-done; err != nil {
-			tb.Errorf("serve: %v", err)
-		}
-	})
-	return "http://" + ln.Addr().String()
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			// The test clients share Go's default transport, which may have dialled
+			// a connection it then never used; the server waits for a first request
+			// on such a connection until its read timeout, longer than the shutdown
+			// allows. Closing the idle ones first makes the server see them end.
+			http.DefaultTransport.(*http.Transport).CloseIdleConnections()
+			if err := srv.Shutdown(5 * time.Second); err != nil {
+				tb.Errorf("shutdown: %v", err)
+			}
+			if err := <-done; err != nil {
+				tb.Errorf("serve: %v", err)
+			}
+		})
+	}
+	tb.Cleanup(stop)
+	return "http://" + ln.Addr().String(), stop
 }
 
 // createdAccount is the answer to account creation: the account and its

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"net"
@@ -38,6 +39,9 @@ type Server struct {
 	shutDown bool
 	stop     chan struct{}
 	stopped  chan struct{}
+	// instance names this process when it takes a turn (records.Shared):
+	// random, so that two instances on one database never share a name.
+	instance string
 }
 
 // New opens the data dir and builds the server; it does not listen yet.
@@ -59,7 +63,8 @@ func New(cfg Config) (*Server, error) {
 		st.Close()
 		return nil, err
 	}
-	s := &Server{cfg: cfg, Store: st, Keyring: kr, metrics: newMetrics(), stop: make(chan struct{}), stopped: make(chan struct{})}
+	s := &Server{cfg: cfg, Store: st, Keyring: kr, metrics: newMetrics(), stop: make(chan struct{}), stopped: make(chan struct{}),
+		instance: rand.Text()}
 	s.auth = auth.New(auth.Config{Store: st, Key: tk, Now: cfg.Now, AccessTTL: cfg.AccessTTL, RequireTOTP: cfg.RequireTOTP,
 		MaxHashing: cfg.MaxHashing,
 		Outcome:    func(outcome string) { s.metrics.logins.WithLabelValues(outcome).Inc() }})

@@ -2,6 +2,7 @@ package consent
 
 import (
 	"context"
+	"crypto/rand"
 	"sort"
 	"time"
 
@@ -142,12 +143,43 @@ func (s *Service) SetRules(ctx context.Context, a records.Actor, rules []records
 	return s.Rules(ctx)
 }
 
+// RetentionTurn is the turn (records.Shared) a retention run over all clients
+// holds while it destroys, so that two instances, or an instance and the
+// command, never run it at once; RetentionTurnFor bounds how long a run that
+// never ended (its instance died) keeps the others out.
+const (
+	RetentionTurn    = "retention"
+	RetentionTurnFor = time.Hour
+)
+
+// RetentionDayTurn is the turn of the server's daily run: the first instance
+// to take it runs retention that day (see app's retention schedule); its
+// TakenAt is when the daily run last started.
+const RetentionDayTurn = "retention-day"
+
 // Run runs retention now (the store's clock) with the organisation's rules:
-// over all clients, or only the ones given (e.g. right after a trajectory closes).
+// over all clients, or only the ones given (e.g. right after a trajectory
+// closes). A run over all clients that destroys takes RetentionTurn first:
+// ECONFLICT when another run holds it. A dry run changes nothing and a run
+// over given clients destroys one client per transaction, so neither waits
+// for the turn.
 func (s *Service) Run(ctx context.Context, dryRun bool, clientIDs ...string) (*records.PurgeReport, error) {
 	rules, err := s.Rules(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if !dryRun && len(clientIDs) == 0 {
+		holder := rand.Text() // this run's own name
+		now := s.Now()
+		if err := s.Store.TakeTurn(ctx, RetentionTurn, holder, now, now.Add(RetentionTurnFor)); err != nil {
+			if records.ErrorCode(err) == records.ECONFLICT {
+				return nil, &records.Error{Code: records.ECONFLICT, Message: "another retention run is under way; try again when it has ended"}
+			}
+			return nil, err
+		}
+		// Given up even when ctx has ended; if this fails, the turn runs out
+		// after RetentionTurnFor.
+		defer func() { _ = s.Store.EndTurn(context.WithoutCancel(ctx), RetentionTurn, holder, s.Now()) }()
 	}
 	return s.Store.RunRetention(ctx, records.RetentionRun{Rules: rules, DueAt: DueAt, DryRun: dryRun, ClientIDs: clientIDs})
 }

@@ -15,6 +15,15 @@ type RefreshToken struct {
 // rotated is presented again: a sign of theft, so the whole family is revoked.
 var ErrTokenReused = &Error{Code: EFORBIDDEN, Message: "refresh token was used before; the session is revoked"}
 
+// RotationGrace is how long after a refresh token was rotated the same token
+// may be presented again with the same successor (one the caller derives from
+// the token, as the pages do) and get that successor back. Two page loads that
+// find the same expired access token (two tabs, a fast double click, on one
+// instance or on two) both present the same refresh token; without this, the
+// second looks like reuse and the whole session ends. Past the window, or with
+// any other successor (the API's random ones), reuse is taken for theft.
+const RotationGrace = 10 * time.Second
+
 // SessionLifetime is how long a sign-in lasts whatever the activity: after it,
 // access tokens of the session are refused and its refresh tokens rotate no
 // more, so a stolen or forgotten session cannot be kept alive by use.

@@ -154,7 +154,11 @@ func (h *Handler) totpConfirm(c *fiber.Ctx) error {
 	if secret == "" {
 		return edge.InvalidField("code", "start enrolment first")
 	}
-	if !h.Auth.CheckTOTP(u.ID, secret, in.Code) {
+	ok, err := h.Auth.CheckTOTP(c.UserContext(), u.ID, secret, in.Code)
+	if err != nil {
+		return err
+	}
+	if !ok {
 		return edge.InvalidField("code", "the code is wrong or expired")
 	}
 	if err := h.Store.SetTOTP(c.UserContext(), u.ID, secret, true); err != nil {

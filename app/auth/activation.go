@@ -64,13 +64,12 @@ func HashActivationCode(code string) []byte {
 // (ProbBadActivation). A password that fails the rules is a validation
 // problem on "password", whoever asks.
 func (s *Service) Activate(ctx context.Context, remote, username, code, password string) (*records.User, error) {
-	pair := "activate\x00" + strings.ToLower(strings.TrimSpace(username)) + "\x00" + remote
-	done, err := s.guess(remote, pair)
+	done, err := s.slowGuess(ctx, remote, "activate\x00"+strings.ToLower(strings.TrimSpace(username)))
 	if err != nil {
 		return nil, err
 	}
-	wrongGuess := false
-	defer func() { done(wrongGuess) }()
+	outcome := guessNotWrong
+	defer func() { done(outcome) }()
 	if err := CheckNewPassword("password", password); err != nil {
 		return nil, err
 	}
@@ -80,31 +79,22 @@ func (s *Service) Activate(ctx context.Context, remote, username, code, password
 	}
 	u, err := s.Store.ActivateAccount(ctx, remote, username, HashActivationCode(code), hash)
 	if errors.Is(err, records.ErrBadActivation) {
-		wrongGuess = true
+		outcome = guessWrong
 		return nil, edge.Fail(edge.ProbBadActivation)
 	}
 	return u, err
 }
 
-// guess starts an attempt that guesses a secret (an activation code, a current
-// password), slowed like sign-in per address and per key: it counts as a
-// failure from the start, and done(false) gives it back when it turned out not
-// to be a wrong guess. A 429 problem with Retry-After while a delay runs.
-func (s *Service) guess(remote, key string) (done func(wrongGuess bool), err error) {
-	now := s.Now()
-	if wait := s.delays.perAddress.attempt(remote, now); wait > 0 {
+// slowGuess is guess with a 429 problem (and Retry-After) while a delay runs.
+func (s *Service) slowGuess(ctx context.Context, remote, what string) (func(guessOutcome), error) {
+	done, wait, err := s.guess(ctx, remote, what)
+	if err != nil {
+		return nil, err
+	}
+	if wait > 0 {
 		return nil, edge.FailRetry(edge.ProbRateLimited, "too many failed attempts; wait before trying again", wait)
 	}
-	if wait := s.delays.perAccount.attempt(key, now); wait > 0 {
-		s.delays.perAddress.forgive(remote)
-		return nil, edge.FailRetry(edge.ProbRateLimited, "too many failed attempts; wait before trying again", wait)
-	}
-	return func(wrongGuess bool) {
-		if !wrongGuess {
-			s.delays.perAccount.forgive(key)
-			s.delays.perAddress.forgive(remote)
-		}
-	}, nil
+	return done, nil
 }
 
 // ChangePassword changes the signed-in person's own password after checking
@@ -112,12 +102,12 @@ func (s *Service) guess(remote, key string) (done func(wrongGuess bool), err err
 // validation problem on "current_password"; a refused new one on
 // "new_password". The store ends every refresh token of the account.
 func (s *Service) ChangePassword(ctx context.Context, a records.Actor, current, next string) error {
-	done, err := s.guess(a.Remote, "password\x00id:"+a.UserID+"\x00"+a.Remote)
+	done, err := s.slowGuess(ctx, a.Remote, "password\x00id:"+a.UserID)
 	if err != nil {
 		return err
 	}
-	wrongGuess := false
-	defer func() { done(wrongGuess) }()
+	outcome := guessNotWrong
+	defer func() { done(outcome) }()
 	u, err := s.Store.UserByID(ctx, a.UserID)
 	if err != nil {
 		return err
@@ -127,7 +117,7 @@ func (s *Service) ChangePassword(ctx context.Context, a records.Actor, current, 
 		return err
 	}
 	if err != nil || !ok {
-		wrongGuess = true
+		outcome = guessWrong
 		return edge.InvalidField("current_password", "the current password is wrong")
 	}
 	if err := CheckNewPassword("new_password", next); err != nil {

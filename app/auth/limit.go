@@ -2,118 +2,72 @@ package auth
 
 import (
 	"context"
-	"sync"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"sync/atomic"
 	"time"
+
+	"github.com/nabij/nabij/records"
 )
 
-// failureDelays slows guessing down without locking anyone out: after free
-// failed sign-ins for a key, each further failure makes the next attempt wait
-// base, then twice as long, up to max. The key is an (account, address) pair or
-// an address, never an account alone, so failures from one address never refuse
-// the right password from another. A success forgets the key. It is in memory:
-// with several instances each slows down its own share.
-type failureDelays struct {
-	mu     sync.Mutex
-	free   int
-	base   time.Duration
-	max    time.Duration
-	forget time.Duration // a key with no failure for this long starts afresh
-	seen   map[string]*failures
+// Failed attempts are counted in the store (records.Shared), so that every
+// instance behind a load balancer slows the same guesses. An attempt counts
+// against two keys: the address, and the thing guessed at from that address
+// (an account's password, an activation code, the current password). Never an
+// account alone, so failures from one address never refuse the right password
+// from another. The store sees only keyed hashes of the keys: no username or
+// address is written down for throttling.
+
+// guessOutcome is how an attempt that was counted as a failure turned out.
+type guessOutcome int
+
+const (
+	guessWrong    guessOutcome = iota // a wrong guess: the failure stays
+	guessNotWrong                     // not a guess that failed (a refusal for another reason): given back
+	guessRight                        // the right secret: the key's failures are forgotten
+)
+
+// throttleKeys are the store's keys for an attempt from remote at what.
+func (s *Service) throttleKeys(remote, what string) (address, attempt records.ThrottleKey) {
+	return records.ThrottleKey{Key: s.throttleHash("address\x00" + remote), Rule: s.limits.perAddress},
+		records.ThrottleKey{Key: s.throttleHash("attempt\x00" + what + "\x00" + remote), Rule: s.limits.perAccount}
 }
 
-type failures struct {
-	n     int
-	last  time.Time
-	until time.Time // no attempt for this key before
+// throttleHash is the HMAC-SHA256 of a throttling key under a key derived
+// from the token signing key, which every instance shares: without it, an
+// address (2^32 of them) could be found again from its hash.
+func (s *Service) throttleHash(key string) string {
+	m := hmac.New(sha256.New, s.throttleSecret)
+	m.Write([]byte(key))
+	return hex.EncodeToString(m.Sum(nil))
 }
 
-func newFailureDelays(free int, base, max time.Duration) *failureDelays {
-	return &failureDelays{free: free, base: base, max: max, forget: 15 * time.Minute, seen: map[string]*failures{}}
-}
-
-// wait is how long the key must still wait before its next attempt (0: go on).
-func (d *failureDelays) wait(key string, now time.Time) time.Duration {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	f, ok := d.seen[key]
-	if !ok || now.Sub(f.last) > d.forget {
-		return 0
+// guess starts an attempt that guesses a secret from remote, slowed per
+// address and per what: it counts as a failure from the start (parallel
+// guesses then cannot all slip through before the first of them fails), and
+// done tells how it turned out. While a delay runs it returns the wait and
+// counts nothing; the store's error when the count cannot be written (the
+// caller refuses the attempt then).
+func (s *Service) guess(ctx context.Context, remote, what string) (done func(guessOutcome), wait time.Duration, err error) {
+	address, attempt := s.throttleKeys(remote, what)
+	wait, err = s.Store.ThrottleAttempt(ctx, s.Now(), address, attempt)
+	if err != nil || wait > 0 {
+		return nil, wait, err
 	}
-	if w := f.until.Sub(now); w > 0 {
-		return w
-	}
-	return 0
-}
-
-// attempt is wait, but when the key need not wait it counts the attempt as a
-// failure at once, before its outcome is known: parallel guesses then cannot
-// all slip through before the first of them fails. An attempt that turns out
-// not to be a wrong guess is given back with forgive.
-func (d *failureDelays) attempt(key string, now time.Time) time.Duration {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if f, ok := d.seen[key]; ok && now.Sub(f.last) <= d.forget {
-		if w := f.until.Sub(now); w > 0 {
-			return w
+	return func(o guessOutcome) {
+		// The attempt was counted even if the request has ended meanwhile.
+		// A write that fails here leaves one failure too many: it can only
+		// slow down, never let a guess through.
+		bg := context.WithoutCancel(ctx)
+		switch o {
+		case guessNotWrong:
+			_ = s.Store.ThrottleForgive(bg, address, attempt)
+		case guessRight:
+			_ = s.Store.ThrottleReset(bg, attempt)
+			_ = s.Store.ThrottleForgive(bg, address)
 		}
-	}
-	d.failLocked(key, now)
-	return 0
-}
-
-// fail counts one failed attempt for the key and sets its next delay.
-func (d *failureDelays) fail(key string, now time.Time) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	d.failLocked(key, now)
-}
-
-func (d *failureDelays) failLocked(key string, now time.Time) {
-	if len(d.seen) > 100_000 { // bound memory under a spray of addresses
-		for k, f := range d.seen {
-			if now.Sub(f.last) > d.forget {
-				delete(d.seen, k)
-			}
-		}
-	}
-	f, ok := d.seen[key]
-	if !ok || now.Sub(f.last) > d.forget {
-		f = &failures{}
-		d.seen[key] = f
-	}
-	f.n++
-	f.last = now
-	if over := f.n - d.free; over > 0 {
-		delay := d.max
-		if over <= 30 && d.base<<(over-1) < d.max {
-			delay = d.base << (over - 1)
-		}
-		f.until = now.Add(delay)
-	}
-}
-
-// forgive gives back one attempt counted by attempt that was not a wrong
-// guess; within the free failures again, the key need not wait.
-func (d *failureDelays) forgive(key string) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	f, ok := d.seen[key]
-	if !ok {
-		return
-	}
-	if f.n--; f.n <= 0 {
-		delete(d.seen, key)
-	} else if f.n <= d.free {
-		f.until = time.Time{}
-	}
-}
-
-// succeed forgets the key's failures.
-func (d *failureDelays) succeed(key string) {
-	d.mu.Lock()
-	delete(d.seen, key)
-	d.mu.Unlock()
+	}, 0, nil
 }
 
 // writeTime is a moving average of how long a write takes (the durable commit

@@ -28,6 +28,7 @@ const (
 	freeFailuresPerAddress = 20
 	firstDelay             = time.Second
 	maxDelay               = 30 * time.Second
+	forgetFailures         = 15 * time.Minute // a key without a failure this long starts afresh
 )
 
 // Config is what sign-in needs from the server.
@@ -45,48 +46,52 @@ type Config struct {
 	Outcome func(outcome string)
 }
 
-// Service signs people in. Its delays and the TOTP replay guard are in
-// memory, per instance.
+// Service signs people in. Its failure counts and the TOTP steps already
+// used are in the store, shared by every instance (records.Shared).
 type Service struct {
 	Config
-	delays *signinDelays
+	limits signinLimits
+	// throttleSecret keys the hashes the store keeps for throttling.
+	throttleSecret []byte
 	// hashing bounds the Argon2id hashes that run at once.
 	hashing *hashGate
 	// failWrite is how long writing down a failed sign-in takes, for the
 	// answer to an unknown username to take as long.
 	failWrite writeTime
-	totp      totpSteps
 }
 
-// signinDelays are the two kinds of failure delay.
-type signinDelays struct {
-	perAccount *failureDelays // key: account and address
-	perAddress *failureDelays
+// signinLimits are the two rules of failure delays.
+type signinLimits struct {
+	perAccount records.ThrottleRule // key: what is guessed at (an account) and the address
+	perAddress records.ThrottleRule
 }
 
-func newSigninDelays(freeAccount, freeAddress int) *signinDelays {
-	return &signinDelays{perAccount: newFailureDelays(freeAccount, firstDelay, maxDelay),
-		perAddress: newFailureDelays(freeAddress, firstDelay, maxDelay)}
+func newSigninLimits(freeAccount, freeAddress int, forget time.Duration) signinLimits {
+	return signinLimits{
+		perAccount: records.ThrottleRule{Free: freeAccount, First: firstDelay, Max: maxDelay, Forget: forget},
+		perAddress: records.ThrottleRule{Free: freeAddress, First: firstDelay, Max: maxDelay, Forget: forget},
+	}
 }
 
 // New makes the sign-in service.
 func New(cfg Config) *Service {
-	return &Service{Config: cfg, delays: newSigninDelays(freeFailuresPerAccount, freeFailuresPerAddress), hashing: newHashGate(cfg.MaxHashing)}
+	s := &Service{Config: cfg, limits: newSigninLimits(freeFailuresPerAccount, freeFailuresPerAddress, forgetFailures),
+		hashing: newHashGate(cfg.MaxHashing)}
+	s.throttleSecret = s.DeriveKey("throttling keys")
+	return s
 }
 
 // SetFreeFailures replaces the failure delays with ones that start after free
 // failures, per (account, address) and per address, and forget a failure
 // after forget (tests loosen or tighten them).
 func (s *Service) SetFreeFailures(free int, forget time.Duration) {
-	s.delays = newSigninDelays(free, free)
-	s.delays.perAccount.forget = forget
-	s.delays.perAddress.forget = forget
+	s.limits = newSigninLimits(free, free, forget)
 }
 
 // FreeFailures are the failures that cost no delay yet: per (account,
 // address), per address.
 func (s *Service) FreeFailures() (perAccount, perAddress int) {
-	return s.delays.perAccount.free, s.delays.perAddress.free
+	return s.limits.perAccount.Free, s.limits.perAddress.Free
 }
 
 // dummyHash makes a sign-in for an unknown user cost as much as for a known one.
@@ -100,32 +105,21 @@ var dummyHash, _ = crypto.HashPassword("nabij-timing-equaliser")
 // credentials, TOTP required. An unknown username is answered exactly as a
 // wrong password, after the same work.
 func (s *Service) Authenticate(ctx context.Context, remote, username, password, code string) (*records.User, bool, error) {
-	now := s.Now()
-	// The address is kept as a key past the request: copy it, as the HTTP
-	// layer may hand over a view of a buffer it reuses.
-	remote = strings.Clone(remote)
-	pair := strings.ToLower(strings.TrimSpace(username)) + "\x00" + remote
 	// Each attempt counts as a failure from the start and is given back unless
-	// it turns out to be a wrong guess (see failureDelays.attempt).
-	if wait := s.delays.perAddress.attempt(remote, now); wait > 0 {
+	// it turns out to be a wrong guess (see guess).
+	done, wait, err := s.guess(ctx, remote, strings.ToLower(strings.TrimSpace(username)))
+	if err != nil {
+		return nil, false, err
+	}
+	if wait > 0 {
 		s.Outcome("rate_limited")
 		return nil, false, edge.FailRetry(edge.ProbRateLimited, "too many failed sign-ins; wait before trying again", wait)
 	}
-	if wait := s.delays.perAccount.attempt(pair, now); wait > 0 {
-		s.delays.perAddress.forgive(remote)
-		s.Outcome("rate_limited")
-		return nil, false, edge.FailRetry(edge.ProbRateLimited, "too many failed sign-ins; wait before trying again", wait)
-	}
-	wrongGuess := false
-	defer func() {
-		if !wrongGuess {
-			s.delays.perAccount.forgive(pair)
-			s.delays.perAddress.forgive(remote)
-		}
-	}()
-	failed := func(outcome string, err error) (*records.User, bool, error) {
-		wrongGuess = true
-		s.Outcome(outcome)
+	outcome := guessNotWrong
+	defer func() { done(outcome) }()
+	failed := func(o string, err error) (*records.User, bool, error) {
+		outcome = guessWrong
+		s.Outcome(o)
 		return nil, false, err
 	}
 	u, err := s.Store.UserByUsername(ctx, username)
@@ -177,7 +171,11 @@ func (s *Service) Authenticate(ctx context.Context, remote, username, password, 
 		if err != nil {
 			return nil, false, err
 		}
-		if !s.CheckTOTP(u.ID, secret, code) {
+		ok, err := s.CheckTOTP(ctx, u.ID, secret, code)
+		if err != nil {
+			return nil, false, err
+		}
+		if !ok {
 			if rerr := s.Store.RecordLogin(ctx, u.ID, false, noLockAfter, noLockFor); rerr != nil {
 				return nil, false, rerr
 			}
@@ -196,8 +194,8 @@ func (s *Service) Authenticate(ctx context.Context, remote, username, password, 
 	if err := s.Store.RecordSignIn(ctx, u.ID, true, remote); err != nil {
 		return nil, false, err
 	}
-	// Forget the pair's failures; the deferred forgive then finds none to give back.
-	defer s.delays.perAccount.succeed(pair)
+	// Forget this account's failures from this address.
+	outcome = guessRight
 	if rehash {
 		if h, err := s.HashPassword(ctx, password); err == nil {
 			_ = s.Store.SetPasswordHash(ctx, u.ID, h)

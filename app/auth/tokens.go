@@ -2,6 +2,7 @@ package auth
 
 import (
 	"crypto/ed25519"
+	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
@@ -82,6 +83,18 @@ func NewRefreshToken() (string, error) {
 		return "", err
 	}
 	return base64.RawURLEncoding.EncodeToString(b), nil
+}
+
+// NextPageRefreshToken is the refresh token a page's refresh token rotates
+// to: an HMAC of the presented token under a key only the servers hold. Two
+// page loads that present the same token at once (two tabs, on one instance
+// or two) so ask the store for the same successor, and the store hands the
+// second the first one's successor instead of taking it for theft (see
+// records.RotationGrace). Nobody without the key can tell it in advance.
+func (s *Service) NextPageRefreshToken(presented string) string {
+	m := hmac.New(sha256.New, s.DeriveKey("page refresh successors"))
+	m.Write([]byte(presented))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }
 
 // DeriveKey is a key for another use (label names it) derived from the

@@ -31,7 +31,6 @@ type Handler struct {
 	Now           func() time.Time // the server's clock
 	Logf          func(format string, args ...any)
 	SecureCookies bool // mark cookies Secure (served over TLS)
-	rotations     pageRotations
 }
 
 // Consent is the consent and retention policy over the store, on the

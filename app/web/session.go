@@ -124,40 +124,26 @@ func (h *Handler) loadPageUser(c *fiber.Ctx) error {
 		}
 		return nil
 	}
-	var next, userID, sessionID string
-	rot, ok := h.rotations.recent(presented, h.Now())
-	if ok {
-		// Rotated a moment ago by a parallel page load: carry on with its result,
-		// unless the session was ended meanwhile (sign-out, disabled account).
-		if _, err := h.Store.ActiveRefreshToken(ctx, rot.next); err != nil {
+	// The successor is derived from the presented token, so a parallel page
+	// load that presents it too, on this instance or another, gets the same
+	// one from the store (records.RotationGrace) instead of ending the session.
+	next := h.Auth.NextPageRefreshToken(presented)
+	t, err := h.Store.RotateRefreshToken(ctx, presented, next, pageIdle)
+	if errors.Is(err, records.ErrSessionOver) {
+		h.clearSession(c)
+		c.Locals(expiredKey, "flash.session_lifetime")
+		return nil
+	}
+	if err != nil {
+		switch records.ErrorCode(err) {
+		case records.ENOTFOUND, records.EFORBIDDEN: // expired, revoked, reused or disabled
 			h.clearSession(c)
 			c.Locals(expiredKey, true)
 			return nil
 		}
-		next, userID, sessionID = rot.next, rot.userID, rot.sessionID
-	} else {
-		var err error
-		if next, err = auth.NewRefreshToken(); err != nil {
-			return err
-		}
-		t, err := h.Store.RotateRefreshToken(ctx, presented, next, pageIdle)
-		if errors.Is(err, records.ErrSessionOver) {
-			h.clearSession(c)
-			c.Locals(expiredKey, "flash.session_lifetime")
-			return nil
-		}
-		if err != nil {
-			switch records.ErrorCode(err) {
-			case records.ENOTFOUND, records.EFORBIDDEN: // expired, revoked, reused or disabled
-				h.clearSession(c)
-				c.Locals(expiredKey, true)
-				return nil
-			}
-			return err
-		}
-		userID, sessionID = t.UserID, t.Family
-		h.rotations.remember(presented, rotation{next: next, userID: userID, sessionID: sessionID, at: h.Now()})
+		return err
 	}
+	userID, sessionID := t.UserID, t.Family
 	u, err := h.Store.UserByID(ctx, userID)
 	if err != nil || u.Disabled {
 		h.clearSession(c)
@@ -198,3 +184,10 @@ func (h *Handler) signedIn(c *fiber.Ctx) error {
 	}
 	return c.Next()
 }
+
+// RotationGrace is how long a just-rotated page refresh token still yields the
+// token it was rotated to: two page loads that find the same expired access
+// token (two tabs, a fast double click) both present the same refresh token,
+// and the second carries on with the first one's rotation. The store decides
+// it, so it holds across instances (records.RotationGrace).
+const RotationGrace = records.RotationGrace

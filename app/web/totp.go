@@ -74,7 +74,13 @@ func (h *Handler) totpConfirm(c *fiber.Ctx) error {
 		return err
 	}
 	// The same check as the API's sign-in: a code is accepted once (no replay).
-	if secret == "" || !h.Auth.CheckTOTP(u.ID, secret, FormValue(c, "code")) {
+	ok := false
+	if secret != "" {
+		if ok, err = h.Auth.CheckTOTP(ctx, u.ID, secret, FormValue(c, "code")); err != nil {
+			return err
+		}
+	}
+	if !ok {
 		return h.renderTOTP(c, fiber.StatusUnprocessableEntity, map[string]string{"code": "invalid.code"})
 	}
 	if err := h.Store.SetTOTP(ctx, u.ID, secret, true); err != nil {

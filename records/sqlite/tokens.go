@@ -113,8 +113,9 @@ func (s *Store) EndSession(ctx context.Context, id string) error {
 
 // RotateRefreshToken marks the presented token used and stores next in its family,
 // in one transaction. ENOTFOUND for an unknown, expired or revoked token;
-// ErrTokenReused (and the family revoked) for a token used before; EFORBIDDEN for
-// a disabled account.
+// ErrTokenReused (and the family revoked) for a token used before, unless it
+// was rotated to next itself within records.RotationGrace (then that token
+// again); EFORBIDDEN for a disabled account.
 func (s *Store) RotateRefreshToken(ctx context.Context, presented, next string, ttl time.Duration) (*records.RefreshToken, error) {
 	var out *records.RefreshToken
 	err := s.write(ctx, func(w *wtx) error {
@@ -134,12 +135,20 @@ func (s *Store) RotateRefreshToken(ctx context.Context, presented, next string, 
 		if revoked.Valid {
 			return notFound("refresh token")
 		}
+		var again *records.RefreshToken // the successor, when presented again within the grace
 		if used.Valid {
-			if err := w.endSession(family); err != nil {
-				return err
+			if ms(w.now)-used.Int64 <= records.RotationGrace.Milliseconds() {
+				if again, err = w.successor(family, userID, next); err != nil {
+					return err
+				}
 			}
-			w.keep = true // the revocation must stay although the request fails
-			return records.ErrTokenReused
+			if again == nil {
+				if err := w.endSession(family); err != nil {
+					return err
+				}
+				w.keep = true // the revocation must stay although the request fails
+				return records.ErrTokenReused
+			}
 		}
 		sess, err := w.session(family)
 		if err != nil {
@@ -157,6 +166,10 @@ func (s *Store) RotateRefreshToken(ctx context.Context, presented, next string, 
 		if disabled {
 			return forbidden("this account is disabled")
 		}
+		if again != nil {
+			out = again
+			return nil
+		}
 		if _, err := w.exec(`UPDATE refresh_tokens SET used_at = ? WHERE id = ?`, ms(w.now), id); err != nil {
 			return internal("refresh", err)
 		}
@@ -172,6 +185,24 @@ func (s *Store) RotateRefreshToken(ctx context.Context, presented, next string, 
 		return nil, err
 	}
 	return out, nil
+}
+
+// successor returns the token of the family whose hash is next's, if it is
+// neither revoked nor expired; nil when there is none.
+func (w *wtx) successor(family, userID, next string) (*records.RefreshToken, error) {
+	t := &records.RefreshToken{Family: family, UserID: userID}
+	var expires int64
+	err := w.queryRow(`SELECT id, expires_at FROM refresh_tokens
+		WHERE family = ? AND token_hash = ? AND revoked_at IS NULL AND expires_at > ?`,
+		family, tokenHash(next), ms(w.now)).Scan(&t.ID, &expires)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, internal("refresh", err)
+	}
+	t.ExpiresAt = fromMS(expires)
+	return t, nil
 }
 
 // RevokeRefreshFamily revokes every token of the family the presented token is

@@ -132,6 +132,64 @@ func TestRefreshTokenRotation(t *testing.T) {
 				t.Fatalf("store in an expired session: %v", err)
 			}
 		}},
+		{"SameSuccessorWithinGrace", func(t *testing.T, w *world, user records.Actor) {
+			// Two tabs present t1 at once; both ask for the successor t2.
+			if _, err := w.s.StoreRefreshToken(w.ctx, user.UserID, "", "t1", ttl); err != nil {
+				t.Fatal(err)
+			}
+			a, err := w.s.RotateRefreshToken(w.ctx, "t1", "t2", ttl)
+			if err != nil {
+				t.Fatal(err)
+			}
+			w.clock.Advance(records.RotationGrace)
+			b, err := w.s.RotateRefreshToken(w.ctx, "t1", "t2", ttl)
+			if err != nil || b.ID != a.ID || b.Family != a.Family || !b.ExpiresAt.Equal(a.ExpiresAt) {
+				t.Fatalf("second tab within the grace: %+v, %v; want %+v", b, err, a)
+			}
+			if _, err := w.s.RotateRefreshToken(w.ctx, "t2", "t3", ttl); err != nil {
+				t.Fatalf("the successor after the second tab: %v", err)
+			}
+		}},
+		{"OtherSuccessorWithinGraceIsReuse", func(t *testing.T, w *world, user records.Actor) {
+			if _, err := w.s.StoreRefreshToken(w.ctx, user.UserID, "", "t1", ttl); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := w.s.RotateRefreshToken(w.ctx, "t1", "t2", ttl); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := w.s.RotateRefreshToken(w.ctx, "t1", "stolen", ttl); !errors.Is(err, records.ErrTokenReused) {
+				t.Fatalf("another successor within the grace: %v, want ErrTokenReused", err)
+			}
+			if _, err := w.s.RotateRefreshToken(w.ctx, "t2", "t3", ttl); records.ErrorCode(err) != records.ENOTFOUND {
+				t.Fatalf("the family after reuse: %v", err)
+			}
+		}},
+		{"SameSuccessorAfterGraceIsReuse", func(t *testing.T, w *world, user records.Actor) {
+			if _, err := w.s.StoreRefreshToken(w.ctx, user.UserID, "", "t1", ttl); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := w.s.RotateRefreshToken(w.ctx, "t1", "t2", ttl); err != nil {
+				t.Fatal(err)
+			}
+			w.clock.Advance(records.RotationGrace + time.Millisecond)
+			if _, err := w.s.RotateRefreshToken(w.ctx, "t1", "t2", ttl); !errors.Is(err, records.ErrTokenReused) {
+				t.Fatalf("after the grace: %v, want ErrTokenReused", err)
+			}
+		}},
+		{"SameSuccessorAfterSignOut", func(t *testing.T, w *world, user records.Actor) {
+			if _, err := w.s.StoreRefreshToken(w.ctx, user.UserID, "", "t1", ttl); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := w.s.RotateRefreshToken(w.ctx, "t1", "t2", ttl); err != nil {
+				t.Fatal(err)
+			}
+			if err := w.s.RevokeRefreshFamily(w.ctx, "t2"); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := w.s.RotateRefreshToken(w.ctx, "t1", "t2", ttl); records.ErrorCode(err) != records.ENOTFOUND {
+				t.Fatalf("a tab within the grace after sign-out: %v, want ENOTFOUND", err)
+			}
+		}},
 		{"DisabledAccount", func(t *testing.T, w *world, user records.Actor) {
 			if _, err := w.s.StoreRefreshToken(w.ctx, user.UserID, "", "t1", ttl); err != nil {
 				t.Fatal(err)

@@ -52,9 +52,20 @@ func (h *Handler) renderRetention(c *fiber.Ctx, status int, errs, form map[strin
 	for i, r := range rules {
 		rows[i] = retentionRuleView{RetentionRule: r, Updated: dateOrZero(r.UpdatedAt)}
 	}
+	// When the daily run last started, on whichever instance took its turn.
+	var lastRun *time.Time
+	switch turn, err := h.Store.Turn(c.UserContext(), consent.RetentionDayTurn); {
+	case err == nil:
+		lastRun = &turn.TakenAt
+	case records.ErrorCode(err) != records.ENOTFOUND:
+		return err
+	}
 	v := h.View(c, "dpo_retention.title")
 	v.Errors, v.Form = errs, form
-	v.Data = struct{ Rules []retentionRuleView }{rows}
+	v.Data = struct {
+		Rules   []retentionRuleView
+		LastRun *time.Time
+	}{rows, lastRun}
 	return h.Render(c, status, "dpo_retention", v)
 }
 
