@@ -81,6 +81,11 @@ func TestVerifyAccessLogDetectsTampering(t *testing.T) {
 		{"EditRecordIDs", edit(func(r *logRow) { r.recordIDs += ",0190a000-0000-7000-8000-000000000000" }), nil, k, "changed", false},
 		{"EditPurpose", edit(func(r *logRow) { r.purpose = "break_glass" }), nil, k, "changed", false},
 		{"EditRemote", edit(func(r *logRow) { r.remote = "10.0.0.66" }), nil, k, "changed", false},
+		// Verify reads the text fields joined by a unit separator (0x1f): a
+		// field boundary moved by hiding the separator in a field, and a field
+		// ending in it, are still changes.
+		{"MoveFieldBoundary", edit(func(r *logRow) { r.actorID, r.actorRole = r.actorID+"\x1f"+r.actorRole, "" }), nil, k, "changed", false},
+		{"EditRemoteSeparator", edit(func(r *logRow) { r.remote += "\x1f" }), nil, k, "changed", false},
 		// A changed link to the previous record: broken at k.
 		{"EditPrevHash", edit(func(r *logRow) { r.prevHash[0] ^= 1 }), nil, k, "follow", false},
 		// A deleted record leaves a gap: the first missing seq is k.
@@ -198,5 +203,23 @@ func TestVerifyAccessLogDetectsTampering(t *testing.T) {
 				t.Errorf("got OK=%v BrokenAt=%d %q, want OK=false BrokenAt=%d (%s)", rep.OK, rep.BrokenAt, rep.Problem, tt.brokenAt, tt.problem)
 			}
 		})
+	}
+}
+
+// TestVerifyAccessLogFieldHoldsSeparator: verify reads the text fields of a
+// record joined by a unit separator (0x1f), but a record whose own fields hold
+// that byte, hashed that way when it was written, is intact: verify hashes it
+// from its separate columns. Record 23 lies after the last checkpoint (20), so
+// rewriting it with a consistent hash leaves a log that must verify.
+func TestVerifyAccessLogFieldHoldsSeparator(t *testing.T) {
+	env, db := seedLog(t)
+	dropAppendOnly(t, db)
+	r := loadLog(t, db)[22]
+	r.remote, r.recordIDs = "10.0.0.1\x1f", "\x1f"+r.recordIDs
+	putRow(t, db, 23, r)
+	rehashFrom(t, db, 23)
+	rep := mustVerifyOK(t, env.store)
+	if rep.Records != 23 || rep.LastCheckpoint != 20 {
+		t.Fatalf("got %+v, want 23 records, last checkpoint 20", rep)
 	}
 }
