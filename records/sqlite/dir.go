@@ -346,7 +346,7 @@ func VerifyDir(ctx context.Context, dir string, opts DirOptions) (records.Verify
 		return records.VerifyReport{}, fmt.Errorf("records: verify: %w", err)
 	}
 	defer tx.Rollback()
-	rep, err := verifyChain(ctx, tx, pub, defaultCheckpointEvery)
+	rep, err := verifyChain(ctx, tx, pub, defaultCheckpointEvery, nil, 1, 0)
 	if err != nil {
 		return rep, err
 	}
