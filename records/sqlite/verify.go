@@ -126,7 +126,7 @@ func (s *Store) VerifyAccessLog(ctx context.Context, pub ed25519.PublicKey) (rec
 		return records.VerifyReport{}, internal("verify", err)
 	}
 	defer tx.Rollback()
-	parts, part := min(runtime.GOMAXPROCS(0), maxVerifyParts), int64(defaultVerifyPart)
+	parts, part := verifyMaxParts(), int64(defaultVerifyPart)
 	if s.verifyParts != 0 {
 		parts, part = s.verifyParts, 1
 	}
@@ -262,9 +262,12 @@ func verifyChain(ctx context.Context, tx *sql.Tx, pub ed25519.PublicKey, every i
 // and a goroutine of its own: a few milliseconds of work.
 const defaultVerifyPart = 16_384
 
-// maxVerifyParts bounds how many reader connections one verify holds; it
-// uses one per core up to that.
+// maxVerifyParts bounds how many reader connections one verify holds.
 const maxVerifyParts = 4
+
+// verifyMaxParts is how many parts verify reads at once: one per core, up to
+// maxVerifyParts.
+func verifyMaxParts() int { return min(runtime.GOMAXPROCS(0), maxVerifyParts) }
 
 // chainPart is one stretch of the chain, records lo to hi, and what walking
 // it found. The first record's link to the one before cannot be checked
