@@ -414,11 +414,12 @@ func walkPart(ctx context.Context, tx *sql.Tx, p *chainPart, cps map[int64][]byt
 		if p.brokenAt == 0 && !bytes.Equal(sum[:], storedHash) {
 			broken(seq, "record %d was changed after it was written", seq)
 		}
-		if want, ok := cps[seq]; ok && p.brokenAt == 0 && !bytes.Equal(want, sum[:]) {
-			broken(seq, "record %d does not match the signed checkpoint", seq)
-		}
-		if want, ok := cps[seq]; ok && bytes.Equal(want, sum[:]) {
-			p.lastCheckpoint = seq
+		if want, ok := cps[seq]; ok {
+			if bytes.Equal(want, sum[:]) {
+				p.lastCheckpoint = seq
+			} else if p.brokenAt == 0 {
+				broken(seq, "record %d does not match the signed checkpoint", seq)
+			}
 		}
 		// Chain on the recomputed hash, so a record whose stored hash was also
 		// rewritten still breaks the link to the next one.
