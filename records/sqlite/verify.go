@@ -334,7 +334,12 @@ func walkParts(ctx context.Context, tx *sql.Tx, more func(context.Context) (*sql
 	}
 	errs[0] = walkPart(ctx, tx, &parts[0], cps)
 	wg.Wait()
-	return errors.Join(errs...)
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // walkPart reads the records of p in order and checks each against the one

@@ -238,3 +238,22 @@ func TestVerifyAccessLogFieldHoldsSeparator(t *testing.T) {
 		t.Fatalf("got %+v, want 23 records, last checkpoint 20", rep)
 	}
 }
+
+// TestVerifyAccessLogFailsClosed: a record verify cannot read (a time that is
+// not a number) makes VerifyAccessLog return an error, never a report, also
+// when that record lies in a part read on another connection.
+func TestVerifyAccessLogFailsClosed(t *testing.T) {
+	for _, parts := range []int{0, 3} {
+		t.Run(fmt.Sprintf("parts=%d", parts), func(t *testing.T) {
+			env, db := seedLog(t)
+			if parts != 0 {
+				sqlite.SetVerifyPartsForTest(env.store, parts)
+			}
+			dropAppendOnly(t, db)
+			mustExec(t, db, `UPDATE access_log SET at = 'noon' WHERE seq = 20`)
+			if rep, err := env.store.VerifyAccessLog(t.Context(), nil); err == nil {
+				t.Fatalf("got report %+v, want an error", rep)
+			}
+		})
+	}
+}
