@@ -346,10 +346,10 @@ func walkParts(ctx context.Context, tx *sql.Tx, more func(context.Context) (*sql
 // before it in the part, its own hash and its checkpoint; p records the first
 // problem, and what verifyChain needs to join p to the part before.
 func walkPart(ctx context.Context, tx *sql.Tx, p *chainPart, cps map[int64][]byte) error {
-	// The twelve text columns come joined into one value (one conversion and
-	// one allocation per row instead of twelve; the row's cost is mostly
-	// handing columns from SQLite to Go). The separator is a bound parameter,
-	// so the SQL stays portable.
+	// Each row comes as three values instead of sixteen (verifyQuery): most
+	// of a row's cost is handing columns from SQLite to Go, one conversion and
+	// allocation each. The separator is a bound parameter, so the SQL stays
+	// portable.
 	var rows *sql.Rows
 	var err error
 	if p.lo == math.MinInt64 && p.hi == math.MaxInt64 {
@@ -506,8 +506,9 @@ func parseDecimal(b []byte, n *int64) bool {
 }
 
 // exactRow reads one record column by column, as the chain's writer encoded
-// it. Verify uses it only for a record whose joined fields did not check out,
-// so that the joined read can never make a record pass or fail differently.
+// it. Verify uses it for every record whose joined values do not check out, so
+// a record is called changed only on its separate columns, and passes only
+// when its stored hash matches its fields.
 type exactRow struct {
 	stmt                   *sql.Stmt
 	fields                 [canonicalFields]sql.RawBytes
