@@ -354,12 +354,15 @@ func VerifyDir(ctx context.Context, dir string, opts DirOptions) (records.Verify
 		return records.VerifyReport{}, err
 	}
 	defer db.Close()
-	tx, err := db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	// One connection per part of the chain read at once (verifyParts).
+	db.SetMaxOpenConns(maxVerifyParts)
+	more := func(ctx context.Context) (*sql.Tx, error) { return db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true}) }
+	tx, err := more(ctx)
 	if err != nil {
 		return records.VerifyReport{}, fmt.Errorf("records: verify: %w", err)
 	}
 	defer tx.Rollback()
-	rep, err := verifyChain(ctx, tx, pub, defaultCheckpointEvery)
+	rep, err := verifyChain(ctx, tx, pub, defaultCheckpointEvery, more, verifyMaxParts(), defaultVerifyPart)
 	if err != nil {
 		return rep, err
 	}

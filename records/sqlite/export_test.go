@@ -22,3 +22,7 @@ func WriterExecForTest(s *Store, query string) error {
 // snapshot and the commit of its access record, to change grants in that
 // window deterministically.
 func SetBeforeReadCommitForTest(s *Store, fn func()) { s.beforeReadCommit = fn }
+
+// SetVerifyPartsForTest makes VerifyAccessLog read the access log in n parts
+// at once, each on a reader connection of its own, however short the log.
+func SetVerifyPartsForTest(s *Store, n int) { s.verifyParts = n }

@@ -104,6 +104,9 @@ type Store struct {
 	// beforeReadCommit, set by tests only, runs between a read's snapshot and
 	// the commit of its access record.
 	beforeReadCommit func()
+	// verifyParts, set by tests only, is the number of parts verify reads the
+	// access log in, however short (0: by the log's length and the cores).
+	verifyParts int
 }
 
 // Open opens (creating when absent) the database at path, applies the migrations

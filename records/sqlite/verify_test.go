@@ -4,8 +4,11 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"database/sql"
+	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/nabij/nabij/records/sqlite"
 )
 
 // dropAppendOnly removes the append-only triggers, as someone with write access
@@ -86,8 +89,17 @@ func TestVerifyAccessLogDetectsTampering(t *testing.T) {
 		{"EditRecordIDs", edit(func(r *logRow) { r.recordIDs += ",0190a000-0000-7000-8000-000000000000" }), nil, k, "changed", false},
 		{"EditPurpose", edit(func(r *logRow) { r.purpose = "break_glass" }), nil, k, "changed", false},
 		{"EditRemote", edit(func(r *logRow) { r.remote = "10.0.0.66" }), nil, k, "changed", false},
+		// Verify reads the text fields joined by a unit separator (0x1f): a
+		// field boundary moved by hiding the separator in a field, and a field
+		// ending in it, are still changes.
+		{"MoveFieldBoundary", edit(func(r *logRow) { r.actorID, r.actorRole = r.actorID+"\x1f"+r.actorRole, "" }), nil, k, "changed", false},
+		{"EditRemoteSeparator", edit(func(r *logRow) { r.remote += "\x1f" }), nil, k, "changed", false},
 		// A changed link to the previous record: broken at k.
 		{"EditPrevHash", edit(func(r *logRow) { r.prevHash[0] ^= 1 }), nil, k, "follow", false},
+		// Verify reads prev_hash and hash as one 64-byte value: a byte moved
+		// from the start of hash to the end of prev_hash leaves that value as
+		// it was, but the link to the previous record is broken.
+		{"ShiftHashByte", edit(func(r *logRow) { r.prevHash, r.hash = append(r.prevHash, r.hash[0]), r.hash[1:] }), nil, k, "follow", false},
 		// A deleted record leaves a gap: the first missing seq is k.
 		{"DeleteRow", func(t *testing.T, db *sql.DB) { mustExec(t, db, `DELETE FROM access_log WHERE seq = ?`, k) }, nil, k, "missing", false},
 		{"DeleteFirstRow", func(t *testing.T, db *sql.DB) { mustExec(t, db, `DELETE FROM access_log WHERE seq = 1`) }, nil, 1, "missing", false},
@@ -181,30 +193,75 @@ func TestVerifyAccessLogDetectsTampering(t *testing.T) {
 		// reaches.)
 		{"TruncateAfterTimerCheckpoint", func(t *testing.T, db *sql.DB) { mustExec(t, db, `DELETE FROM access_log WHERE seq = 23`) }, nil, 23, "missing", true},
 	}
+	// Each case also with the log read in three parts at once (records 1–7,
+	// 8–14 and 15–23): record k is then the first of a part, so its link to
+	// the record before is checked across two parts.
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			env, db := seedLog(t)
-			rep := mustVerifyOK(t, env.store)
-			if rep.Records != 23 || rep.Checkpoints != 4 || rep.LastCheckpoint != 20 {
-				t.Fatalf("untouched log: %+v", rep)
-			}
-			if tt.checkpoint {
-				if err := env.store.Checkpoint(t.Context()); err != nil {
+		for _, parts := range []int{0, 3} {
+			t.Run(fmt.Sprintf("%s/parts=%d", tt.name, parts), func(t *testing.T) {
+				env, db := seedLog(t)
+				if parts != 0 {
+					sqlite.SetVerifyPartsForTest(env.store, parts)
+				}
+				rep := mustVerifyOK(t, env.store)
+				if rep.Records != 23 || rep.Checkpoints != 4 || rep.LastCheckpoint != 20 {
+					t.Fatalf("untouched log: %+v", rep)
+				}
+				if tt.checkpoint {
+					if err := env.store.Checkpoint(t.Context()); err != nil {
+						t.Fatal(err)
+					}
+				}
+				dropAppendOnly(t, db)
+				tt.tamper(t, db)
+				var pub ed25519.PublicKey
+				if tt.pub != nil {
+					pub = tt.pub(env)
+				}
+				rep, err := env.store.VerifyAccessLog(t.Context(), pub)
+				if err != nil {
 					t.Fatal(err)
 				}
+				if rep.OK || rep.BrokenAt != tt.brokenAt || !strings.Contains(rep.Problem, tt.problem) {
+					t.Errorf("got OK=%v BrokenAt=%d %q, want OK=false BrokenAt=%d (%s)", rep.OK, rep.BrokenAt, rep.Problem, tt.brokenAt, tt.problem)
+				}
+			})
+		}
+	}
+}
+
+// TestVerifyAccessLogFieldHoldsSeparator: verify reads the text fields of a
+// record joined by a unit separator (0x1f), but a record whose own fields hold
+// that byte, hashed that way when it was written, is intact: verify hashes it
+// from its separate columns. Record 23 lies after the last checkpoint (20), so
+// rewriting it with a consistent hash leaves a log that must verify.
+func TestVerifyAccessLogFieldHoldsSeparator(t *testing.T) {
+	env, db := seedLog(t)
+	dropAppendOnly(t, db)
+	r := loadLog(t, db)[22]
+	r.remote, r.recordIDs = "10.0.0.1\x1f", "\x1f"+r.recordIDs
+	putRow(t, db, 23, r)
+	rehashFrom(t, db, 23)
+	rep := mustVerifyOK(t, env.store)
+	if rep.Records != 23 || rep.LastCheckpoint != 20 {
+		t.Fatalf("got %+v, want 23 records, last checkpoint 20", rep)
+	}
+}
+
+// TestVerifyAccessLogFailsClosed: a record verify cannot read (a time that is
+// not a number) makes VerifyAccessLog return an error, never a report, also
+// when that record lies in a part read on another connection.
+func TestVerifyAccessLogFailsClosed(t *testing.T) {
+	for _, parts := range []int{0, 3} {
+		t.Run(fmt.Sprintf("parts=%d", parts), func(t *testing.T) {
+			env, db := seedLog(t)
+			if parts != 0 {
+				sqlite.SetVerifyPartsForTest(env.store, parts)
 			}
 			dropAppendOnly(t, db)
-			tt.tamper(t, db)
-			var pub ed25519.PublicKey
-			if tt.pub != nil {
-				pub = tt.pub(env)
-			}
-			rep, err := env.store.VerifyAccessLog(t.Context(), pub)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if rep.OK || rep.BrokenAt != tt.brokenAt || !strings.Contains(rep.Problem, tt.problem) {
-				t.Errorf("got OK=%v BrokenAt=%d %q, want OK=false BrokenAt=%d (%s)", rep.OK, rep.BrokenAt, rep.Problem, tt.brokenAt, tt.problem)
+			mustExec(t, db, `UPDATE access_log SET at = 'noon' WHERE seq = 20`)
+			if rep, err := env.store.VerifyAccessLog(t.Context(), nil); err == nil {
+				t.Fatalf("got report %+v, want an error", rep)
 			}
 		})
 	}
