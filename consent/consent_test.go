@@ -109,6 +109,8 @@ func TestRetentionDueAt(t *testing.T) {
 		{"UntilAgeOpen", age35, nil, &born, nil},
 		{"UntilAgeNoBirthDate", age35, &closed, nil, nil},
 		{"UntilAgeClosedAfterBirthday", age35, &closedLate, &born, tp(closedLate)},
+		{"UntilAgeLaterThanPeriod", records.RetentionRule{Basis: records.BasisUntilAge, Age: 35, Years: 5}, &closed, &born, tp(time.Date(2035, 5, 17, 0, 0, 0, 0, time.UTC))},
+		{"UntilAgePeriodLater", records.RetentionRule{Basis: records.BasisUntilAge, Age: 35, Years: 15}, &closed, &born, tp(closed.AddDate(15, 0, 0))},
 		{"UntilAgeLeapDay", records.RetentionRule{Basis: records.BasisUntilAge, Age: 35}, &closed, &leap, tp(time.Date(2039, 3, 1, 0, 0, 0, 0, time.UTC))},
 	}
 	for _, tc := range cases {
@@ -136,7 +138,6 @@ func TestRetentionDueAt(t *testing.T) {
 		{Kind: records.KindContact, Basis: records.BasisAfterClose, Years: -1, Action: "destroy"},
 		{Kind: records.KindEntry, Basis: records.BasisUntilAge, Age: 0, Action: "destroy"},
 		{Kind: records.KindEntry, Basis: records.BasisUntilAge, Age: 121, Action: "destroy"},
-		{Kind: records.KindEntry, Basis: records.BasisUntilAge, Age: 35, Years: 2, Action: "destroy"},
 		{Kind: records.KindEntry, Basis: records.BasisAfterClose, Age: 35, Years: 2, Action: "destroy"},
 	}
 	for _, r := range bad {

@@ -56,8 +56,7 @@ func ValidateRule(r records.RetentionRule) error {
 		return invalid("age", "age must be between 1 and 120 (the client's birthday the records are kept until)")
 	case r.Basis != records.BasisUntilAge && r.Age != 0:
 		return invalid("age", "age is only for the basis until_age")
-	case r.Basis == records.BasisUntilAge && (r.Years != 0 || r.Days != 0):
-		return invalid("years", "until_age counts from the birth date: give age, not years or days")
+
 	case r.Years < 0 || r.Years > 120:
 		return invalid("years", "years must be between 0 and 120")
 	case r.Days < 0 || r.Days > 36500:
@@ -81,17 +80,18 @@ func ValidateRule(r records.RetentionRule) error {
 // DueAt is when a record under rule r is due: its creation plus the period
 // (after_creation), or its trajectory's close plus the period (after_close; never
 // while open), or the client's Age-th birthday (until_age; never while open,
-// so a client still in care at that age keeps the file until the close, and
-// never without a known birth date), and in any case no later than creation
-// plus MaxDays.
+// and never without a known birth date) but no sooner than the close plus the
+// period (zero: the close), and in any case no later than creation plus
+// MaxDays. An organisation that serves adults and youth-care clients alike
+// keeps "15 years after care, and at least until the 35th birthday" that way.
 func DueAt(r records.RetentionRule, created time.Time, closed, born *time.Time) *time.Time {
 	var due *time.Time
 	switch r.Basis {
 	case records.BasisUntilAge:
 		if closed != nil && born != nil {
 			t := Birthday(*born, r.Age)
-			if closed.After(t) {
-				t = *closed
+			if after := closed.AddDate(r.Years, 0, r.Days); after.After(t) {
+				t = after
 			}
 			due = &t
 		}
@@ -189,7 +189,7 @@ func perTrajectory(kind string) bool {
 // line then carries the period only. A cap of MaxDays after creation is passed
 // on for the reader to tell. An until_age rule carries the birthday (from
 // birthDate, YYYY-MM-DD; none when unknown) and, once closed, the later of
-// that birthday and the close as its date.
+// that birthday and the close plus the period as its date.
 func KeptUntil(rules []records.RetentionRule, trajectories []records.Trajectory, birthDate string) []records.KeptUntil {
 	out := []records.KeptUntil{}
 	var born *time.Time
@@ -243,10 +243,10 @@ func Birthday(born time.Time, age int) time.Time {
 
 // keptUntil is the date an after_close rule ends at for a close; nil while
 // open, and for after_creation rules (their date is per record); for an
-// until_age rule the later of the birthday and the close.
+// until_age rule the later of the birthday and the close plus the period.
 func keptUntil(r records.RetentionRule, closed, born *time.Time) *time.Time {
 	if r.Basis == records.BasisUntilAge {
-		return DueAt(records.RetentionRule{Basis: r.Basis, Age: r.Age}, time.Time{}, closed, born)
+		return DueAt(records.RetentionRule{Basis: r.Basis, Age: r.Age, Years: r.Years, Days: r.Days}, time.Time{}, closed, born)
 	}
 	if r.Basis != records.BasisAfterClose || closed == nil {
 		return nil

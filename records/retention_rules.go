@@ -31,9 +31,10 @@ const (
 	BasisAfterClose    = "after_close"    // the period runs from the trajectory's close (client-level kinds: the last close)
 	BasisAfterCreation = "after_creation" // the period runs from the record's creation
 	// BasisUntilAge keeps records until the client's Age-th birthday (Flemish
-	// youth care: 35), and never while their trajectory (for client-level
-	// kinds: any trajectory) is open. A client without a birth date keeps the
-	// records: the rule cannot be applied, and the run reports it.
+	// youth care: 35), never while their trajectory (for client-level kinds:
+	// any trajectory) is open, and at least Years and Days after its close
+	// (zero: no minimum). A client without a birth date keeps the records:
+	// the rule cannot be applied, and the run reports it.
 	BasisUntilAge     = "until_age"
 	ActionDestroyRows = "destroy"
 	ActionAnonymise   = "anonymise" // contacts only: kept as channel, month and duration without the client
@@ -59,7 +60,7 @@ type RetentionRule struct {
 func (r RetentionRule) String() string {
 	s := fmt.Sprintf("%s: %dy%dd %s", r.Kind, r.Years, r.Days, strings.ReplaceAll(r.Basis, "_", " "))
 	if r.Basis == BasisUntilAge {
-		s = fmt.Sprintf("%s: until the client's birthday number %d", r.Kind, r.Age)
+		s = fmt.Sprintf("%s: until the client turns %d, at least %dy%dd after close", r.Kind, r.Age, r.Years, r.Days)
 	}
 	if r.MaxDays != nil {
 		s += fmt.Sprintf(", at most %dd after creation", *r.MaxDays)

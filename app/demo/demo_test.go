@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/nabij/nabij/app/demo"
+	"github.com/nabij/nabij/consent"
 	"github.com/nabij/nabij/crypto"
 	"github.com/nabij/nabij/records"
 	"github.com/nabij/nabij/records/sqlite"
@@ -111,5 +112,25 @@ func TestDemoStory(t *testing.T) {
 	}
 	if texts < 100 {
 		t.Errorf("only %d texts checked", texts)
+	}
+	// The file rules keep a file 15 years after the help stops and at least
+	// until the 35th birthday: milan (born 30 September 2006) reads that date.
+	mu, err := st.UserByUsername(ctx, "milan")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := consent.New(st, time.Now).Privacy(ctx, records.Actor{UserID: mu.ID, Role: mu.Role, ClientID: mu.ClientID}, mu.ClientID, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	youth := 0
+	for _, k := range p.KeptUntil {
+		if k.Kind == records.KindNoteShared && k.Basis == records.BasisUntilAge && k.Age == 35 && k.Years == 15 &&
+			k.Birthday != nil && k.Birthday.Format("2006-01-02") == "2041-09-30" && k.Source == demo.YouthSource {
+			youth++
+		}
+	}
+	if youth == 0 {
+		t.Errorf("milan's shared notes are not kept until his 35th birthday: %+v", p.KeptUntil)
 	}
 }
