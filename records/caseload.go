@@ -124,3 +124,15 @@ func changeRank(e CaseloadEntry) int {
 	}
 	return 2
 }
+
+// ParseChangedOnly reads the "only changed" switch of a caseload query as
+// pages and the API send it: "1" on, "" or "0" off; EINVALID otherwise.
+func ParseChangedOnly(s string) (bool, error) {
+	switch s {
+	case "", "0":
+		return false, nil
+	case "1":
+		return true, nil
+	}
+	return false, invalid("changed", "changed must be 1 or left out")
+}

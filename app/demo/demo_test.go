@@ -42,6 +42,32 @@ func TestDemoStory(t *testing.T) {
 	if err := demo.Seed(ctx, st, "demo-story-password", time.Now()); err != nil {
 		t.Fatal(err)
 	}
+	// (before this test reads every file itself)
+	// Since sam last looked: noor wrote him a message; only "Jef" from the
+	// street, whose file sam has not opened yet, is new to him.
+	su, err := st.UserByUsername(ctx, "sam")
+	if err != nil {
+		t.Fatal(err)
+	}
+	caseload, err := st.Caseload(ctx, records.Actor{UserID: su.ID, Role: su.Role})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var noorNews, others int
+	for _, e := range caseload {
+		switch {
+		case e.Changes.NeverOpened && e.Name != demo.StreetNickname:
+			t.Errorf("sam never opened %s's file", e.Name)
+		case e.Name == "Noor El Amrani":
+			noorNews = e.Changes.Entries
+		}
+		if e.Name != "Noor El Amrani" && e.Changes.Any() {
+			others++
+		}
+	}
+	if noorNews != 1 || others != 0 {
+		t.Errorf("sam's caseload: %d new messages from noor (want 1), %d other clients changed (want 0)", noorNews, others)
+	}
 	var open, resolved, texts int
 	var street bool
 	for _, username := range []string{"sam", "lena"} {
