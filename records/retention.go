@@ -36,12 +36,15 @@ type PurgeReport struct {
 }
 
 // Totals counts the records the report destroyed (or, in a dry run, found due)
-// and those a legal hold kept.
+// and those a legal hold kept (not those kept for want of a birth date: see
+// NoBirthDate).
 func (r *PurgeReport) Totals() (destroyed, held int) {
 	for _, it := range r.Items {
-		if it.Action == PurgeHeld || it.Action == PurgeNoBirthDate {
+		switch it.Action {
+		case PurgeHeld:
 			held += it.Count
-		} else {
+		case PurgeNoBirthDate:
+		default:
 			destroyed += it.Count
 		}
 	}
@@ -59,4 +62,15 @@ type RetentionRun struct {
 	DryRun bool
 	// ClientIDs limits the run to these clients; empty means all.
 	ClientIDs []string
+}
+
+// NoBirthDate counts the records an until_age rule kept because their client
+// has no birth date.
+func (r *PurgeReport) NoBirthDate() (n int) {
+	for _, it := range r.Items {
+		if it.Action == PurgeNoBirthDate {
+			n += it.Count
+		}
+	}
+	return n
 }

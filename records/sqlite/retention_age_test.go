@@ -108,6 +108,9 @@ func TestRetentionUntilAge(t *testing.T) {
 			if nb := kindsOf(rep, w.d.ID, records.PurgeNoBirthDate); nb[records.KindContact] != 1 {
 				t.Errorf("D's kept records not reported: %v", nb)
 			}
+			if _, held := rep.Totals(); held != 0 || rep.NoBirthDate() != 1 {
+				t.Errorf("totals: %d held (want 0: no hold), %d kept without a birth date (want 1)", held, rep.NoBirthDate())
+			}
 			if n := countRows(t, raw, "contacts WHERE client_id = '"+w.d.ID+"'"); n != 1 {
 				t.Errorf("D's contacts: %d, want 1", n)
 			}
