@@ -40,6 +40,9 @@ type Files interface {
 	//   - the client: shared notes in full, restricted notes as existence and reason,
 	//     personal notes only where the jurisdiction opens them (BE).
 	//
+	// A professional's read also marks that they looked (see Caseload's Changes),
+	// in the same transaction as its access record.
+	//
 	// The client's own read also names who can open the file now (Helpers),
 	// read in the same transaction.
 	//
