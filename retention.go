@@ -86,6 +86,9 @@ func printPurgeReport(rep *records.PurgeReport) {
 	}
 	fmt.Printf("%d clients checked; %d records %s; %d held by a legal hold; %d data keys %s\n",
 		rep.ClientsChecked, destroyed, verb, held, rep.KeysDestroyed, map[bool]string{true: "to destroy", false: "destroyed"}[rep.DryRun])
+	if n := rep.NoBirthDate(); n > 0 {
+		fmt.Printf("%d records kept: an until_age rule applies, but their client has no birth date\n", n)
+	}
 	if len(rep.Items) == 0 {
 		fmt.Println("nothing is due")
 		return

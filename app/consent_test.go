@@ -328,6 +328,21 @@ func TestRetentionAPIHoldAndPurge(t *testing.T) {
 	h.call("dpo", "PUT", "/api/v1/retention-rules", map[string]any{"rules": []map[string]any{{"kind": "note_shared", "basis": "after_close", "action": "anonymise"}}}).want(422)
 	h.call("dpo", "PUT", "/api/v1/retention-rules", map[string]any{"rules": []map[string]any{{"kind": "contact", "basis": "after_close", "years": 15, "action": "anonymise"}}}).want(200)
 	h.call("sam", "GET", "/api/v1/retention-rules", nil).want(403)
+	// Until a birthday: an age from 1 to 120, and only with that basis.
+	for _, bad := range []map[string]any{
+		{"kind": "entry", "basis": "until_age", "age": 0, "action": "destroy"},
+		{"kind": "entry", "basis": "until_age", "age": 121, "action": "destroy"},
+		{"kind": "entry", "basis": "after_close", "age": 35, "action": "destroy"},
+	} {
+		h.call("dpo", "PUT", "/api/v1/retention-rules", map[string]any{"rules": []map[string]any{bad}}).want(422)
+	}
+	h.json(h.call("dpo", "PUT", "/api/v1/retention-rules", map[string]any{"rules": []map[string]any{
+		{"kind": "entry", "basis": "until_age", "age": 35, "years": 15, "action": "destroy"}}}).want(200), &rules)
+	for _, r := range rules.Rules {
+		if r.Kind == records.KindEntry && (r.Basis != records.BasisUntilAge || r.Age != 35 || r.Years != 15) {
+			t.Errorf("entry rule after PUT: %+v", r)
+		}
+	}
 	// sam closes noor's trajectory: her personal working note goes at once.
 	f := h.file("sam", noor)
 	var closed struct {

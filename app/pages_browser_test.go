@@ -488,6 +488,7 @@ func TestBrowserPagesAccessible(t *testing.T) {
 	for _, lang := range ui.Languages {
 		setLang(lang)
 		visit(lang, "caseload", "/caseload", 200)
+		visit(lang, "caseload-changed", "/caseload?sort=changed&changed=1", 200)
 		visit(lang, "client-file", "/clients/"+noor, 200)
 		visit(lang, "client-file-paged", "/clients/"+noor+"?limit=1", 200)
 		if correct == "" {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"html"
 	"io"
 	"net/http"
 	"net/url"
@@ -257,6 +258,20 @@ func TestPageConsentAndRightsForms(t *testing.T) {
 		d.get(run[1]).want(t, http.StatusOK, "Personal working notes", "note_personal")
 		r := d.post("/dpo/retention", "/dpo/retention", url.Values{"note_shared.basis": {"after_close"}, "note_shared.years": {"many"}})
 		r.want(t, http.StatusUnprocessableEntity, `id="f-note_shared.years-error"`, `value="many"`)
+		// The demo's file rules: 15 years after the help stops, and at least
+		// until the 35th birthday. An age outside 1–120 is refused at its
+		// field; a new age is saved.
+		rules := retentionFormValues(t, d.get("/dpo/retention").body)
+		if rules.Get("entry.basis") != "until_age" || rules.Get("entry.age") != "35" || rules.Get("entry.years") != "15" {
+			t.Fatalf("the demo's entry rule on the page: basis %q age %q years %q", rules.Get("entry.basis"), rules.Get("entry.age"), rules.Get("entry.years"))
+		}
+		rules.Set("entry.age", "121")
+		d.post("/dpo/retention", "/dpo/retention", rules).want(t, http.StatusUnprocessableEntity, `id="f-entry.age-error"`, "Enter an age from 1 to 120")
+		rules.Set("entry.age", "30")
+		d.post("/dpo/retention", "/dpo/retention", rules).want(t, http.StatusSeeOther)
+		if got := retentionFormValues(t, d.get("/dpo/retention").body).Get("entry.age"); got != "30" {
+			t.Errorf("entry age after saving: %q, want 30", got)
+		}
 		code := h.caseCode(noor)
 		r = d.post("/dpo/legal-holds", "/dpo/legal-holds", url.Values{"client": {code}, "reason": {"x"}})
 		r.want(t, http.StatusUnprocessableEntity, `id="f-reason-error"`, `value="`+code+`" selected`)
@@ -264,6 +279,17 @@ func TestPageConsentAndRightsForms(t *testing.T) {
 		r.want(t, http.StatusUnprocessableEntity, `id="f-client-error"`, "There is no client with this case code")
 		d.post("/dpo/legal-holds", "/dpo/legal-holds", url.Values{"client": {code}, "reason": {"Pending court case"}}).want(t, http.StatusSeeOther)
 		d.get("/dpo/legal-holds").want(t, http.StatusOK, "The legal hold was placed.", "Pending court case", code)
+	})
+	t.Run("KeptUntilBirthday", func(t *testing.T) {
+		// milan (born 30 September 2006) reads the demo's youth-care rule in plain words.
+		for lang, want := range map[string][]string{
+			"nl": {"minstens tot je 35ste verjaardag (30 september 2041)", "jeugdhulp"},
+			"en": {"at least until your 35th birthday (30 September 2041)", "youth care"},
+		} {
+			m := h.browser(lang)
+			m.login("milan")
+			m.get("/my/privacy").want(t, http.StatusOK, want...)
+		}
 	})
 	t.Run("CloseTrajectory", func(t *testing.T) {
 		b := h.browser("en")
@@ -277,4 +303,32 @@ func TestPageConsentAndRightsForms(t *testing.T) {
 		b.post(cl[1], cl[1], url.Values{}).want(t, http.StatusSeeOther)
 		b.get("/clients/"+noor).want(t, http.StatusOK, "The trajectory was closed. Its personal working notes were destroyed.")
 	})
+}
+
+// retentionFormValues reads the retention page's form as a browser would
+// send it: every input's value and every select's selected option.
+func retentionFormValues(t *testing.T, body string) url.Values {
+	t.Helper()
+	v := url.Values{}
+	attr := func(tag, name string) string {
+		m := regexp.MustCompile(`\b` + name + `="([^"]*)"`).FindStringSubmatch(tag)
+		if m == nil {
+			return ""
+		}
+		return html.UnescapeString(m[1])
+	}
+	for _, in := range regexp.MustCompile(`<input[^>]*>`).FindAllString(body, -1) {
+		if n := attr(in, "name"); n != "" {
+			v.Set(n, attr(in, "value"))
+		}
+	}
+	for _, m := range regexp.MustCompile(`(?s)<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>`).FindAllStringSubmatch(body, -1) {
+		if o := regexp.MustCompile(`<option value="([^"]*)" selected>`).FindStringSubmatch(m[2]); o != nil {
+			v.Set(m[1], o[1])
+		}
+	}
+	if len(v) < 10 {
+		t.Fatalf("no retention form on the page:\n%s", body)
+	}
+	return v
 }

@@ -90,21 +90,33 @@ func TestRetentionDueAt(t *testing.T) {
 	created := time.Date(2026, 1, 10, 0, 0, 0, 0, time.UTC)
 	closed := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
 	ninety := 90
+	born := time.Date(2000, 5, 17, 0, 0, 0, 0, time.UTC)
+	leap := time.Date(2004, 2, 29, 0, 0, 0, 0, time.UTC)
+	closedLate := time.Date(2041, 9, 1, 0, 0, 0, 0, time.UTC)
+	age35 := records.RetentionRule{Basis: records.BasisUntilAge, Age: 35}
 	cases := []struct {
 		name   string
 		rule   records.RetentionRule
 		closed *time.Time
+		born   *time.Time
 		want   *time.Time
 	}{
-		{"AfterCloseOpen", records.RetentionRule{Basis: records.BasisAfterClose, Years: 15}, nil, nil},
-		{"AfterClose", records.RetentionRule{Basis: records.BasisAfterClose, Years: 15}, &closed, tp(closed.AddDate(15, 0, 0))},
-		{"AfterCreation", records.RetentionRule{Basis: records.BasisAfterCreation, Years: 1, Days: 2}, nil, tp(created.AddDate(1, 0, 2))},
-		{"PersonalCapWhileOpen", records.RetentionRule{Basis: records.BasisAfterClose, MaxDays: &ninety}, nil, tp(created.AddDate(0, 0, 90))},
-		{"PersonalAtClose", records.RetentionRule{Basis: records.BasisAfterClose, MaxDays: &ninety}, &closed, tp(closed)},
+		{"AfterCloseOpen", records.RetentionRule{Basis: records.BasisAfterClose, Years: 15}, nil, nil, nil},
+		{"AfterClose", records.RetentionRule{Basis: records.BasisAfterClose, Years: 15}, &closed, nil, tp(closed.AddDate(15, 0, 0))},
+		{"AfterCreation", records.RetentionRule{Basis: records.BasisAfterCreation, Years: 1, Days: 2}, nil, nil, tp(created.AddDate(1, 0, 2))},
+		{"PersonalCapWhileOpen", records.RetentionRule{Basis: records.BasisAfterClose, MaxDays: &ninety}, nil, nil, tp(created.AddDate(0, 0, 90))},
+		{"PersonalAtClose", records.RetentionRule{Basis: records.BasisAfterClose, MaxDays: &ninety}, &closed, nil, tp(closed)},
+		{"UntilAge", age35, &closed, &born, tp(time.Date(2035, 5, 17, 0, 0, 0, 0, time.UTC))},
+		{"UntilAgeOpen", age35, nil, &born, nil},
+		{"UntilAgeNoBirthDate", age35, &closed, nil, nil},
+		{"UntilAgeClosedAfterBirthday", age35, &closedLate, &born, tp(closedLate)},
+		{"UntilAgeLaterThanPeriod", records.RetentionRule{Basis: records.BasisUntilAge, Age: 35, Years: 5}, &closed, &born, tp(time.Date(2035, 5, 17, 0, 0, 0, 0, time.UTC))},
+		{"UntilAgePeriodLater", records.RetentionRule{Basis: records.BasisUntilAge, Age: 35, Years: 15}, &closed, &born, tp(closed.AddDate(15, 0, 0))},
+		{"UntilAgeLeapDay", records.RetentionRule{Basis: records.BasisUntilAge, Age: 35}, &closed, &leap, tp(time.Date(2039, 3, 1, 0, 0, 0, 0, time.UTC))},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			got := consent.DueAt(tc.rule, created, tc.closed)
+			got := consent.DueAt(tc.rule, created, tc.closed, tc.born)
 			if (got == nil) != (tc.want == nil) || got != nil && !got.Equal(*tc.want) {
 				t.Errorf("DueAt = %v, want %v", got, tc.want)
 			}
@@ -125,10 +137,18 @@ func TestRetentionDueAt(t *testing.T) {
 		{Kind: records.KindAccessRecord, Basis: records.BasisAfterClose, Action: "destroy"},
 		{Kind: records.KindNotePersonal, Basis: records.BasisAfterClose, Action: "destroy"},
 		{Kind: records.KindContact, Basis: records.BasisAfterClose, Years: -1, Action: "destroy"},
+		{Kind: records.KindEntry, Basis: records.BasisUntilAge, Age: 0, Action: "destroy"},
+		{Kind: records.KindEntry, Basis: records.BasisUntilAge, Age: 121, Action: "destroy"},
+		{Kind: records.KindEntry, Basis: records.BasisAfterClose, Age: 35, Years: 2, Action: "destroy"},
 	}
 	for _, r := range bad {
 		if err := consent.ValidateRule(r); records.ErrorCode(err) != records.EINVALID {
 			t.Errorf("rule %+v accepted", r)
+		}
+	}
+	for _, age := range []int{1, 35, 120} {
+		if err := consent.ValidateRule(records.RetentionRule{Kind: records.KindNoteShared, Basis: records.BasisUntilAge, Age: age, Action: "destroy"}); err != nil {
+			t.Errorf("until_age %d refused: %v", age, err)
 		}
 	}
 }
@@ -298,6 +318,9 @@ func TestKeptUntil(t *testing.T) {
 	entries := records.RetentionRule{Kind: records.KindEntry, Basis: records.BasisAfterClose, Years: 20, Days: 3, Action: records.ActionDestroyRows}
 	personal := records.RetentionRule{Kind: records.KindNotePersonal, Basis: records.BasisAfterClose, MaxDays: &ninety, Action: records.ActionDestroyRows}
 	created := records.RetentionRule{Kind: records.KindContact, Basis: records.BasisAfterCreation, Years: 2, Action: records.ActionAnonymise}
+	youth := records.RetentionRule{Kind: records.KindNoteShared, Basis: records.BasisUntilAge, Age: 35, Action: records.ActionDestroyRows}
+	youthFile := records.RetentionRule{Kind: records.KindEntry, Basis: records.BasisUntilAge, Age: 35, Action: records.ActionDestroyRows}
+	birthday := time.Date(2041, 3, 12, 0, 0, 0, 0, time.UTC)
 	open := records.Trajectory{Goal: "Werk", OpenedAt: opened}
 	shut := records.Trajectory{Goal: "Wonen", OpenedAt: opened, ClosedAt: &closed}
 	shutLater := records.Trajectory{Goal: "Schulden", OpenedAt: opened, ClosedAt: &later}
@@ -310,22 +333,27 @@ func TestKeptUntil(t *testing.T) {
 		name string
 		rule records.RetentionRule
 		trs  []records.Trajectory
+		born string
 		want []line
 	}{
-		{"PerTrajectoryClosed", file, []records.Trajectory{shut}, []line{{"Wonen", false, tp(closed.AddDate(15, 0, 0))}}},
-		{"PerTrajectoryOpen", file, []records.Trajectory{open}, []line{{"Werk", true, nil}}},
-		{"PerTrajectoryBoth", file, []records.Trajectory{shut, open}, []line{{"Wonen", false, tp(closed.AddDate(15, 0, 0))}, {"Werk", true, nil}}},
-		{"PerTrajectoryNone", file, nil, nil},
-		{"PersonalAtClose", personal, []records.Trajectory{shut}, []line{{"Wonen", false, tp(closed)}}},
-		{"PersonalOpen", personal, []records.Trajectory{open}, []line{{"Werk", true, nil}}},
-		{"AfterCreationNoDate", created, []records.Trajectory{shut}, []line{{"Wonen", false, nil}}},
-		{"FileLastClose", entries, []records.Trajectory{shut, shutLater}, []line{{"", false, tp(later.AddDate(20, 0, 3))}}},
-		{"FileOneOpen", entries, []records.Trajectory{shut, open}, []line{{"", true, nil}}},
-		{"FileNoTrajectory", entries, nil, []line{{"", true, nil}}},
+		{"PerTrajectoryClosed", file, []records.Trajectory{shut}, "", []line{{"Wonen", false, tp(closed.AddDate(15, 0, 0))}}},
+		{"PerTrajectoryOpen", file, []records.Trajectory{open}, "", []line{{"Werk", true, nil}}},
+		{"PerTrajectoryBoth", file, []records.Trajectory{shut, open}, "", []line{{"Wonen", false, tp(closed.AddDate(15, 0, 0))}, {"Werk", true, nil}}},
+		{"PerTrajectoryNone", file, nil, "", nil},
+		{"PersonalAtClose", personal, []records.Trajectory{shut}, "", []line{{"Wonen", false, tp(closed)}}},
+		{"PersonalOpen", personal, []records.Trajectory{open}, "", []line{{"Werk", true, nil}}},
+		{"AfterCreationNoDate", created, []records.Trajectory{shut}, "", []line{{"Wonen", false, nil}}},
+		{"FileLastClose", entries, []records.Trajectory{shut, shutLater}, "", []line{{"", false, tp(later.AddDate(20, 0, 3))}}},
+		{"FileOneOpen", entries, []records.Trajectory{shut, open}, "", []line{{"", true, nil}}},
+		{"FileNoTrajectory", entries, nil, "", []line{{"", true, nil}}},
+		{"AgeClosed", youth, []records.Trajectory{shut}, "2006-03-12", []line{{"Wonen", false, tp(birthday)}}},
+		{"AgeOpen", youth, []records.Trajectory{open}, "2006-03-12", []line{{"Werk", true, nil}}},
+		{"AgeNoBirthDate", youth, []records.Trajectory{shut}, "", []line{{"Wonen", false, nil}}},
+		{"AgeFileClosed", youthFile, []records.Trajectory{shut, shutLater}, "2006-03-12", []line{{"", false, tp(birthday)}}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			got := consent.KeptUntil([]records.RetentionRule{tc.rule}, tc.trs)
+			got := consent.KeptUntil([]records.RetentionRule{tc.rule}, tc.trs, tc.born)
 			if len(got) != len(tc.want) {
 				t.Fatalf("got %d lines, want %d: %+v", len(got), len(tc.want), got)
 			}
@@ -340,8 +368,12 @@ func TestKeptUntil(t *testing.T) {
 				case g.Until != nil && !g.Until.Equal(*w.until):
 					t.Errorf("line %d: until %s, want %s", i, g.Until, w.until)
 				}
-				if g.Years != tc.rule.Years || g.Days != tc.rule.Days || g.Action != tc.rule.Action || g.Basis != tc.rule.Basis {
+				if g.Years != tc.rule.Years || g.Days != tc.rule.Days || g.Action != tc.rule.Action || g.Basis != tc.rule.Basis || g.Age != tc.rule.Age {
 					t.Errorf("line %d: the rule's period and action are not passed on: %+v", i, g)
+				}
+				if wantBirthday := tc.rule.Basis == records.BasisUntilAge && tc.born != ""; (g.Birthday != nil) != wantBirthday ||
+					wantBirthday && !g.Birthday.Equal(birthday) {
+					t.Errorf("line %d: birthday %v", i, g.Birthday)
 				}
 			}
 		})

@@ -261,6 +261,6 @@ func (s *Service) Export(ctx context.Context, a records.Actor, clientID string) 
 	if err != nil {
 		return nil, err
 	}
-	ex.KeptUntil = KeptUntil(rules, ex.File.Trajectories)
+	ex.KeptUntil = KeptUntil(rules, ex.File.Trajectories, ex.File.Client.BirthDate)
 	return ex, nil
 }

@@ -51,8 +51,13 @@ func ValidateRule(r records.RetentionRule) error {
 	switch {
 	case !known:
 		return invalid("kind", "unknown kind "+r.Kind+"; one of note_shared, note_restricted, note_personal, contact, trajectory, entry, disclosure, access_record")
-	case r.Basis != records.BasisAfterClose && r.Basis != records.BasisAfterCreation:
-		return invalid("basis", "basis must be after_close or after_creation")
+	case r.Basis != records.BasisAfterClose && r.Basis != records.BasisAfterCreation && r.Basis != records.BasisUntilAge:
+		return invalid("basis", "basis must be after_close, after_creation or until_age")
+	case r.Basis == records.BasisUntilAge && (r.Age < 1 || r.Age > 120):
+		return invalid("age", "age must be between 1 and 120 (the client's birthday the records are kept until)")
+	case r.Basis != records.BasisUntilAge && r.Age != 0:
+		return invalid("age", "age is only for the basis until_age")
+
 	case r.Years < 0 || r.Years > 120:
 		return invalid("years", "years must be between 0 and 120")
 	case r.Days < 0 || r.Days > 36500:
@@ -75,10 +80,22 @@ func ValidateRule(r records.RetentionRule) error {
 
 // DueAt is when a record under rule r is due: its creation plus the period
 // (after_creation), or its trajectory's close plus the period (after_close; never
-// while open), and in any case no later than creation plus MaxDays.
-func DueAt(r records.RetentionRule, created time.Time, closed *time.Time) *time.Time {
+// while open), or the client's Age-th birthday (until_age; never while open,
+// and never without a known birth date) but no sooner than the close plus the
+// period (zero: the close), and in any case no later than creation plus
+// MaxDays. An organisation that serves adults and youth-care clients alike
+// keeps "15 years after care, and at least until the 35th birthday" that way.
+func DueAt(r records.RetentionRule, created time.Time, closed, born *time.Time) *time.Time {
 	var due *time.Time
 	switch r.Basis {
+	case records.BasisUntilAge:
+		if closed != nil && born != nil {
+			t := Birthday(*born, r.Age)
+			if after := closed.AddDate(r.Years, 0, r.Days); after.After(t) {
+				t = after
+			}
+			due = &t
+		}
 	case records.BasisAfterCreation:
 		t := created.AddDate(r.Years, 0, r.Days)
 		due = &t
@@ -202,17 +219,30 @@ func perTrajectory(kind string) bool {
 // trajectory, or none yet) is open there is no date yet (Open). An
 // after_creation rule runs per record, so it has no single date either; the
 // line then carries the period only. A cap of MaxDays after creation is passed
-// on for the reader to tell.
-func KeptUntil(rules []records.RetentionRule, trajectories []records.Trajectory) []records.KeptUntil {
+// on for the reader to tell. An until_age rule carries the birthday (from
+// birthDate, YYYY-MM-DD; none when unknown) and, once closed, the later of
+// that birthday and the close plus the period as its date.
+func KeptUntil(rules []records.RetentionRule, trajectories []records.Trajectory, birthDate string) []records.KeptUntil {
 	out := []records.KeptUntil{}
+	var born *time.Time
+	if d, err := time.Parse("2006-01-02", birthDate); err == nil {
+		born = &d
+	}
 	for _, r := range rules {
 		base := records.KeptUntil{Kind: r.Kind, Basis: r.Basis, Years: r.Years, Days: r.Days, MaxDays: r.MaxDays,
 			Action: r.Action, Source: r.Source}
+		if r.Basis == records.BasisUntilAge {
+			base.Age = r.Age
+			if born != nil {
+				b := Birthday(*born, r.Age)
+				base.Birthday = &b
+			}
+		}
 		if perTrajectory(r.Kind) {
 			for _, t := range trajectories {
 				k := base
 				k.Trajectory, k.Open = t.Goal, t.ClosedAt == nil
-				k.Until = keptUntil(r, t.ClosedAt)
+				k.Until = keptUntil(r, t.ClosedAt, born)
 				out = append(out, k)
 			}
 			continue
@@ -229,16 +259,27 @@ func KeptUntil(rules []records.RetentionRule, trajectories []records.Trajectory)
 			}
 		}
 		if !k.Open {
-			k.Until = keptUntil(r, last)
+			k.Until = keptUntil(r, last, born)
 		}
 		out = append(out, k)
 	}
 	return out
 }
 
+// Birthday is the client's Age-th birthday, at the start of that day (UTC).
+// Someone born on 29 February turns a year older on 1 March in other years.
+func Birthday(born time.Time, age int) time.Time {
+	y, m, d := born.Date()
+	return time.Date(y+age, m, d, 0, 0, 0, 0, time.UTC)
+}
+
 // keptUntil is the date an after_close rule ends at for a close; nil while
-// open, and for after_creation rules (their date is per record).
-func keptUntil(r records.RetentionRule, closed *time.Time) *time.Time {
+// open, and for after_creation rules (their date is per record); for an
+// until_age rule the later of the birthday and the close plus the period.
+func keptUntil(r records.RetentionRule, closed, born *time.Time) *time.Time {
+	if r.Basis == records.BasisUntilAge {
+		return DueAt(records.RetentionRule{Basis: r.Basis, Age: r.Age, Years: r.Years, Days: r.Days}, time.Time{}, closed, born)
+	}
 	if r.Basis != records.BasisAfterClose || closed == nil {
 		return nil
 	}
@@ -259,6 +300,6 @@ func (s *Service) Privacy(ctx context.Context, a records.Actor, clientID string,
 	if err != nil {
 		return nil, err
 	}
-	p.KeptUntil = KeptUntil(rules, p.Trajectories)
+	p.KeptUntil = KeptUntil(rules, p.Trajectories, p.BirthDate)
 	return p, nil
 }

@@ -25,6 +25,8 @@ type Privacy struct {
 	// Trajectories are the client's trajectories (goal, opened, closed), the
 	// clock of most retention rules.
 	Trajectories []Trajectory `json:"-"`
+	// BirthDate (YYYY-MM-DD, "" when unknown) is the clock of an until_age rule.
+	BirthDate string `json:"-"`
 }
 
 // Ways a person has access to a client's file.
@@ -101,7 +103,11 @@ type KeptUntil struct {
 	Years   int        `json:"years"`
 	Days    int        `json:"days"`
 	MaxDays *int       `json:"max_days,omitempty"`
-	Action  string     `json:"action"`
+	// Age is the birthday an until_age rule keeps records until; Birthday
+	// is that day when the birth date is known.
+	Age      int        `json:"age,omitempty"`
+	Birthday *time.Time `json:"birthday,omitempty"`
+	Action   string     `json:"action"`
 	// Source is the rule's reason as the data officer wrote it.
 	Source string `json:"source,omitempty"`
 }

@@ -7,11 +7,21 @@ import "time"
 type PurgeItem struct {
 	ClientID  string   `json:"client_id"`
 	Kind      string   `json:"kind"`
-	Action    string   `json:"action"` // destroy, anonymise, held
+	Action    string   `json:"action"` // destroy, anonymise, held, no_birth_date
 	Count     int      `json:"count"`
 	RecordIDs []string `json:"record_ids"`
 	Rule      string   `json:"rule"`
 }
+
+// Purge item actions that keep the records: a legal hold, or an until_age
+// rule for a client whose birth date is not known (never destroyed early).
+// Held lines are stored with a run that destroyed something of the client;
+// no_birth_date lines only in the run's own report (the data officer runs a
+// dry run to see them).
+const (
+	PurgeHeld        = "held"
+	PurgeNoBirthDate = "no_birth_date"
+)
 
 // PurgeReport is the outcome of one retention run or one approved erasure.
 type PurgeReport struct {
@@ -26,12 +36,15 @@ type PurgeReport struct {
 }
 
 // Totals counts the records the report destroyed (or, in a dry run, found due)
-// and those a legal hold kept.
+// and those a legal hold kept (not those kept for want of a birth date: see
+// NoBirthDate).
 func (r *PurgeReport) Totals() (destroyed, held int) {
 	for _, it := range r.Items {
-		if it.Action == "held" {
+		switch it.Action {
+		case PurgeHeld:
 			held += it.Count
-		} else {
+		case PurgeNoBirthDate:
+		default:
 			destroyed += it.Count
 		}
 	}
@@ -43,9 +56,21 @@ func (r *PurgeReport) Totals() (destroyed, held int) {
 type RetentionRun struct {
 	Rules []RetentionRule
 	// DueAt is when a record is due: from its creation and, for after_close,
-	// the close of its trajectory (nil while open). nil means never.
-	DueAt  func(r RetentionRule, created time.Time, closed *time.Time) *time.Time
+	// the close of its trajectory (nil while open), and for until_age the
+	// client's birth date (nil when unknown). nil means never.
+	DueAt  func(r RetentionRule, created time.Time, closed, born *time.Time) *time.Time
 	DryRun bool
 	// ClientIDs limits the run to these clients; empty means all.
 	ClientIDs []string
+}
+
+// NoBirthDate counts the records an until_age rule kept because their client
+// has no birth date.
+func (r *PurgeReport) NoBirthDate() (n int) {
+	for _, it := range r.Items {
+		if it.Action == PurgeNoBirthDate {
+			n += it.Count
+		}
+	}
+	return n
 }

@@ -30,8 +30,14 @@ var RetentionKinds = []string{KindNoteShared, KindNoteRestricted, KindNotePerson
 const (
 	BasisAfterClose    = "after_close"    // the period runs from the trajectory's close (client-level kinds: the last close)
 	BasisAfterCreation = "after_creation" // the period runs from the record's creation
-	ActionDestroyRows  = "destroy"
-	ActionAnonymise    = "anonymise" // contacts only: kept as channel, month and duration without the client
+	// BasisUntilAge keeps records until the client's Age-th birthday (Flemish
+	// youth care: 35), never while their trajectory (for client-level kinds:
+	// any trajectory) is open, and at least Years and Days after its close
+	// (zero: no minimum). A client without a birth date keeps the records:
+	// the rule cannot be applied, and the run reports it.
+	BasisUntilAge     = "until_age"
+	ActionDestroyRows = "destroy"
+	ActionAnonymise   = "anonymise" // contacts only: kept as channel, month and duration without the client
 )
 
 // RetentionRule says how long records of a kind are kept and what happens then.
@@ -42,6 +48,7 @@ type RetentionRule struct {
 	Basis     string     `json:"basis"`
 	Years     int        `json:"years"`
 	Days      int        `json:"days"`
+	Age       int        `json:"age,omitempty"` // until_age only: the birthday (1–120)
 	MaxDays   *int       `json:"max_days,omitempty"`
 	Action    string     `json:"action"`
 	Source    string     `json:"source,omitempty"`
@@ -52,6 +59,9 @@ type RetentionRule struct {
 // String describes the rule for a purge report (no content, only the rule).
 func (r RetentionRule) String() string {
 	s := fmt.Sprintf("%s: %dy%dd %s", r.Kind, r.Years, r.Days, strings.ReplaceAll(r.Basis, "_", " "))
+	if r.Basis == BasisUntilAge {
+		s = fmt.Sprintf("%s: until the client turns %d, at least %dy%dd after close", r.Kind, r.Age, r.Years, r.Days)
+	}
 	if r.MaxDays != nil {
 		s += fmt.Sprintf(", at most %dd after creation", *r.MaxDays)
 	}

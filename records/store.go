@@ -41,6 +41,9 @@ type Files interface {
 	//   - the client: shared notes in full, restricted notes as existence and reason,
 	//     personal notes only where the jurisdiction opens them (BE).
 	//
+	// A professional's read also marks that they looked (see Caseload's Changes),
+	// in the same transaction as its access record.
+	//
 	// The client's own read also names who can open the file now (Helpers),
 	// read in the same transaction.
 	//
@@ -63,8 +66,11 @@ type Files interface {
 	// crypto-shredding; never partial data on error.
 	ClientOutline(ctx context.Context, a Actor, purpose Purpose, clientID string) (*Outline, error)
 	// Caseload lists the clients the professional follows now, directly or through a
-	// team. Showing a client's name is a read: one access record per client listed,
-	// written in the same transaction. EFORBIDDEN for other roles.
+	// team, each with what others changed since this professional last opened the
+	// file (Changes; opening the file with ClientFile or ClientFilePage moves that
+	// mark in the same transaction as its access record). Showing a client's name
+	// is a read: one access record per client listed, written in the same
+	// transaction. EFORBIDDEN for other roles.
 	Caseload(ctx context.Context, a Actor) ([]CaseloadEntry, error)
 	// SearchCaseload is Caseload narrowed to names that contain q.Name (opened
 	// inside the store, on the professional's own caseload only) and ordered

@@ -89,3 +89,28 @@ func ParseDateInput(s string) (time.Time, error) {
 	}
 	return t, nil
 }
+
+// Ordinal writes n as an ordinal number in the language: "35ste", "2de" (nl),
+// "35th", "22nd" (en). Like the month names, grammar rather than catalogue
+// entries. Dutch takes -ste after 1, 8 and from 20 on (eenentwintigste) and
+// -de otherwise, counting the last two digits (honderdtweede: 102de).
+func Ordinal(lang string, n int) string {
+	r := n % 100
+	if lang == "en" {
+		switch {
+		case r >= 11 && r <= 13:
+			return fmt.Sprintf("%dth", n)
+		case r%10 == 1:
+			return fmt.Sprintf("%dst", n)
+		case r%10 == 2:
+			return fmt.Sprintf("%dnd", n)
+		case r%10 == 3:
+			return fmt.Sprintf("%drd", n)
+		}
+		return fmt.Sprintf("%dth", n)
+	}
+	if r == 0 || r == 1 || r == 8 || r >= 20 {
+		return fmt.Sprintf("%dste", n)
+	}
+	return fmt.Sprintf("%dde", n)
+}

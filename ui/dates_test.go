@@ -32,3 +32,21 @@ func TestFormatDate(t *testing.T) {
 		})
 	}
 }
+
+func TestOrdinal(t *testing.T) {
+	cases := []struct {
+		lang string
+		n    int
+		want string
+	}{
+		{"nl", 1, "1ste"}, {"nl", 2, "2de"}, {"nl", 7, "7de"}, {"nl", 8, "8ste"}, {"nl", 9, "9de"}, {"nl", 19, "19de"},
+		{"nl", 20, "20ste"}, {"nl", 35, "35ste"}, {"nl", 100, "100ste"}, {"nl", 102, "102de"}, {"nl", 120, "120ste"},
+		{"en", 1, "1st"}, {"en", 2, "2nd"}, {"en", 3, "3rd"}, {"en", 11, "11th"}, {"en", 12, "12th"}, {"en", 13, "13th"},
+		{"en", 21, "21st"}, {"en", 35, "35th"}, {"en", 112, "112th"}, {"en", 101, "101st"},
+	}
+	for _, tc := range cases {
+		if got := ui.Ordinal(tc.lang, tc.n); got != tc.want {
+			t.Errorf("Ordinal(%s, %d) = %q, want %q", tc.lang, tc.n, got, tc.want)
+		}
+	}
+}

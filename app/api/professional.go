@@ -11,7 +11,11 @@ import (
 )
 
 func (h *Handler) listCaseload(c *fiber.Ctx) error {
-	q := records.CaseloadQuery{Name: strings.Clone(c.Query("q")), Sort: strings.Clone(c.Query("sort"))}
+	changed, err := records.ParseChangedOnly(c.Query("changed"))
+	if err != nil {
+		return err
+	}
+	q := records.CaseloadQuery{Name: strings.Clone(c.Query("q")), Sort: strings.Clone(c.Query("sort")), Changed: changed}
 	list, err := h.Store.SearchCaseload(c.UserContext(), edge.Actor(c), q)
 	if err != nil {
 		return err

@@ -26,6 +26,7 @@ type retentionRuleInput struct {
 	Basis   string `json:"basis"`
 	Years   int    `json:"years"`
 	Days    int    `json:"days"`
+	Age     int    `json:"age,omitempty"`
 	MaxDays *int   `json:"max_days,omitempty"`
 	Action  string `json:"action"`
 	Source  string `json:"source,omitempty"`
@@ -42,7 +43,7 @@ func (h *Handler) setRetentionRules(c *fiber.Ctx) error {
 	}
 	rules := make([]records.RetentionRule, len(in.Rules))
 	for i, r := range in.Rules {
-		rules[i] = records.RetentionRule{Kind: r.Kind, Basis: r.Basis, Years: r.Years, Days: r.Days, MaxDays: r.MaxDays, Action: r.Action, Source: r.Source}
+		rules[i] = records.RetentionRule{Kind: r.Kind, Basis: r.Basis, Years: r.Years, Days: r.Days, Age: r.Age, MaxDays: r.MaxDays, Action: r.Action, Source: r.Source}
 	}
 	out, err := h.consent().SetRules(c.UserContext(), edge.Actor(c), rules)
 	if err != nil {

@@ -200,6 +200,11 @@ func Seed(ctx context.Context, st records.Store, password string, now time.Time)
 	if err := seedStreet(ctx, st, now); err != nil {
 		return err
 	}
+	// sam last read his clients' files when he recorded their consents
+	// (seedStreet); noor wrote since.
+	if err := seedNewMessage(ctx, st, noor); err != nil {
+		return err
+	}
 	return st.Checkpoint(ctx)
 }
 

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/nabij/nabij/app/demo"
+	"github.com/nabij/nabij/consent"
 	"github.com/nabij/nabij/crypto"
 	"github.com/nabij/nabij/records"
 	"github.com/nabij/nabij/records/sqlite"
@@ -40,6 +41,32 @@ func TestDemoStory(t *testing.T) {
 	t.Cleanup(func() { st.Close() })
 	if err := demo.Seed(ctx, st, "demo-story-password", time.Now()); err != nil {
 		t.Fatal(err)
+	}
+	// (before this test reads every file itself)
+	// Since sam last looked: noor wrote him a message; only "Jef" from the
+	// street, whose file sam has not opened yet, is new to him.
+	su, err := st.UserByUsername(ctx, "sam")
+	if err != nil {
+		t.Fatal(err)
+	}
+	caseload, err := st.Caseload(ctx, records.Actor{UserID: su.ID, Role: su.Role})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var noorNews, others int
+	for _, e := range caseload {
+		switch {
+		case e.Changes.NeverOpened && e.Name != demo.StreetNickname:
+			t.Errorf("sam never opened %s's file", e.Name)
+		case e.Name == "Noor El Amrani":
+			noorNews = e.Changes.Entries
+		}
+		if e.Name != "Noor El Amrani" && e.Changes.Any() {
+			others++
+		}
+	}
+	if noorNews != 1 || others != 0 {
+		t.Errorf("sam's caseload: %d new messages from noor (want 1), %d other clients changed (want 0)", noorNews, others)
 	}
 	var open, resolved, texts int
 	var street bool
@@ -111,5 +138,25 @@ func TestDemoStory(t *testing.T) {
 	}
 	if texts < 100 {
 		t.Errorf("only %d texts checked", texts)
+	}
+	// The file rules keep a file 15 years after the help stops and at least
+	// until the 35th birthday: milan (born 30 September 2006) reads that date.
+	mu, err := st.UserByUsername(ctx, "milan")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := consent.New(st, time.Now).Privacy(ctx, records.Actor{UserID: mu.ID, Role: mu.Role, ClientID: mu.ClientID}, mu.ClientID, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	youth := 0
+	for _, k := range p.KeptUntil {
+		if k.Kind == records.KindNoteShared && k.Basis == records.BasisUntilAge && k.Age == 35 && k.Years == 15 &&
+			k.Birthday != nil && k.Birthday.Format("2006-01-02") == "2041-09-30" && k.Source == demo.YouthSource {
+			youth++
+		}
+	}
+	if youth == 0 {
+		t.Errorf("milan's shared notes are not kept until his 35th birthday: %+v", p.KeptUntil)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/nabij/nabij/consent"
 	"github.com/nabij/nabij/records"
 )
 
@@ -65,6 +66,35 @@ func seedPrivacy(ctx context.Context, st records.Store, now time.Time) error {
 		if _, err := st.ClientFile(ctx, sam, records.PurposeCare, noor.ClientID); err != nil {
 			return err
 		}
+	}
+	dpo, err := actor("dpo")
+	if err != nil {
+		return err
+	}
+	return seedYouthRetention(ctx, st, dpo)
+}
+
+// YouthSource is the reason the demo's data officer gave for the file rules:
+// the team helps adults and young people who come from youth care (Milan,
+// Elif, Youssef), so a file is kept 15 years after the help stops and at
+// least until the client's 35th birthday.
+const YouthSource = "Wijkteam Oost helps adults and young people from Flemish integrale jeugdhulp alike: " +
+	"15 years after care ends (Wmo practice), and for everyone at least until their 35th birthday (Flemish youth care)."
+
+// seedYouthRetention has the data officer set the file's rules to "15 years
+// after the help stops, and at least until the 35th birthday".
+func seedYouthRetention(ctx context.Context, st records.Store, dpo records.Actor) error {
+	var rules []records.RetentionRule
+	for _, k := range []string{records.KindNoteShared, records.KindNoteRestricted, records.KindContact, records.KindTrajectory,
+		records.KindEntry, records.KindDisclosure} {
+		r := records.RetentionRule{Kind: k, Basis: records.BasisUntilAge, Age: 35, Years: 15, Action: records.ActionDestroyRows, Source: YouthSource}
+		if err := consent.ValidateRule(r); err != nil {
+			return fmt.Errorf("demo retention rule: %w", err)
+		}
+		rules = append(rules, r)
+	}
+	if err := st.SetRetentionRules(ctx, dpo, rules); err != nil {
+		return fmt.Errorf("demo retention rules: %w", err)
 	}
 	return nil
 }

@@ -126,3 +126,14 @@ func consentAsGiven(ctx context.Context, st records.Store, svc *consent.Service,
 	}
 	return nil
 }
+
+// NewMessage is what noor wrote in her file after sam last read it: his
+// caseload shows "1 nieuw bericht van de cliënt" at her name.
+const NewMessage = "Ik heb volgende week een gesprek bij het OCMW over mijn huur. Kan je mee?"
+
+func seedNewMessage(ctx context.Context, st records.Store, noor records.Actor) error {
+	if _, err := st.CreateEntry(ctx, noor, noor.ClientID, NewMessage); err != nil {
+		return fmt.Errorf("demo entry: %w", err)
+	}
+	return nil
+}

@@ -177,6 +177,11 @@ func KeptRows(list []records.KeptUntil, lang string) []KeptRow {
 			data["Date"] = ui.FormatDate(lang, *k.Until)
 		}
 		key := "privacy.kept."
+		if k.Basis == records.BasisUntilAge {
+			row.Until, row.Reason = keptUntilAge(tr, lang, k)
+			out = append(out, row)
+			continue
+		}
 		switch {
 		case k.Basis == records.BasisAfterCreation:
 			key += "after_creation"
@@ -201,6 +206,32 @@ func KeptRows(list []records.KeptUntil, lang string) []KeptRow {
 		out = append(out, row)
 	}
 	return out
+}
+
+// keptUntilAge words an until_age rule: "until your 35th birthday" (with the
+// minimum period after the help stops, when the rule has one), with its date
+// once care has stopped, and what happens without a birth date; and its reason.
+func keptUntilAge(tr *ui.Translator, lang string, k records.KeptUntil) (until, reason string) {
+	period := periodWords(tr, lang, k.Years, k.Days)
+	data := map[string]any{"Birthday": ui.Ordinal(lang, k.Age), "Date": "", "Period": period}
+	key := "privacy.kept.until_age"
+	switch {
+	case k.Birthday == nil:
+		key += "_no_birth_date"
+	case k.Until != nil:
+		key += "_date"
+		data["Date"] = ui.FormatDate(lang, *k.Until)
+	case k.Trajectory == "":
+		key += "_all_open"
+		data["Date"] = ui.FormatDate(lang, *k.Birthday)
+	default:
+		key += "_open"
+		data["Date"] = ui.FormatDate(lang, *k.Birthday)
+	}
+	if period != "" {
+		key += "_period"
+	}
+	return tr.T(lang, key, data), tr.T(lang, "privacy.kept_reason.until_age", data)
 }
 
 func periodWords(tr *ui.Translator, lang string, years, days int) string {

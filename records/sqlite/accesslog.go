@@ -106,7 +106,7 @@ func (w *wtx) record(e entry) error {
 	if w.recorded != nil && e.outcome == records.OutcomeOK {
 		w.recorded[e.clientID] = true
 	}
-	return nil
+	return w.markLooked(e, r.Seq)
 }
 
 // deny writes a denied access record and returns the forbidden error; the record

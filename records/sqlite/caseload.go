@@ -8,7 +8,8 @@ import (
 )
 
 // Caseload lists the clients the professional follows now, directly or through a
-// team. Showing a client's name is a read: one access record per client listed,
+// team, each with what changed since the professional last opened the file.
+// Showing a client's name is a read: one access record per client listed,
 // written in the same transaction. EFORBIDDEN for other roles.
 func (s *Store) Caseload(ctx context.Context, a records.Actor) ([]records.CaseloadEntry, error) {
 	if !isProfessional(a) {
@@ -47,6 +48,9 @@ func (s *Store) Caseload(ctx context.Context, a records.Actor) ([]records.Caselo
 				return err // any other failure (a missing master key) is not a shredded client
 			} // shredded: listed without a name
 			if err := w.record(g.entry("client", []string{out[i].ClientID}, records.ActionRead)); err != nil {
+				return err
+			}
+			if out[i].Changes, err = w.changesSince(a.UserID, out[i].ClientID); err != nil {
 				return err
 			}
 		}

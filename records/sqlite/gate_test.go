@@ -55,9 +55,6 @@ var allowTouch = map[string]string{
 	"Store.RotateMasterKey": "re-wraps keys, returns a count",
 	// Counts keys per master-key version, to know when a version may retire.
 	"Store.KeysWrappedBy": "counts keys",
-	// Retention destroys what is due (rows, sealed identity, the data key) as
-	// nabij itself; it writes destroy records and a purge report of ids only.
-	"Store.RunRetention": "destroys due data, returns ids and counts",
 	// Stores an account's second-factor secret, sealed with the account-secrets
 	// key, which belongs to no client.
 	"Store.SetTOTP": "seals an account secret, not client data",

@@ -42,6 +42,14 @@ func (s *Store) ClientPrivacy(ctx context.Context, a records.Actor, clientID str
 			return nil, err
 		}
 		fields = append(fields, more...)
+		// The birth date is the clock of an until_age retention rule.
+		var birth []byte
+		if err := w.queryRow(`SELECT birth_date_sealed FROM clients WHERE id = ?`, clientID).Scan(&birth); err != nil {
+			return nil, internal("privacy: birth date", err)
+		}
+		if birth != nil {
+			fields = append(fields, sealedField{"clients", "birth_date", clientID, birth, &p.BirthDate})
+		}
 		return nil, u.add(w, g, fields...)
 	})
 	if err != nil {

@@ -40,13 +40,27 @@ func (s *Store) RunRetention(ctx context.Context, run records.RetentionRun) (*re
 			return nil, internal("retention: clients", err)
 		}
 	}
+	byAge := false
+	for _, r := range rules {
+		byAge = byAge || r.Basis == records.BasisUntilAge
+	}
 	destroyed := false
 	for _, id := range ids {
 		var items []records.PurgeItem
 		var shredded bool
+		var born *time.Time
+		if byAge {
+			var err error
+			if born, err = s.retentionBirthDate(ctx, id); err != nil {
+				if records.ErrorCode(err) == records.EDESTROYED {
+					continue
+				}
+				return rep, err
+			}
+		}
 		err := s.write(ctx, func(w *wtx) error {
 			var err error
-			items, shredded, err = w.purgeClient(rep, id, rules, run.DueAt)
+			items, shredded, err = w.purgeClient(rep, id, rules, run.DueAt, born)
 			return err
 		})
 		if err != nil {
@@ -61,7 +75,7 @@ func (s *Store) RunRetention(ctx context.Context, run records.RetentionRun) (*re
 			rep.KeysDestroyed++
 		}
 		for _, it := range items {
-			if it.Action != "held" {
+			if it.Action != records.PurgeHeld && it.Action != records.PurgeNoBirthDate {
 				destroyed = true
 			}
 		}
@@ -70,6 +84,34 @@ func (s *Store) RunRetention(ctx context.Context, run records.RetentionRun) (*re
 		rep.WALTruncated = s.truncateWAL(ctx) == nil
 	}
 	return rep, nil
+}
+
+// retentionBirthDate reads the client's birth date for an until_age rule: a
+// read of client data by nabij itself, so it passes the read gate (rule
+// system, purpose retention) and leaves an access record of kind client
+// before the date is opened. nil when the client has no birth date (the rule
+// then keeps their records); EDESTROYED after crypto-shredding.
+func (s *Store) retentionBirthDate(ctx context.Context, clientID string) (*time.Time, error) {
+	var birthDate string
+	spec := readSpec{actor: records.System(), clientID: clientID, purpose: records.PurposeRetention, kind: "client", action: records.ActionRead}
+	err := s.readClient(ctx, spec, func(w *wtx, g grant, u *unsealing) ([]string, error) {
+		var birth []byte
+		if err := w.queryRow(`SELECT birth_date_sealed FROM clients WHERE id = ?`, clientID).Scan(&birth); err != nil {
+			return nil, internal("retention: birth date", err)
+		}
+		if birth == nil {
+			return []string{clientID}, u.add(w, g)
+		}
+		return []string{clientID}, u.add(w, g, sealedField{"clients", "birth_date", clientID, birth, &birthDate})
+	})
+	if err != nil || birthDate == "" {
+		return nil, err
+	}
+	d, err := time.Parse("2006-01-02", birthDate)
+	if err != nil {
+		return nil, internal("retention: birth date", err)
+	}
+	return &d, nil
 }
 
 // retained is one row retention considers.
@@ -85,7 +127,7 @@ type retained struct {
 
 // purgeClient applies the rules to one client inside one transaction.
 func (w *wtx) purgeClient(rep *records.PurgeReport, clientID string, rules map[string]records.RetentionRule,
-	dueAt func(records.RetentionRule, time.Time, *time.Time) *time.Time) ([]records.PurgeItem, bool, error) {
+	dueAt func(records.RetentionRule, time.Time, *time.Time, *time.Time) *time.Time, born *time.Time) ([]records.PurgeItem, bool, error) {
 	if _, err := w.dataKey(clientID); err != nil {
 		return nil, false, err
 	}
@@ -192,9 +234,21 @@ func (w *wtx) purgeClient(rep *records.PurgeReport, clientID string, rules map[s
 	held := map[string]*bucket{} // kind -> due but held
 	gone := map[string]bool{}    // ids that go
 	kept := map[string]bool{}    // ids due but held
+	// kind -> care ended, but an until_age rule has no birth date to count
+	// from: kept (never destroyed early) and reported.
+	noBirth := map[string]*bucket{}
 	consider := func(r retained, closed *time.Time) {
 		rule := rules[r.kind]
-		d := dueAt(rule, r.created, closed)
+		d := dueAt(rule, r.created, closed, born)
+		if d == nil && rule.Basis == records.BasisUntilAge && born == nil && closed != nil {
+			b := noBirth[r.kind]
+			if b == nil {
+				b = &bucket{}
+				noBirth[r.kind] = b
+			}
+			b.ids = append(b.ids, r.id)
+			return
+		}
 		if d == nil || ms(*d) > now {
 			return
 		}
@@ -255,7 +309,11 @@ func (w *wtx) purgeClient(rep *records.PurgeReport, clientID string, rules map[s
 	order := []string{records.KindNotePersonal, records.KindNoteShared, records.KindNoteRestricted, records.KindContact, records.KindTrajectory, records.KindEntry, records.KindDisclosure}
 	for _, k := range order {
 		if b := held[k]; b != nil {
-			items = append(items, records.PurgeItem{ClientID: clientID, Kind: k, Action: "held", Count: len(b.ids), RecordIDs: b.ids, Rule: rules[k].String()})
+			items = append(items, records.PurgeItem{ClientID: clientID, Kind: k, Action: records.PurgeHeld, Count: len(b.ids), RecordIDs: b.ids, Rule: rules[k].String()})
+		}
+		if b := noBirth[k]; b != nil {
+			items = append(items, records.PurgeItem{ClientID: clientID, Kind: k, Action: records.PurgeNoBirthDate, Count: len(b.ids), RecordIDs: b.ids,
+				Rule: rules[k].String() + "; the client has no birth date, so the records are kept"})
 		}
 	}
 	destroyedAny := false
@@ -415,7 +473,10 @@ func (w *wtx) finalShredItems(clientID string, dry, keepAccount bool) ([]records
 // report writes a destroy access record and a purge report line per item.
 func (w *wtx) report(rep *records.PurgeReport, items []records.PurgeItem, purpose records.Purpose) error {
 	for _, it := range items {
-		if it.Action != "held" {
+		if it.Action == records.PurgeNoBirthDate {
+			continue // nothing happened to them: the run's own report says why
+		}
+		if it.Action != records.PurgeHeld {
 			if err := w.record(asSystem(it.ClientID, purpose).entry(it.Kind, it.RecordIDs, records.ActionDestroy)); err != nil {
 				return err
 			}

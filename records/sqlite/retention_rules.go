@@ -11,7 +11,7 @@ import (
 // stored rule are absent: package consent fills in its defaults). Not client data.
 // Returns EINTERNAL when the rules cannot be read.
 func (s *Store) StoredRetentionRules(ctx context.Context) (map[string]records.RetentionRule, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT kind, basis, years, days, max_days, action, source, updated_by, updated_at FROM retention_rules`)
+	rows, err := s.r.QueryContext(ctx, `SELECT kind, basis, years, days, max_days, COALESCE(age, 0), action, source, updated_by, updated_at FROM retention_rules`)
 	if err != nil {
 		return nil, internal("retention rules", err)
 	}
@@ -21,7 +21,7 @@ func (s *Store) StoredRetentionRules(ctx context.Context) (map[string]records.Re
 		var r records.RetentionRule
 		var maxDays sql.NullInt64
 		var at int64
-		if err := rows.Scan(&r.Kind, &r.Basis, &r.Years, &r.Days, &maxDays, &r.Action, &r.Source, &r.UpdatedBy, &at); err != nil {
+		if err := rows.Scan(&r.Kind, &r.Basis, &r.Years, &r.Days, &maxDays, &r.Age, &r.Action, &r.Source, &r.UpdatedBy, &at); err != nil {
 			return nil, internal("retention rules", err)
 		}
 		if maxDays.Valid {
@@ -46,11 +46,11 @@ func (s *Store) SetRetentionRules(ctx context.Context, a records.Actor, rules []
 		}
 		kinds := make([]string, 0, len(rules))
 		for _, r := range rules {
-			if _, err := w.exec(`INSERT INTO retention_rules (kind, basis, years, days, max_days, action, source, updated_by, updated_at)
-				VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(kind) DO UPDATE SET basis = excluded.basis, years = excluded.years,
-				days = excluded.days, max_days = excluded.max_days, action = excluded.action, source = excluded.source,
+			if _, err := w.exec(`INSERT INTO retention_rules (kind, basis, years, days, max_days, age, action, source, updated_by, updated_at)
+				VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT(kind) DO UPDATE SET basis = excluded.basis, years = excluded.years,
+				days = excluded.days, max_days = excluded.max_days, age = excluded.age, action = excluded.action, source = excluded.source,
 				updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
-				r.Kind, r.Basis, r.Years, r.Days, r.MaxDays, r.Action, r.Source, a.UserID, ms(w.now)); err != nil {
+				r.Kind, r.Basis, r.Years, r.Days, r.MaxDays, ageOrNull(r), r.Action, r.Source, a.UserID, ms(w.now)); err != nil {
 				return internal("set retention rule", err)
 			}
 			kinds = append(kinds, r.Kind)
@@ -59,4 +59,12 @@ func (s *Store) SetRetentionRules(ctx context.Context, a records.Actor, rules []
 		return w.record(entry{actor: a, kind: records.KindRetentionRules, ids: kinds, action: records.ActionChange, purpose: records.PurposeRetention,
 			rule: rule, outcome: records.OutcomeOK})
 	})
+}
+
+// ageOrNull is the stored age of a rule: only until_age rules have one.
+func ageOrNull(r records.RetentionRule) any {
+	if r.Basis != records.BasisUntilAge {
+		return nil
+	}
+	return r.Age
 }

@@ -20,7 +20,7 @@ func purgeRow(r records.PurgeReport) purgeReportRow {
 		switch it.Action {
 		case records.ActionAnonymise:
 			row.Anonymised += it.Count
-		case "held":
+		case records.PurgeHeld, records.PurgeNoBirthDate:
 			row.Held += it.Count
 		default:
 			row.Destroyed += it.Count

@@ -14,7 +14,8 @@ import (
 )
 
 // retentionRuleView is one rule on the retention page; its form fields are
-// named <kind>.basis, <kind>.years, <kind>.days, <kind>.max_days, <kind>.action.
+// named <kind>.basis, <kind>.years, <kind>.days, <kind>.age, <kind>.max_days,
+// <kind>.action.
 type retentionRuleView struct {
 	records.RetentionRule
 	Updated time.Time
@@ -29,6 +30,9 @@ func retentionForm(rules []records.RetentionRule) map[string]string {
 		form[r.Kind+".action"] = r.Action
 		if r.MaxDays != nil {
 			form[r.Kind+".max_days"] = strconv.Itoa(*r.MaxDays)
+		}
+		if r.Age > 0 {
+			form[r.Kind+".age"] = strconv.Itoa(r.Age)
 		}
 	}
 	return form
@@ -81,7 +85,7 @@ func (h *Handler) retentionSave(c *fiber.Ctx) error {
 	var changed []records.RetentionRule
 	for _, cur := range current {
 		k := cur.Kind
-		for _, f := range []string{"basis", "years", "days", "max_days", "action"} {
+		for _, f := range []string{"basis", "years", "days", "age", "max_days", "action"} {
 			form[k+"."+f] = strings.TrimSpace(web.FormValue(c, k+"."+f))
 		}
 		r := records.RetentionRule{Kind: k, Basis: form[k+".basis"], Action: form[k+".action"], Source: cur.Source}
@@ -93,6 +97,12 @@ func (h *Handler) retentionSave(c *fiber.Ctx) error {
 			}
 			return n, true
 		}
+		ok3 := true
+		if r.Basis == records.BasisUntilAge {
+			// The age belongs to this basis only: with another basis the
+			// field is ignored, as the rule could not keep it.
+			r.Age, ok3 = num("age")
+		}
 		var ok1, ok2 bool
 		r.Years, ok1 = num("years")
 		r.Days, ok2 = num("days")
@@ -101,7 +111,7 @@ func (h *Handler) retentionSave(c *fiber.Ctx) error {
 				r.MaxDays = &n
 			}
 		}
-		if !ok1 || !ok2 {
+		if !ok1 || !ok2 || !ok3 {
 			continue
 		}
 		if err := consent.ValidateRule(r); err != nil {
@@ -109,7 +119,7 @@ func (h *Handler) retentionSave(c *fiber.Ctx) error {
 			errs[k+"."+f] = "invalid.retention_" + f
 			continue
 		}
-		if r.Basis != cur.Basis || r.Years != cur.Years || r.Days != cur.Days || r.Action != cur.Action ||
+		if r.Basis != cur.Basis || r.Years != cur.Years || r.Days != cur.Days || r.Age != cur.Age || r.Action != cur.Action ||
 			(r.MaxDays == nil) != (cur.MaxDays == nil) || (r.MaxDays != nil && *r.MaxDays != *cur.MaxDays) {
 			changed = append(changed, r)
 		}

@@ -16,18 +16,29 @@ type caseloadRow struct {
 	Last, Next       time.Time
 	OpenTrajectories int
 	Team             bool
+	// What changed since the professional last opened the file, in words.
+	Changed     string
+	NeverOpened bool
+	LastLooked  time.Time
 }
 
-// caseload lists the professional's clients, narrowed by name (?q=) and
-// ordered by next or last contact (?sort=). Showing a name is a read:
-// records writes one access record per client listed.
+// caseload lists the professional's clients, narrowed by name (?q=) and to
+// what changed (?changed=1), ordered by next or last contact or changed
+// first (?sort=). Showing a name is a read: records writes one access record
+// per client listed.
 func (h *Handler) caseload(c *fiber.Ctx) error {
+	changedOnly := web.FormQuery(c, "changed")
 	q := records.CaseloadQuery{Name: web.FormQuery(c, "q"), Sort: web.FormQuery(c, "sort")}
 	v := h.View(c, "caseload.title")
-	v.Form = map[string]string{"q": q.Name, "sort": q.Sort}
-	list, err := h.Store.SearchCaseload(c.UserContext(), edge.Actor(c), q)
+	v.Form = map[string]string{"q": q.Name, "sort": q.Sort, "changed": changedOnly}
+	changed, err := records.ParseChangedOnly(changedOnly)
+	q.Changed = changed
+	var list []records.CaseloadEntry
+	if err == nil {
+		list, err = h.Store.SearchCaseload(c.UserContext(), edge.Actor(c), q)
+	}
 	if err != nil {
-		errs, ok := web.FormErrors(err, []string{"q", "sort"}, nil, nil)
+		errs, ok := web.FormErrors(err, []string{"q", "sort", "changed"}, nil, nil)
 		if !ok {
 			return err
 		}
@@ -48,11 +59,15 @@ func (h *Handler) caseload(c *fiber.Ctx) error {
 		if e.NextContact != nil {
 			r.Next = *e.NextContact
 		}
+		r.Changed, r.NeverOpened = web.ChangeWords(e.Changes, v.Lang), e.Changes.NeverOpened
+		if e.Changes.LastLooked != nil {
+			r.LastLooked = *e.Changes.LastLooked
+		}
 		rows = append(rows, r)
 	}
 	v.Data = struct {
 		Clients []caseloadRow
 		Search  bool
-	}{rows, q.Name != ""}
+	}{rows, q.Name != "" || q.Changed}
 	return h.Render(c, fiber.StatusOK, "caseload", v)
 }
