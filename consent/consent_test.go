@@ -325,6 +325,10 @@ func TestKeptUntil(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			got := consent.KeptUntil([]records.RetentionRule{tc.rule}, tc.trs)
+			if n := len(got); n == 0 || got[n-1].Kind != records.KindPlan {
+				t.Fatalf("the last line is not the plan's: %+v", got)
+			}
+			got = got[:len(got)-1]
 			if len(got) != len(tc.want) {
 				t.Fatalf("got %d lines, want %d: %+v", len(got), len(tc.want), got)
 			}
@@ -342,6 +346,49 @@ func TestKeptUntil(t *testing.T) {
 				if g.Years != tc.rule.Years || g.Days != tc.rule.Days || g.Action != tc.rule.Action || g.Basis != tc.rule.Basis {
 					t.Errorf("line %d: the rule's period and action are not passed on: %+v", i, g)
 				}
+			}
+		})
+	}
+}
+
+// TestPlanKept: the plan has no rule of its own; it goes with the client's
+// key, so it is kept as long as the longest-kept kind of the file, from the
+// last close of all the client's help (personal working notes and the access
+// log aside).
+func TestPlanKept(t *testing.T) {
+	opened := time.Date(2020, 2, 1, 0, 0, 0, 0, time.UTC)
+	closed := time.Date(2024, 6, 30, 0, 0, 0, 0, time.UTC)
+	later := time.Date(2025, 1, 15, 0, 0, 0, 0, time.UTC)
+	ninety := 90
+	rules := []records.RetentionRule{
+		{Kind: records.KindNoteShared, Basis: records.BasisAfterClose, Years: 15, Action: records.ActionDestroyRows},
+		{Kind: records.KindEntry, Basis: records.BasisAfterClose, Years: 20, Days: 3, Action: records.ActionDestroyRows},
+		{Kind: records.KindNotePersonal, Basis: records.BasisAfterClose, Days: 40000, MaxDays: &ninety, Action: records.ActionDestroyRows},
+		{Kind: records.KindAccessRecord, Basis: records.BasisAfterClose, Years: 30, Action: records.ActionAnonymise},
+	}
+	open := records.Trajectory{Goal: "Werk", OpenedAt: opened}
+	shut := records.Trajectory{Goal: "Wonen", OpenedAt: opened, ClosedAt: &closed}
+	shutLater := records.Trajectory{Goal: "Schulden", OpenedAt: opened, ClosedAt: &later}
+	cases := []struct {
+		name  string
+		trs   []records.Trajectory
+		open  bool
+		until *time.Time
+	}{
+		{"AllClosed", []records.Trajectory{shut, shutLater}, false, tp(later.AddDate(20, 0, 3))},
+		{"OneOpen", []records.Trajectory{shut, open}, true, nil},
+		{"NoHelpYet", nil, true, nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got := consent.KeptUntil(rules, tc.trs)
+			k := got[len(got)-1]
+			if k.Kind != records.KindPlan || k.Trajectory != "" || k.Open != tc.open || k.Years != 20 || k.Days != 3 ||
+				k.Basis != records.BasisAfterClose || k.Action != records.ActionDestroyRows {
+				t.Fatalf("plan line %+v", k)
+			}
+			if (k.Until == nil) != (tc.until == nil) || k.Until != nil && !k.Until.Equal(*tc.until) {
+				t.Errorf("until %v, want %v", k.Until, tc.until)
 			}
 		})
 	}

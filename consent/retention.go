@@ -201,7 +201,38 @@ func KeptUntil(rules []records.RetentionRule, trajectories []records.Trajectory)
 		}
 		out = append(out, k)
 	}
-	return out
+	return append(out, planKept(rules, trajectories))
+}
+
+// planKept says how long the plan (and network) is kept. No rule names it:
+// it goes with the client's key, when nothing else of the file is left (the
+// retention run's final shred), so as long as the longest-kept kind of the file (personal working notes and the access log, which outlive or
+// precede the file on their own terms, aside), from the last close of all
+// the client's help; no date while any help is open.
+func planKept(rules []records.RetentionRule, trajectories []records.Trajectory) records.KeptUntil {
+	k := records.KeptUntil{Kind: records.KindPlan, Basis: records.BasisAfterClose, Action: records.ActionDestroyRows, Open: len(trajectories) == 0}
+	for _, r := range rules {
+		if r.Kind == records.KindNotePersonal || r.Kind == records.KindAccessRecord {
+			continue
+		}
+		if r.Years*366+r.Days > k.Years*366+k.Days {
+			k.Years, k.Days = r.Years, r.Days
+		}
+	}
+	var last *time.Time
+	for _, t := range trajectories {
+		switch {
+		case t.ClosedAt == nil:
+			k.Open = true
+		case last == nil || t.ClosedAt.After(*last):
+			last = t.ClosedAt
+		}
+	}
+	if !k.Open {
+		t := last.AddDate(k.Years, 0, k.Days)
+		k.Until = &t
+	}
+	return k
 }
 
 // keptUntil is the date an after_close rule ends at for a close; nil while

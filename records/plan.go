@@ -116,17 +116,20 @@ type PlanProposal struct {
 // NetworkMember is a person the client named. Username is set once the client
 // invited them to an account; Active while that account may read the plan.
 type NetworkMember struct {
-	ID        string     `json:"id"`
-	ClientID  string     `json:"client_id"`
-	Name      string     `json:"name"`
-	Relation  string     `json:"relation"`
-	Reach     string     `json:"reach"`
-	HelpsWith string     `json:"helps_with"`
-	CreatedAt time.Time  `json:"created_at"`
-	UserID    string     `json:"user_id,omitempty"`
-	Username  string     `json:"username,omitempty"`
-	Active    bool       `json:"active"`
-	EndedAt   *time.Time `json:"ended_at,omitempty"`
+	ID        string    `json:"id"`
+	ClientID  string    `json:"client_id"`
+	Name      string    `json:"name"`
+	Relation  string    `json:"relation"`
+	Reach     string    `json:"reach"`
+	HelpsWith string    `json:"helps_with"`
+	CreatedAt time.Time `json:"created_at"`
+	UserID    string    `json:"user_id,omitempty"`
+	Username  string    `json:"username,omitempty"`
+	Active    bool      `json:"active"`
+	// ActivationPending: invited, but the member has not set a password
+	// yet; the client may give a new activation code (NewNetworkCode).
+	ActivationPending bool       `json:"activation_pending"`
+	EndedAt           *time.Time `json:"ended_at,omitempty"`
 }
 
 // NewNetworkMember is the input to AddNetworkMember.

@@ -391,3 +391,67 @@ func TestPlanErasedWithTheFile(t *testing.T) {
 		t.Errorf("network plan after erasure: %v", err)
 	}
 }
+
+// TestPlanInExportAndPrivacy: the client's export holds the plan and the
+// network, each read written down as every plan and network read is (kinds
+// plan and network, for the export, right before the export's own record);
+// the privacy overview names who may read the plan, in its one record.
+func TestPlanInExportAndPrivacy(t *testing.T) {
+	w := newPlanWorld(t)
+	if _, err := w.s.CommentPlanGoal(w.ctx, w.sam, w.c.ID, w.goal.ID, "Mooi begin"); err != nil {
+		t.Fatal(err)
+	}
+	w.network(t, "sara")
+	ex, err := w.s.ClientExport(w.ctx, w.self, w.c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := ex.Plan
+	if p == nil || p.Question != "Ik wil een eigen huis" || len(p.Goals) != 1 || p.Goals[0].Text != "Schulden op een rij" ||
+		len(p.Goals[0].Steps) != 1 || p.Goals[0].Steps[0].Text != "Brieven sorteren" ||
+		len(p.Goals[0].Comments) != 1 || p.Goals[0].Comments[0].Text != "Mooi begin" {
+		t.Fatalf("export plan %+v", p)
+	}
+	if len(ex.Network) != 1 || ex.Network[0].Name != "Sara" || ex.Network[0].Reach != "06 1234" || !ex.Network[0].Active {
+		t.Errorf("export network %+v", ex.Network)
+	}
+	log, err := w.s.AccessLog(w.ctx, w.dpo, records.AccessFilter{ClientID: w.c.ID, Limit: 3})
+	if err != nil || len(log) != 3 {
+		t.Fatalf("log %+v %v", log, err)
+	}
+	// Newest first: the export, then the network and the plan it read.
+	want := []struct {
+		kind   string
+		action records.Action
+		id     string
+	}{{"export", records.ActionExport, ""}, {records.KindNetwork, records.ActionRead, ex.Network[0].ID}, {records.KindPlan, records.ActionRead, w.goal.ID}}
+	for i, wt := range want {
+		r := log[i]
+		if r.RecordKind != wt.kind || r.Action != wt.action || r.ActorID != w.self.UserID || r.Purpose != records.PurposeExport ||
+			r.Outcome != records.OutcomeOK || wt.id != "" && !contains(r.RecordIDs, wt.id) {
+			t.Errorf("record %d: %s %s %s %v, want %s %s with %s", i, r.RecordKind, r.Action, r.Purpose, r.RecordIDs, wt.kind, wt.action, wt.id)
+		}
+	}
+
+	pv, err := w.s.ClientPrivacy(w.ctx, w.self, w.c.ID, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pv.PlanReaders) != 1 || pv.PlanReaders[0].Name != "Sara" || pv.PlanReaders[0].Relation != "zus" {
+		t.Errorf("plan readers %+v", pv.PlanReaders)
+	}
+	// The overview stays one read; its record names the people it shows.
+	log, err = w.s.AccessLog(w.ctx, w.dpo, records.AccessFilter{ClientID: w.c.ID, Limit: 1})
+	if err != nil || len(log) != 1 || log[0].RecordKind != records.KindPrivacy || !contains(log[0].RecordIDs, ex.Network[0].ID) {
+		t.Errorf("privacy's record %+v %v", log, err)
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
