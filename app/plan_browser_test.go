@@ -51,14 +51,14 @@ var planText = map[string]map[string]string{
 		"done": "Goed gedaan! De stap staat op klaar.", "comment": "Fijn plan, zullen we donderdag samen beginnen?",
 		"proposal": "Een budgetplan maken met de OCMW-budgetbegeleiding", "accepted": "Het doel staat nu in je plan.",
 		"name": "Jeroen Maes", "relation": "buurman", "reach": "0470 98 76 54", "helps": "boodschappen als het even niet gaat",
-		"added": "De persoon staat in je netwerk.", "invited": "De uitnodiging is klaar.", "network_intro": "Iemand nodigde je uit"},
+		"added": "De persoon staat in je netwerk.", "invited": "De uitnodiging is klaar.", "network_intro": "Noor nodigde je uit", "whose": "Het plan van Noor"},
 	"en": {"client": "milan", "pro": "lena", "member": "ilias",
 		"question": "I want to sleep well again and feel less tired", "saved": "Your question is saved.",
 		"goal": "A calm evening routine", "step1": "Phone off at ten", "step2": "A short walk after dinner",
 		"done": "Well done! The step is marked done.", "comment": "Good plan. Shall we look at the walk together on Thursday?",
 		"proposal": "Talk to the GP about sleep", "accepted": "The goal is now in your plan.",
 		"name": "Ilias", "relation": "brother", "reach": "0470 12 34 56", "helps": "sport",
-		"added": "The person is in your network.", "invited": "The invitation is ready.", "network_intro": "Someone invited you"},
+		"added": "The person is in your network.", "invited": "The invitation is ready.", "network_intro": "Milan invited you", "whose": "Milan's plan"},
 }
 
 // TestBrowserPlanJourney walks the plan in Chromium, in Dutch and in
@@ -147,6 +147,11 @@ func TestBrowserPlanJourney(t *testing.T) {
 				t.Errorf("the network member lands on %s", p.path())
 			}
 			p.wantText(w["network_intro"], w["question"], w["goal"], w["comment"])
+			// Whose plan it is, by first name only.
+			if h1 := p.Text(t, "h1"); h1 != w["whose"] {
+				t.Errorf("the member's page is titled %q, want %q", h1, w["whose"])
+			}
+			p.wantNoText("El Amrani", "Peeters")
 			p.checkPage(lang, "network-plan")
 			p.open("/my/file")
 			p.wantNoText(w["question"])

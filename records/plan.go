@@ -56,6 +56,20 @@ type Plan struct {
 	QuestionHistory []PlanText     `json:"question_history"`
 	Goals           []PlanGoal     `json:"goals"`
 	Proposals       []PlanProposal `json:"proposals"`
+	// OwnerName is the client's first name, given only to a member of the
+	// client's network (who reads the plan and nothing else), so they know
+	// whose plan it is.
+	OwnerName string `json:"owner_name,omitempty"`
+}
+
+// FirstName is the first word of a client's name as the client gave it (a
+// quick-log client has only a first name or nickname): how the plan is named
+// to the people of their network.
+func FirstName(name string) string {
+	if f := strings.Fields(name); len(f) > 0 {
+		return f[0]
+	}
+	return ""
 }
 
 // PlanGoal is a goal of the plan, with its steps and the professionals'

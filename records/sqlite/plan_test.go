@@ -239,7 +239,14 @@ func TestNetworkMemberReadsPlanOnly(t *testing.T) {
 	if err != nil || p.ClientID != w.c.ID || p.Question != "Ik wil een eigen huis" || len(p.Goals) != 1 {
 		t.Fatalf("network plan %+v %v", p, err)
 	}
+	// The member learns whose plan it is (the first name), nothing more of her name.
+	if p.OwnerName != "Noor" {
+		t.Errorf("owner name %q, want the client's first name", p.OwnerName)
+	}
 	rows := accessRowsAfter(t, db, before)
+	if own, err := w.s.Plan(w.ctx, w.self, w.c.ID); err != nil || own.OwnerName != "" {
+		t.Errorf("the client's own plan carries an owner name: %q %v", own.OwnerName, err)
+	}
 	if len(rows) != 1 || rows[0].Rule != "network" || rows[0].Purpose != "network" || rows[0].ClientID != w.c.ID ||
 		rows[0].ActorID != member.UserID || rows[0].RecordKind != "plan" {
 		t.Errorf("records %+v", rows)
