@@ -59,7 +59,17 @@ func TestPlanAPI(t *testing.T) {
 	if acc.Role != records.RoleNetwork || acc.Activation.Code == "" {
 		t.Fatalf("invitation %+v", acc)
 	}
-	e.activate(t, "sanne.j", acc.Activation.Code, "a long enough password")
+	// The code was lost: a new one from the client (not from sam); the old
+	// one no longer activates.
+	e.post(t, st, "/api/v1/me/network/"+m.ID+"/code", nil).expect(t, 403)
+	var renewed createdAccount
+	e.post(t, nt, "/api/v1/me/network/"+m.ID+"/code", nil).expect(t, 201).decode(t, &renewed)
+	if renewed.Activation.Code == "" || renewed.Activation.Code == acc.Activation.Code || renewed.Username != "sanne.j" {
+		t.Fatalf("new code %+v", renewed)
+	}
+	e.post(t, "", "/api/v1/auth/activate", map[string]string{"username": "sanne.j", "code": acc.Activation.Code, "password": "a long enough password"}).expect(t, 400)
+	e.activate(t, "sanne.j", renewed.Activation.Code, "a long enough password")
+	e.post(t, nt, "/api/v1/me/network/"+m.ID+"/code", nil).expect(t, 409)
 	tok := e.post(t, "", "/api/v1/auth/login", map[string]string{"username": "sanne.j", "password": "a long enough password"}).expect(t, 200)
 	var tk tokens
 	tok.decode(t, &tk)

@@ -233,6 +233,13 @@ type Plans interface {
 	// username; ECONFLICT when the username is taken or the member was invited
 	// already; ENOTFOUND for an unknown member; EFORBIDDEN (with a denied record).
 	InviteNetworkMember(ctx context.Context, a Actor, clientID, memberID, username string, codeHash []byte) (*User, error)
+	// NewNetworkCode gives an invited member whose account has no password
+	// yet a new activation code (codeHash is its hash), ending the old one;
+	// recorded like the invitation (kind network, action grant). Only the
+	// client. ENOTFOUND for an unknown member; ECONFLICT when the member was
+	// not invited, their access ended, or they activated their account
+	// already; EINVALID without a code; EFORBIDDEN (with a denied record).
+	NewNetworkCode(ctx context.Context, a Actor, clientID, memberID string, codeHash []byte) (*User, error)
 	// EndNetworkAccess ends a member's access at once: the account is
 	// disabled and its sessions end. Only the client. ENOTFOUND for an unknown
 	// member; ECONFLICT when it has no access; EFORBIDDEN (with a denied record).

@@ -155,6 +155,44 @@ func (s *Store) InviteNetworkMember(ctx context.Context, a records.Actor, client
 	return u, nil
 }
 
+// NewNetworkCode replaces the activation code of an invited member who has
+// not activated their account (the code was lost or has expired): the old
+// code stops working, as the row holding its hash is overwritten, in one
+// transaction with the access record, which is the invitation's (network,
+// grant): a new code is a new key to the plan.
+func (s *Store) NewNetworkCode(ctx context.Context, a records.Actor, clientID, memberID string, codeHash []byte) (*records.User, error) {
+	if len(codeHash) == 0 {
+		return nil, invalid("code", "no activation code")
+	}
+	var u *records.User
+	err := s.planWrite(ctx, a, clientID, records.KindNetwork, records.ActionGrant, ownsPlan, onlyClientNetwork, func(w *wtx, _ sealer) ([]string, error) {
+		userID, ended, err := w.networkMemberOf(clientID, memberID)
+		if err != nil {
+			return nil, err
+		}
+		if userID == "" || ended.Valid {
+			return nil, conflict("this person has no invitation to renew")
+		}
+		var username, hash string
+		var created int64
+		if err := w.queryRow(`SELECT username, password_hash, created_at FROM users WHERE id = ?`, userID).Scan(&username, &hash, &created); err != nil {
+			return nil, internal("network: new code", err)
+		}
+		if hash != "" {
+			return nil, conflict("this person has activated their account already; they change their own password")
+		}
+		if err := w.putActivationCode(a, userID, codeHash); err != nil {
+			return nil, err
+		}
+		u = &records.User{ID: userID, Username: username, Role: records.RoleNetwork, ActivationPending: true, CreatedAt: fromMS(created)}
+		return []string{memberID, userID}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
 // EndNetworkAccess ends a member's access at once: the account is disabled,
 // its refresh tokens revoked and its sessions ended, in one transaction with
 // the access record (action revoke).

@@ -462,3 +462,58 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// TestNewNetworkCode: a member who lost their activation code gets a new one
+// from the client only; the old code stops working, the new one activates;
+// it is recorded like the invitation; an activated or ended member gets none.
+func TestNewNetworkCode(t *testing.T) {
+	w := newPlanWorld(t)
+	db := w.raw(t)
+	m, err := w.s.AddNetworkMember(w.ctx, w.self, w.c.ID, records.NewNetworkMember{Name: "Sara"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.s.NewNetworkCode(w.ctx, w.self, w.c.ID, m.ID, []byte("new")); records.ErrorCode(err) != records.ECONFLICT {
+		t.Errorf("a code before the invitation: %v", err)
+	}
+	if _, err := w.s.InviteNetworkMember(w.ctx, w.self, w.c.ID, m.ID, "sara", []byte("old")); err != nil {
+		t.Fatal(err)
+	}
+	for name, a := range map[string]records.Actor{"professional": w.sam, "admin": w.adm, "other client": w.other} {
+		before := maxSeq(t, db)
+		if _, err := w.s.NewNetworkCode(w.ctx, a, w.c.ID, m.ID, []byte("stolen")); records.ErrorCode(err) != records.EFORBIDDEN {
+			t.Errorf("%s gave a code: %v", name, err)
+		}
+		if rows := accessRowsAfter(t, db, before); len(rows) != 1 || rows[0].Outcome != "denied" {
+			t.Errorf("%s: records %+v", name, rows)
+		}
+	}
+	if _, err := w.s.NewNetworkCode(w.ctx, w.self, w.c.ID, "no-such-member", []byte("new")); records.ErrorCode(err) != records.ENOTFOUND {
+		t.Errorf("unknown member: %v", err)
+	}
+	before := maxSeq(t, db)
+	u, err := w.s.NewNetworkCode(w.ctx, w.self, w.c.ID, m.ID, []byte("new"))
+	if err != nil || u.Username != "sara" || u.Role != records.RoleNetwork {
+		t.Fatalf("new code: %+v %v", u, err)
+	}
+	rows := accessRowsAfter(t, db, before)
+	if len(rows) != 1 || rows[0].RecordKind != records.KindNetwork || rows[0].Action != "grant" || rows[0].Outcome != "ok" ||
+		rows[0].RecordIDs != m.ID+","+u.ID && rows[0].RecordIDs != m.ID+" "+u.ID {
+		t.Errorf("records %+v", rows)
+	}
+	if _, err := w.s.ActivateAccount(w.ctx, "test", "sara", []byte("old"), "$argon2id$x"); err == nil {
+		t.Error("the old code still activates")
+	}
+	if _, err := w.s.ActivateAccount(w.ctx, "test", "sara", []byte("new"), "$argon2id$x"); err != nil {
+		t.Fatalf("the new code: %v", err)
+	}
+	if _, err := w.s.NewNetworkCode(w.ctx, w.self, w.c.ID, m.ID, []byte("again")); records.ErrorCode(err) != records.ECONFLICT {
+		t.Errorf("a code after activation: %v", err)
+	}
+	if err := w.s.EndNetworkAccess(w.ctx, w.self, w.c.ID, m.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.s.NewNetworkCode(w.ctx, w.self, w.c.ID, m.ID, []byte("again")); records.ErrorCode(err) != records.ECONFLICT {
+		t.Errorf("a code after the end: %v", err)
+	}
+}

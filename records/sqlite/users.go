@@ -297,7 +297,7 @@ func (s *Store) IssueActivationCode(ctx context.Context, a records.Actor, userID
 		case records.Role(role) == records.RoleNetwork:
 			// A network member's account reads a client's plan: only that
 			// client gives access, by inviting; nobody else issues its code
-			// (the client ends the access and invites the person again).
+			// (the client gives a new one with NewNetworkCode).
 			var owner string
 			_ = w.queryRow(`SELECT client_id FROM network_members WHERE user_id = ?`, userID).Scan(&owner)
 			return w.deny(entry{actor: a, clientID: owner, kind: records.KindPassword, ids: []string{userID},
