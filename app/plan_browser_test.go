@@ -1,13 +1,19 @@
 package app_test
 
 import (
+	"bytes"
+	"errors"
 	"net/http"
+	"os"
+	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/nabij/nabij/app"
 	"github.com/nabij/nabij/ui/uitest"
 )
 
@@ -74,8 +80,26 @@ var planText = map[string]map[string]string{
 // their account and reads the plan. axe runs on every page of the plan, with
 // screenshots at 1280 and 360 px.
 func TestBrowserPlanJourney(t *testing.T) {
-	h := newPageHarness(t, true)
+	var dataDir string
+	h := newPageHarness(t, true, func(c *app.Config) { dataDir = c.DataDir })
 	p := newPageTab(t, h)
+	// The texts of the plan are sealed: none is in the database (or its
+	// write-ahead log) in plaintext.
+	defer func() {
+		for _, name := range []string{"nabij.db", "nabij.db-wal"} {
+			b, err := os.ReadFile(filepath.Join(dataDir, name))
+			if err != nil && !errors.Is(err, os.ErrNotExist) {
+				t.Fatal(err)
+			}
+			for _, w := range planText {
+				for _, k := range []string{"question", "goal", "step1", "step2", "comment", "proposal", "name", "reach"} {
+					if bytes.Contains(b, []byte(w[k])) {
+						t.Errorf("%s holds the %s %q in plaintext", name, k, w[k])
+					}
+				}
+			}
+		}
+	}()
 	for _, lang := range []string{"nl", "en"} {
 		w := planText[lang]
 		t.Run(lang, func(t *testing.T) {
@@ -195,6 +219,12 @@ func TestBrowserPlanJourney(t *testing.T) {
 				t.Errorf("the readable export shows an id: %s", id)
 			}
 			p.checkPage(lang, "my-export-plan")
+			// and its download, a file that holds the plan too.
+			got := uitest.Eval[string](t, p.Browser, `fetch("/my/export/html?download=1").then(async r =>
+				r.status + "|" + r.headers.get("content-disposition") + "|" + (await r.text()).includes(`+strconv.Quote(w["question"])+`))`)
+			if parts := strings.Split(got, "|"); len(parts) != 3 || parts[0] != "200" || !strings.HasPrefix(parts[1], "attachment;") || parts[2] != "true" {
+				t.Errorf("readable export download: %s", got)
+			}
 			p.signOut()
 
 			p.open("/activate")
