@@ -79,6 +79,33 @@ func TestPlanAPI(t *testing.T) {
 		t.Fatalf("plan as the sister: %+v", p)
 	}
 	e.wantRecord(t, "sanne.j", before, e.noorID, records.OutcomeOK, records.RuleNetwork)
+	if p.OwnerName != "Noor" {
+		t.Errorf("the sister reads the plan of %q, want Noor", p.OwnerName)
+	}
+	// Noor's privacy overview names who reads the plan and how long it is
+	// kept; her export holds the plan and the network.
+	var pv records.Privacy
+	e.get(t, nt, "/api/v1/me/privacy").expect(t, 200).decode(t, &pv)
+	readers := map[string]bool{}
+	for _, r := range pv.PlanReaders {
+		readers[r.Name] = true
+	}
+	kept := false
+	for _, k := range pv.KeptUntil {
+		kept = kept || k.Kind == records.KindPlan
+	}
+	if !readers["Sanne"] || !kept {
+		t.Errorf("privacy: plan readers %+v, a plan line in kept_until %v", pv.PlanReaders, kept)
+	}
+	var ex records.Export
+	e.get(t, nt, "/api/v1/me/export").expect(t, 200).decode(t, &ex)
+	inNetwork := false
+	for _, m := range ex.Network {
+		inNetwork = inNetwork || m.Name == "Sanne" && m.Active && !m.ActivationPending
+	}
+	if ex.Plan == nil || ex.Plan.Question != "Ik wil rust in mijn geldzaken" || len(ex.Plan.Goals) != n || !inNetwork {
+		t.Errorf("export: plan %+v, network %+v", ex.Plan, ex.Network)
+	}
 	var log struct {
 		Records []records.AccessView `json:"records"`
 	}
