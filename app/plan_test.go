@@ -59,7 +59,17 @@ func TestPlanAPI(t *testing.T) {
 	if acc.Role != records.RoleNetwork || acc.Activation.Code == "" {
 		t.Fatalf("invitation %+v", acc)
 	}
-	e.activate(t, "sanne.j", acc.Activation.Code, "a long enough password")
+	// The code was lost: a new one from the client (not from sam); the old
+	// one no longer activates.
+	e.post(t, st, "/api/v1/me/network/"+m.ID+"/code", nil).expect(t, 403)
+	var renewed createdAccount
+	e.post(t, nt, "/api/v1/me/network/"+m.ID+"/code", nil).expect(t, 201).decode(t, &renewed)
+	if renewed.Activation.Code == "" || renewed.Activation.Code == acc.Activation.Code || renewed.Username != "sanne.j" {
+		t.Fatalf("new code %+v", renewed)
+	}
+	e.post(t, "", "/api/v1/auth/activate", map[string]string{"username": "sanne.j", "code": acc.Activation.Code, "password": "a long enough password"}).expect(t, 400)
+	e.activate(t, "sanne.j", renewed.Activation.Code, "a long enough password")
+	e.post(t, nt, "/api/v1/me/network/"+m.ID+"/code", nil).expect(t, 409)
 	tok := e.post(t, "", "/api/v1/auth/login", map[string]string{"username": "sanne.j", "password": "a long enough password"}).expect(t, 200)
 	var tk tokens
 	tok.decode(t, &tk)
@@ -69,6 +79,33 @@ func TestPlanAPI(t *testing.T) {
 		t.Fatalf("plan as the sister: %+v", p)
 	}
 	e.wantRecord(t, "sanne.j", before, e.noorID, records.OutcomeOK, records.RuleNetwork)
+	if p.OwnerName != "Noor" {
+		t.Errorf("the sister reads the plan of %q, want Noor", p.OwnerName)
+	}
+	// Noor's privacy overview names who reads the plan and how long it is
+	// kept; her export holds the plan and the network.
+	var pv records.Privacy
+	e.get(t, nt, "/api/v1/me/privacy").expect(t, 200).decode(t, &pv)
+	readers := map[string]bool{}
+	for _, r := range pv.PlanReaders {
+		readers[r.Name] = true
+	}
+	kept := false
+	for _, k := range pv.KeptUntil {
+		kept = kept || k.Kind == records.KindPlan
+	}
+	if !readers["Sanne"] || !kept {
+		t.Errorf("privacy: plan readers %+v, a plan line in kept_until %v", pv.PlanReaders, kept)
+	}
+	var ex records.Export
+	e.get(t, nt, "/api/v1/me/export").expect(t, 200).decode(t, &ex)
+	inNetwork := false
+	for _, m := range ex.Network {
+		inNetwork = inNetwork || m.Name == "Sanne" && m.Active && !m.ActivationPending
+	}
+	if ex.Plan == nil || ex.Plan.Question != "Ik wil rust in mijn geldzaken" || len(ex.Plan.Goals) != n || !inNetwork {
+		t.Errorf("export: plan %+v, network %+v", ex.Plan, ex.Network)
+	}
 	var log struct {
 		Records []records.AccessView `json:"records"`
 	}

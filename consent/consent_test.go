@@ -354,6 +354,10 @@ func TestKeptUntil(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			got := consent.KeptUntil([]records.RetentionRule{tc.rule}, tc.trs, tc.born)
+			if n := len(got); n == 0 || got[n-1].Kind != records.KindPlan {
+				t.Fatalf("the last line is not the plan's: %+v", got)
+			}
+			got = got[:len(got)-1]
 			if len(got) != len(tc.want) {
 				t.Fatalf("got %d lines, want %d: %+v", len(got), len(tc.want), got)
 			}
@@ -377,5 +381,66 @@ func TestKeptUntil(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestPlanKept: the plan has no rule of its own; it goes with the client's
+// key, so it is kept as long as the longest-kept kind of the file, from the
+// last close of all the client's help (personal working notes and the access
+// log aside).
+func TestPlanKept(t *testing.T) {
+	opened := time.Date(2020, 2, 1, 0, 0, 0, 0, time.UTC)
+	closed := time.Date(2024, 6, 30, 0, 0, 0, 0, time.UTC)
+	later := time.Date(2025, 1, 15, 0, 0, 0, 0, time.UTC)
+	ninety := 90
+	rules := []records.RetentionRule{
+		{Kind: records.KindNoteShared, Basis: records.BasisAfterClose, Years: 15, Action: records.ActionDestroyRows},
+		{Kind: records.KindEntry, Basis: records.BasisAfterClose, Years: 20, Days: 3, Action: records.ActionDestroyRows},
+		{Kind: records.KindNotePersonal, Basis: records.BasisAfterClose, Days: 40000, MaxDays: &ninety, Action: records.ActionDestroyRows},
+		{Kind: records.KindAccessRecord, Basis: records.BasisAfterClose, Years: 30, Action: records.ActionAnonymise},
+	}
+	open := records.Trajectory{Goal: "Werk", OpenedAt: opened}
+	shut := records.Trajectory{Goal: "Wonen", OpenedAt: opened, ClosedAt: &closed}
+	shutLater := records.Trajectory{Goal: "Schulden", OpenedAt: opened, ClosedAt: &later}
+	cases := []struct {
+		name  string
+		trs   []records.Trajectory
+		open  bool
+		until *time.Time
+	}{
+		{"AllClosed", []records.Trajectory{shut, shutLater}, false, tp(later.AddDate(20, 0, 3))},
+		{"OneOpen", []records.Trajectory{shut, open}, true, nil},
+		{"NoHelpYet", nil, true, nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got := consent.KeptUntil(rules, tc.trs, "")
+			k := got[len(got)-1]
+			if k.Kind != records.KindPlan || k.Trajectory != "" || k.Open != tc.open || k.Years != 20 || k.Days != 3 ||
+				k.Basis != records.BasisAfterClose || k.Action != records.ActionDestroyRows {
+				t.Fatalf("plan line %+v", k)
+			}
+			if (k.Until == nil) != (tc.until == nil) || k.Until != nil && !k.Until.Equal(*tc.until) {
+				t.Errorf("until %v, want %v", k.Until, tc.until)
+			}
+		})
+	}
+	// An until_age rule keeps the plan at least until that birthday; with
+	// the birth date unknown there is no date to give.
+	young := append(append([]records.RetentionRule{}, rules...),
+		records.RetentionRule{Kind: records.KindNoteShared, Basis: records.BasisUntilAge, Age: 35, Action: records.ActionDestroyRows})
+	for _, tc := range []struct {
+		born  string
+		until *time.Time
+	}{
+		{"2020-05-01", tp(time.Date(2055, 5, 1, 0, 0, 0, 0, time.UTC))},
+		{"1950-05-01", tp(later.AddDate(20, 0, 3))},
+		{"", nil},
+	} {
+		got := consent.KeptUntil(young, []records.Trajectory{shut, shutLater}, tc.born)
+		k := got[len(got)-1]
+		if (k.Until == nil) != (tc.until == nil) || k.Until != nil && !k.Until.Equal(*tc.until) {
+			t.Errorf("born %q: plan kept until %v, want %v", tc.born, k.Until, tc.until)
+		}
 	}
 }

@@ -263,7 +263,55 @@ func KeptUntil(rules []records.RetentionRule, trajectories []records.Trajectory,
 		}
 		out = append(out, k)
 	}
-	return out
+	return append(out, planKept(rules, trajectories, born))
+}
+
+// planKept says how long the plan (and network) is kept. No rule names it:
+// it goes with the client's key, when nothing else of the file is left (the
+// retention run's final shred), so as long as the longest-kept kind of the file (personal working notes and the access log, which outlive or
+// precede the file on their own terms, aside), from the last close of all
+// the client's help; no date while any help is open.
+//
+// An until_age rule keeps its kind at least until the birthday it names, so
+// the plan, which outlasts every such kind, stays at least as long.
+func planKept(rules []records.RetentionRule, trajectories []records.Trajectory, born *time.Time) records.KeptUntil {
+	k := records.KeptUntil{Kind: records.KindPlan, Basis: records.BasisAfterClose, Action: records.ActionDestroyRows, Open: len(trajectories) == 0}
+	for _, r := range rules {
+		if r.Kind == records.KindNotePersonal || r.Kind == records.KindAccessRecord {
+			continue
+		}
+		if r.Years*366+r.Days > k.Years*366+k.Days {
+			k.Years, k.Days = r.Years, r.Days
+		}
+	}
+	var last *time.Time
+	for _, t := range trajectories {
+		switch {
+		case t.ClosedAt == nil:
+			k.Open = true
+		case last == nil || t.ClosedAt.After(*last):
+			last = t.ClosedAt
+		}
+	}
+	if !k.Open {
+		t := last.AddDate(k.Years, 0, k.Days)
+		for _, r := range rules {
+			if r.Basis != records.BasisUntilAge || r.Kind == records.KindNotePersonal || r.Kind == records.KindAccessRecord {
+				continue
+			}
+			if born == nil {
+				// The birthday is unknown, so the date is: the run keeps
+				// such a file rather than destroy it early.
+				k.Open = true
+				return k
+			}
+			if b := Birthday(*born, r.Age); b.After(t) {
+				t = b
+			}
+		}
+		k.Until = &t
+	}
+	return k
 }
 
 // Birthday is the client's Age-th birthday, at the start of that day (UTC).

@@ -6,8 +6,9 @@ import "time"
 // except others' personal working notes and the content of restricted notes):
 // their file (no other people's personal working notes unless the jurisdiction
 // opens them; restricted notes as existence and reason), consents, the
-// accounting of disclosures, the access log of their data, and their erasure
-// requests.
+// accounting of disclosures, the access log of their data, their erasure
+// requests, and their plan and network (read like every plan and network
+// read: each with its own access record, kinds plan and network).
 type Export struct {
 	GeneratedAt     time.Time        `json:"generated_at"`
 	Jurisdiction    Jurisdiction     `json:"jurisdiction"`
@@ -16,6 +17,8 @@ type Export struct {
 	Disclosures     []Disclosure     `json:"disclosures"`
 	AccessLog       []AccessView     `json:"access_log"`
 	ErasureRequests []ErasureRequest `json:"erasure_requests"`
+	Plan            *Plan            `json:"plan"`
+	Network         []NetworkMember  `json:"network"`
 
 	// For the readable export only (not in the JSON and FHIR formats, which
 	// stay as they are): the names of the staff the export names by id, the

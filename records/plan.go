@@ -56,6 +56,20 @@ type Plan struct {
 	QuestionHistory []PlanText     `json:"question_history"`
 	Goals           []PlanGoal     `json:"goals"`
 	Proposals       []PlanProposal `json:"proposals"`
+	// OwnerName is the client's first name, given only to a member of the
+	// client's network (who reads the plan and nothing else), so they know
+	// whose plan it is.
+	OwnerName string `json:"owner_name,omitempty"`
+}
+
+// FirstName is the first word of a client's name as the client gave it (a
+// quick-log client has only a first name or nickname): how the plan is named
+// to the people of their network.
+func FirstName(name string) string {
+	if f := strings.Fields(name); len(f) > 0 {
+		return f[0]
+	}
+	return ""
 }
 
 // PlanGoal is a goal of the plan, with its steps and the professionals'
@@ -116,17 +130,20 @@ type PlanProposal struct {
 // NetworkMember is a person the client named. Username is set once the client
 // invited them to an account; Active while that account may read the plan.
 type NetworkMember struct {
-	ID        string     `json:"id"`
-	ClientID  string     `json:"client_id"`
-	Name      string     `json:"name"`
-	Relation  string     `json:"relation"`
-	Reach     string     `json:"reach"`
-	HelpsWith string     `json:"helps_with"`
-	CreatedAt time.Time  `json:"created_at"`
-	UserID    string     `json:"user_id,omitempty"`
-	Username  string     `json:"username,omitempty"`
-	Active    bool       `json:"active"`
-	EndedAt   *time.Time `json:"ended_at,omitempty"`
+	ID        string    `json:"id"`
+	ClientID  string    `json:"client_id"`
+	Name      string    `json:"name"`
+	Relation  string    `json:"relation"`
+	Reach     string    `json:"reach"`
+	HelpsWith string    `json:"helps_with"`
+	CreatedAt time.Time `json:"created_at"`
+	UserID    string    `json:"user_id,omitempty"`
+	Username  string    `json:"username,omitempty"`
+	Active    bool      `json:"active"`
+	// ActivationPending: invited, but the member has not set a password
+	// yet; the client may give a new activation code (NewNetworkCode).
+	ActivationPending bool       `json:"activation_pending"`
+	EndedAt           *time.Time `json:"ended_at,omitempty"`
 }
 
 // NewNetworkMember is the input to AddNetworkMember.
@@ -216,6 +233,13 @@ type Plans interface {
 	// username; ECONFLICT when the username is taken or the member was invited
 	// already; ENOTFOUND for an unknown member; EFORBIDDEN (with a denied record).
 	InviteNetworkMember(ctx context.Context, a Actor, clientID, memberID, username string, codeHash []byte) (*User, error)
+	// NewNetworkCode gives an invited member whose account has no password
+	// yet a new activation code (codeHash is its hash), ending the old one;
+	// recorded like the invitation (kind network, action grant). Only the
+	// client. ENOTFOUND for an unknown member; ECONFLICT when the member was
+	// not invited, their access ended, or they activated their account
+	// already; EINVALID without a code; EFORBIDDEN (with a denied record).
+	NewNetworkCode(ctx context.Context, a Actor, clientID, memberID string, codeHash []byte) (*User, error)
 	// EndNetworkAccess ends a member's access at once: the account is
 	// disabled and its sessions end. Only the client. ENOTFOUND for an unknown
 	// member; ECONFLICT when it has no access; EFORBIDDEN (with a denied record).

@@ -20,6 +20,9 @@ type Privacy struct {
 	OwnReads      bool          `json:"own_reads_included"`
 	// Shared is what was given to others under the client's consent.
 	Shared []SharedItem `json:"shared"`
+	// PlanReaders are the people of the client's network who may read the
+	// plan now (invited, not ended).
+	PlanReaders []NetworkMember `json:"plan_readers"`
 	// KeptUntil is how long each kind of record is kept (see package consent).
 	KeptUntil []KeptUntil `json:"kept_until"`
 	// Trajectories are the client's trajectories (goal, opened, closed), the

@@ -112,7 +112,8 @@ type Files interface {
 	BreakGlass(ctx context.Context, a Actor, clientID, reason string) (*Grant, error)
 	// ClientExport returns the client's export and writes an export access record
 	// (with the ids of the notes whose content it returns) in the same transaction
-	// that reads the rows. Only the client, for their own file (and nabij itself).
+	// that reads the rows, after a record of kind plan and one of kind network
+	// for the plan and network it holds. Only the client, for their own file (and nabij itself).
 	// Its access log leaves out the addresses requests came from (Remote is empty).
 	// EFORBIDDEN (with a denied record) otherwise; EDESTROYED after crypto-shredding.
 	ClientExport(ctx context.Context, a Actor, clientID string) (*Export, error)

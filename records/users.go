@@ -25,6 +25,8 @@ type User struct {
 	// TeamLead: a professional an admin flagged as team lead, who sees the
 	// blended-work report of their own teams (aggregated figures only).
 	TeamLead bool `json:"team_lead"`
+	// WorkContact is how a professional is reached at work (SetWorkContact).
+	WorkContact string `json:"work_contact,omitempty"`
 	// FailedLogins and LockedUntil drive the per-account lock-out.
 	FailedLogins int        `json:"-"`
 	LockedUntil  *time.Time `json:"-"`

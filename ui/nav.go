@@ -38,7 +38,8 @@ var navByRole = map[string][]NavItem{
 		{Path: "/log", Key: "nav.quick_log"},
 		{Path: "/clients/new", Key: "nav.new_client"},
 		{Path: "/tools", Key: "nav.tools"},
-		{Path: "/account/password", Key: "nav.password"},
+		{Path: "/account/work-contact", Key: "nav.work_contact", More: true},
+		{Path: "/account/password", Key: "nav.password", More: true},
 	},
 	RoleClient: {
 		{Path: "/my/file", Key: "nav.my_file"},

@@ -154,7 +154,7 @@ func TestRenderErrors(t *testing.T) {
 		mustContain(t, html, "This form has expired", "Error code 403")
 	})
 	t.Run("Pages", func(t *testing.T) {
-		want := "account_password,activate,activation_code,admin_caseloads,admin_handovers,admin_teams,admin_users,break_glass,caseload,client_account,client_file,client_new,client_plan,consent_new,contact_new," +
+		want := "account_password,account_work_contact,activate,activation_code,admin_caseloads,admin_handovers,admin_teams,admin_users,break_glass,caseload,client_account,client_file,client_new,client_plan,consent_new,contact_new," +
 			"disclosure_done,disclosure_new,dpo_access_log,dpo_anomalies,dpo_erasure_requests,dpo_holds,dpo_purge_report," +
 			"dpo_purge_reports,dpo_retention,dpo_statistics,dpo_verify,error,login,my_access,my_consents,my_disclosures," +
 			"my_entry,my_erasure,my_export,my_export_readable,my_file,my_network,my_plan,my_privacy,my_tools,network_plan,note_correct,note_new,quick_log,report,styleguide,tool_form,tools,totp,trajectory_close,trajectory_new"

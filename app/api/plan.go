@@ -191,6 +191,21 @@ func (h *Handler) inviteNetworkMember(c *fiber.Ctx) error {
 	return edge.Send(c, fiber.StatusCreated, accountCreated{User: u, Activation: act})
 }
 
+// newNetworkCode gives an invited member who lost their code a new one
+// (the old one ends) and answers with it, shown once, as the invitation does.
+func (h *Handler) newNetworkCode(c *fiber.Ctx) error {
+	act, hash, err := h.newActivation()
+	if err != nil {
+		return err
+	}
+	a := edge.Actor(c)
+	u, err := h.Store.NewNetworkCode(c.UserContext(), a, a.ClientID, edge.Param(c, "mid"), hash)
+	if err != nil {
+		return err
+	}
+	return edge.Send(c, fiber.StatusCreated, accountCreated{User: u, Activation: act})
+}
+
 func (h *Handler) endNetworkAccess(c *fiber.Ctx) error {
 	a := edge.Actor(c)
 	if err := h.Store.EndNetworkAccess(c.UserContext(), a, a.ClientID, edge.Param(c, "mid")); err != nil {

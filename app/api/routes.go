@@ -126,6 +126,7 @@ func (h *Handler) Routes(v1 fiber.Router, m edge.Middleware) {
 	in.Get("/me/network", cl, h.myNetwork)
 	in.Post("/me/network", cl, h.addNetworkMember)
 	in.Post("/me/network/:mid/invite", cl, h.inviteNetworkMember)
+	in.Post("/me/network/:mid/code", cl, h.newNetworkCode)
 	in.Post("/me/network/:mid/end", cl, h.endNetworkAccess)
 	in.Get("/clients/:id/plan", pro, h.clientPlan)
 	in.Post("/clients/:id/plan/comments", pro, h.commentPlan)

@@ -159,4 +159,28 @@ func TestDemoStory(t *testing.T) {
 	if youth == 0 {
 		t.Errorf("milan's shared notes are not kept until his 35th birthday: %+v", p.KeptUntil)
 	}
+
+	// Noor's network: her sister reads the plan; her neighbour waits with a
+	// new code (the first was lost). Her export holds the plan and both.
+	u, err := st.UserByUsername(ctx, "noor")
+	if err != nil {
+		t.Fatal(err)
+	}
+	noor := records.Actor{UserID: u.ID, Role: u.Role, ClientID: u.ClientID}
+	ex, err := st.ClientExport(ctx, noor, u.ClientID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ex.Plan == nil || ex.Plan.Question == "" || len(ex.Plan.Goals) < 2 || len(ex.Network) != 2 ||
+		ex.Network[0].Name != "Sanne Jansen" || !ex.Network[0].Active || ex.Network[0].ActivationPending ||
+		ex.Network[1].Name != "Els Wouters" || !ex.Network[1].ActivationPending {
+		t.Errorf("noor's plan and network in her export: %+v %+v", ex.Plan, ex.Network)
+	}
+	for _, m := range ex.Network {
+		for _, s := range []string{m.Relation, m.HelpsWith} {
+			if l := leaks.FindString(s); l != "" {
+				t.Errorf("network %q leaks %q", s, l)
+			}
+		}
+	}
 }

@@ -61,5 +61,28 @@ func seedPlan(ctx context.Context, st records.Store, sam, noor records.Actor, pa
 	if _, err := st.ActivateAccount(ctx, "demo", "sanne", code, passwordHash); err != nil {
 		return fmt.Errorf("demo network: %w", err)
 	}
+	// Her neighbour Els was invited too, but lost the note with her code:
+	// Noor gave her a new one, which Els has not used yet (so /my/network
+	// shows the "new code" button).
+	neighbour, err := st.AddNetworkMember(ctx, noor, id, records.NewNetworkMember{Name: "Els Wouters", Relation: "buurvrouw",
+		Reach: "woont op nummer 14", HelpsWith: "mee naar afspraken als ik het spannend vind"})
+	if err != nil {
+		return fmt.Errorf("demo network: %w", err)
+	}
+	for i, step := range []func(code []byte) error{
+		func(code []byte) error {
+			_, err := st.InviteNetworkMember(ctx, noor, id, neighbour.ID, "els", code)
+			return err
+		},
+		func(code []byte) error { _, err := st.NewNetworkCode(ctx, noor, id, neighbour.ID, code); return err },
+	} {
+		code := make([]byte, 32)
+		if _, err := rand.Read(code); err != nil {
+			return err
+		}
+		if err := step(code); err != nil {
+			return fmt.Errorf("demo network (%d): %w", i, err)
+		}
+	}
 	return nil
 }

@@ -22,6 +22,10 @@ type ExportView struct {
 	Weeks        []WeekReads
 	Kept         []KeptRow
 	Erasures     []ExportErasure
+	// Plan and Network: the client's question and plan, and the people
+	// around them (with who may read the plan).
+	Plan    *records.Plan
+	Network []records.NetworkMember
 	// Download links the same page as a file (on the page, not in the file).
 	Download string
 }
@@ -42,7 +46,7 @@ type ExportErasure struct {
 // BuildExportView words an export for the client in lang.
 func BuildExportView(ex *records.Export, lang string, now time.Time) ExportView {
 	name := func(id string) string { return ex.Names[id] }
-	v := ExportView{GeneratedAt: ex.GeneratedAt}
+	v := ExportView{GeneratedAt: ex.GeneratedAt, Plan: ex.Plan, Network: ex.Network}
 	me := records.Actor{Role: records.RoleClient, ClientID: ex.File.Client.ID}
 	v.File = BuildFileView(ex.File, lang, me, now, true)
 	v.File.nameAuthors(ex.File, ex.Names)

@@ -20,6 +20,8 @@ type PrivacyView struct {
 	Own    bool
 	Shared []SharedRow
 	Kept   []KeptRow
+	// PlanReaders are the people of the network who may read the plan now.
+	PlanReaders []records.NetworkMember
 	// Links: link each week's reads to the access page (not in the export).
 	Links bool
 }
@@ -109,6 +111,7 @@ func BuildPrivacyView(p *records.Privacy, lang string, now time.Time) PrivacyVie
 			What: SharedWhat(s.Counts, lang)})
 	}
 	v.Kept = KeptRows(p.KeptUntil, lang)
+	v.PlanReaders = p.PlanReaders
 	return v
 }
 

@@ -685,9 +685,12 @@ func TestExportFollowsVisibility(t *testing.T) {
 			if seen[f.shared.ID].Body == "" || len(ex.Consents) != 1 || len(ex.Disclosures) != 1 || len(ex.AccessLog) == 0 || ex.File.Client.Name != "Noor Jansen" {
 				t.Errorf("export incomplete: %d consents, %d disclosures, %d access records", len(ex.Consents), len(ex.Disclosures), len(ex.AccessLog))
 			}
+			// The plan and the network (empty here) are read as always, each
+			// with its record, then the export's own.
 			rows := accessRowsAfter(t, w.raw(t), before)
-			if len(rows) != 1 || rows[0].Action != "export" || rows[0].Purpose != "export" || rows[0].Outcome != "ok" {
-				t.Errorf("export access record %+v", rows)
+			if len(rows) != 3 || rows[0].RecordKind != "plan" || rows[1].RecordKind != "network" ||
+				rows[2].Action != "export" || rows[2].Purpose != "export" || rows[2].Outcome != "ok" {
+				t.Errorf("export access records %+v", rows)
 			}
 			if _, err := retentionSvc(w).Export(w.ctx, w.sam, w.c.ID); records.ErrorCode(err) != records.EFORBIDDEN {
 				t.Errorf("professional exports: %v", err)

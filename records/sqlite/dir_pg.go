@@ -129,12 +129,18 @@ func verifyDirPG(ctx context.Context, dir string, opts DirOptions) (records.Veri
 		return records.VerifyReport{}, err
 	}
 	defer db.Close()
-	tx, err := db.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+	// Each part of the chain read at once (verifyParts) has its own
+	// snapshot; the log is append-only, so a later snapshot holds every
+	// record of the first one's range unchanged.
+	more := func(ctx context.Context) (*sql.Tx, error) {
+		return db.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+	}
+	tx, err := more(ctx)
 	if err != nil {
 		return records.VerifyReport{}, fmt.Errorf("records: verify: %w", err)
 	}
 	defer tx.Rollback()
-	rep, err := verifyChain(ctx, tx, pub, defaultCheckpointEvery)
+	rep, err := verifyChain(ctx, tx, pub, defaultCheckpointEvery, more, verifyMaxParts(), defaultVerifyPart)
 	if err != nil {
 		return rep, err
 	}

@@ -85,6 +85,24 @@ func (s *Store) ClientExport(ctx context.Context, a records.Actor, clientID stri
 			r := &ex.ErasureRequests[i]
 			fields = append(fields, sealedField{"erasure_requests", "decision_reason", r.ID, reqSealed[i], &r.Reason})
 		}
+		// The plan and network are read as every read of them is: each with
+		// its own access record (the export's purpose and rule), before the
+		// export's own record.
+		ex.Plan = &records.Plan{ClientID: clientID}
+		planIDs, err := w.readPlan(g, u, ex.Plan)
+		if err != nil {
+			return nil, err
+		}
+		if err := w.record(g.entry(records.KindPlan, planIDs, records.ActionRead)); err != nil {
+			return nil, err
+		}
+		var memberIDs []string
+		if ex.Network, memberIDs, err = w.readNetwork(g, u); err != nil {
+			return nil, err
+		}
+		if err := w.record(g.entry(records.KindNetwork, memberIDs, records.ActionRead)); err != nil {
+			return nil, err
+		}
 		if ex.Reads, err = w.readsByPerson(clientID, false); err != nil {
 			return nil, err
 		}
@@ -100,6 +118,7 @@ func (s *Store) ClientExport(ctx context.Context, a records.Actor, clientID stri
 	if err != nil {
 		return nil, err // fail closed
 	}
+	finishPlan(ex.Plan)
 	return ex, nil
 }
 

@@ -39,50 +39,60 @@ func (s *Store) NetworkMembers(ctx context.Context, a records.Actor, clientID st
 	var out []records.NetworkMember
 	spec := readSpec{actor: a, clientID: clientID, purpose: records.PurposeOwnFile, kind: records.KindNetwork, action: records.ActionRead,
 		may: ownsPlan, refusal: onlyClientNetwork}
-	err := s.readClient(ctx, spec, func(w *wtx, g grant, u *unsealing) ([]string, error) {
-		if err := u.add(w, g); err != nil {
-			return nil, err
-		}
-		rows, err := w.query(`SELECT m.id, m.name_sealed, m.relation_sealed, m.reach_sealed, m.helps_sealed, m.created_at,
-			COALESCE(m.user_id, ''), COALESCE(u.username, ''), m.ended_at
-			FROM network_members m LEFT JOIN users u ON u.id = m.user_id WHERE m.client_id = ? ORDER BY m.created_at, m.id`, clientID)
-		if err != nil {
-			return nil, internal("network: list", err)
-		}
-		out = []records.NetworkMember{}
-		var sealed [][4][]byte
-		for rows.Next() {
-			m := records.NetworkMember{ClientID: clientID}
-			var f [4][]byte
-			var at int64
-			var ended sql.NullInt64
-			if err := rows.Scan(&m.ID, &f[0], &f[1], &f[2], &f[3], &at, &m.UserID, &m.Username, &ended); err != nil {
-				rows.Close()
-				return nil, internal("network: list", err)
-			}
-			m.CreatedAt, m.EndedAt = fromMS(at), fromNullMS(ended)
-			m.Active = m.UserID != "" && !ended.Valid
-			out = append(out, m)
-			sealed = append(sealed, f)
-		}
-		rows.Close()
-		var fields []sealedField
-		ids := make([]string, 0, len(out))
-		for i := range out {
-			m := &out[i]
-			fields = append(fields,
-				sealedField{"network_members", "name", m.ID, sealed[i][0], &m.Name},
-				sealedField{"network_members", "relation", m.ID, sealed[i][1], &m.Relation},
-				sealedField{"network_members", "reach", m.ID, sealed[i][2], &m.Reach},
-				sealedField{"network_members", "helps", m.ID, sealed[i][3], &m.HelpsWith})
-			ids = append(ids, m.ID)
-		}
-		return ids, u.add(w, g, fields...)
+	err := s.readClient(ctx, spec, func(w *wtx, g grant, u *unsealing) (ids []string, err error) {
+		out, ids, err = w.readNetwork(g, u)
+		return ids, err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// readNetwork reads the people of g's client's network inside the gate and
+// queues their texts; it returns the member ids, for the access record.
+func (w *wtx) readNetwork(g grant, u *unsealing) ([]records.NetworkMember, []string, error) {
+	if err := u.add(w, g); err != nil {
+		return nil, nil, err
+	}
+	clientID := g.clientID
+	rows, err := w.query(`SELECT m.id, m.name_sealed, m.relation_sealed, m.reach_sealed, m.helps_sealed, m.created_at,
+		COALESCE(m.user_id, ''), COALESCE(u.username, ''), m.ended_at, COALESCE(u.password_hash, '')
+		FROM network_members m LEFT JOIN users u ON u.id = m.user_id WHERE m.client_id = ? ORDER BY m.created_at, m.id`, clientID)
+	if err != nil {
+		return nil, nil, internal("network: list", err)
+	}
+	out := []records.NetworkMember{}
+	var sealed [][4][]byte
+	for rows.Next() {
+		m := records.NetworkMember{ClientID: clientID}
+		var f [4][]byte
+		var at int64
+		var ended sql.NullInt64
+		var hash string
+		if err := rows.Scan(&m.ID, &f[0], &f[1], &f[2], &f[3], &at, &m.UserID, &m.Username, &ended, &hash); err != nil {
+			rows.Close()
+			return nil, nil, internal("network: list", err)
+		}
+		m.CreatedAt, m.EndedAt = fromMS(at), fromNullMS(ended)
+		m.Active = m.UserID != "" && !ended.Valid
+		m.ActivationPending = m.Active && hash == ""
+		out = append(out, m)
+		sealed = append(sealed, f)
+	}
+	rows.Close()
+	var fields []sealedField
+	ids := make([]string, 0, len(out))
+	for i := range out {
+		m := &out[i]
+		fields = append(fields,
+			sealedField{"network_members", "name", m.ID, sealed[i][0], &m.Name},
+			sealedField{"network_members", "relation", m.ID, sealed[i][1], &m.Relation},
+			sealedField{"network_members", "reach", m.ID, sealed[i][2], &m.Reach},
+			sealedField{"network_members", "helps", m.ID, sealed[i][3], &m.HelpsWith})
+		ids = append(ids, m.ID)
+	}
+	return out, ids, u.add(w, g, fields...)
 }
 
 // networkMemberOf returns a member's account id and end time; ENOTFOUND when
@@ -138,6 +148,44 @@ func (s *Store) InviteNetworkMember(ctx context.Context, a records.Actor, client
 			return nil, internal("network: invite", err)
 		}
 		return []string{memberID, u.ID}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// NewNetworkCode replaces the activation code of an invited member who has
+// not activated their account (the code was lost or has expired): the old
+// code stops working, as the row holding its hash is overwritten, in one
+// transaction with the access record, which is the invitation's (network,
+// grant): a new code is a new key to the plan.
+func (s *Store) NewNetworkCode(ctx context.Context, a records.Actor, clientID, memberID string, codeHash []byte) (*records.User, error) {
+	if len(codeHash) == 0 {
+		return nil, invalid("code", "no activation code")
+	}
+	var u *records.User
+	err := s.planWrite(ctx, a, clientID, records.KindNetwork, records.ActionGrant, ownsPlan, onlyClientNetwork, func(w *wtx, _ sealer) ([]string, error) {
+		userID, ended, err := w.networkMemberOf(clientID, memberID)
+		if err != nil {
+			return nil, err
+		}
+		if userID == "" || ended.Valid {
+			return nil, conflict("this person has no invitation to renew")
+		}
+		var username, hash string
+		var created int64
+		if err := w.queryRow(`SELECT username, password_hash, created_at FROM users WHERE id = ?`, userID).Scan(&username, &hash, &created); err != nil {
+			return nil, internal("network: new code", err)
+		}
+		if hash != "" {
+			return nil, conflict("this person has activated their account already; they change their own password")
+		}
+		if err := w.putActivationCode(a, userID, codeHash); err != nil {
+			return nil, err
+		}
+		u = &records.User{ID: userID, Username: username, Role: records.RoleNetwork, ActivationPending: true, CreatedAt: fromMS(created)}
+		return []string{memberID, userID}, nil
 	})
 	if err != nil {
 		return nil, err

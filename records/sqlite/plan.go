@@ -31,10 +31,12 @@ func (s *Store) Plan(ctx context.Context, a records.Actor, clientID string) (*re
 }
 
 // NetworkPlan returns the plan of the client who invited the network member
-// a. EFORBIDDEN (with a denied record) for anyone else or after the client
-// ended the access.
+// a, with the client's first name (OwnerName), so the member knows whose plan
+// it is; nothing else of the client's identity leaves the store. EFORBIDDEN
+// (with a denied record) for anyone else or after the client ended the access.
 func (s *Store) NetworkPlan(ctx context.Context, a records.Actor) (*records.Plan, error) {
 	p := &records.Plan{}
+	var name string
 	err := s.gate(ctx, func(w *wtx, u *unsealing) error {
 		g, err := w.networkMember(a)
 		if err != nil {
@@ -45,12 +47,20 @@ func (s *Store) NetworkPlan(ctx context.Context, a records.Actor) (*records.Plan
 		if err != nil {
 			return err
 		}
+		var sealed []byte
+		if err := w.queryRow(`SELECT name_sealed FROM clients WHERE id = ?`, g.clientID).Scan(&sealed); err != nil {
+			return internal("plan: client name", err)
+		}
+		if err := u.add(w, g, sealedField{"clients", "name", g.clientID, sealed, &name}); err != nil {
+			return err
+		}
 		return w.record(g.entry(records.KindPlan, ids, records.ActionRead))
 	})
 	if err != nil {
 		return nil, err
 	}
 	finishPlan(p)
+	p.OwnerName = records.FirstName(name)
 	return p, nil
 }
 

@@ -238,7 +238,14 @@ func TestNetworkMemberReadsPlanOnly(t *testing.T) {
 	if err != nil || p.ClientID != w.c.ID || p.Question != "Ik wil een eigen huis" || len(p.Goals) != 1 {
 		t.Fatalf("network plan %+v %v", p, err)
 	}
+	// The member learns whose plan it is (the first name), nothing more of her name.
+	if p.OwnerName != "Noor" {
+		t.Errorf("owner name %q, want the client's first name", p.OwnerName)
+	}
 	rows := accessRowsAfter(t, db, before)
+	if own, err := w.s.Plan(w.ctx, w.self, w.c.ID); err != nil || own.OwnerName != "" {
+		t.Errorf("the client's own plan carries an owner name: %q %v", own.OwnerName, err)
+	}
 	if len(rows) != 1 || rows[0].Rule != "network" || rows[0].Purpose != "network" || rows[0].ClientID != w.c.ID ||
 		rows[0].ActorID != member.UserID || rows[0].RecordKind != "plan" {
 		t.Errorf("records %+v", rows)
@@ -388,5 +395,124 @@ func TestPlanErasedWithTheFile(t *testing.T) {
 	}
 	if _, err := w.s.NetworkPlan(w.ctx, member); records.ErrorCode(err) != records.EFORBIDDEN {
 		t.Errorf("network plan after erasure: %v", err)
+	}
+}
+
+// TestPlanInExportAndPrivacy: the client's export holds the plan and the
+// network, each read written down as every plan and network read is (kinds
+// plan and network, for the export, right before the export's own record);
+// the privacy overview names who may read the plan, in its one record.
+func TestPlanInExportAndPrivacy(t *testing.T) {
+	w := newPlanWorld(t)
+	if _, err := w.s.CommentPlanGoal(w.ctx, w.sam, w.c.ID, w.goal.ID, "Mooi begin"); err != nil {
+		t.Fatal(err)
+	}
+	w.network(t, "sara")
+	ex, err := w.s.ClientExport(w.ctx, w.self, w.c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := ex.Plan
+	if p == nil || p.Question != "Ik wil een eigen huis" || len(p.Goals) != 1 || p.Goals[0].Text != "Schulden op een rij" ||
+		len(p.Goals[0].Steps) != 1 || p.Goals[0].Steps[0].Text != "Brieven sorteren" ||
+		len(p.Goals[0].Comments) != 1 || p.Goals[0].Comments[0].Text != "Mooi begin" {
+		t.Fatalf("export plan %+v", p)
+	}
+	if len(ex.Network) != 1 || ex.Network[0].Name != "Sara" || ex.Network[0].Reach != "06 1234" || !ex.Network[0].Active {
+		t.Errorf("export network %+v", ex.Network)
+	}
+	log, err := w.s.AccessLog(w.ctx, w.dpo, records.AccessFilter{ClientID: w.c.ID, Limit: 3})
+	if err != nil || len(log) != 3 {
+		t.Fatalf("log %+v %v", log, err)
+	}
+	// Newest first: the export, then the network and the plan it read.
+	want := []struct {
+		kind   string
+		action records.Action
+		id     string
+	}{{"export", records.ActionExport, ""}, {records.KindNetwork, records.ActionRead, ex.Network[0].ID}, {records.KindPlan, records.ActionRead, w.goal.ID}}
+	for i, wt := range want {
+		r := log[i]
+		if r.RecordKind != wt.kind || r.Action != wt.action || r.ActorID != w.self.UserID || r.Purpose != records.PurposeExport ||
+			r.Outcome != records.OutcomeOK || wt.id != "" && !contains(r.RecordIDs, wt.id) {
+			t.Errorf("record %d: %s %s %s %v, want %s %s with %s", i, r.RecordKind, r.Action, r.Purpose, r.RecordIDs, wt.kind, wt.action, wt.id)
+		}
+	}
+
+	pv, err := w.s.ClientPrivacy(w.ctx, w.self, w.c.ID, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pv.PlanReaders) != 1 || pv.PlanReaders[0].Name != "Sara" || pv.PlanReaders[0].Relation != "zus" {
+		t.Errorf("plan readers %+v", pv.PlanReaders)
+	}
+	// The overview stays one read; its record names the people it shows.
+	log, err = w.s.AccessLog(w.ctx, w.dpo, records.AccessFilter{ClientID: w.c.ID, Limit: 1})
+	if err != nil || len(log) != 1 || log[0].RecordKind != records.KindPrivacy || !contains(log[0].RecordIDs, ex.Network[0].ID) {
+		t.Errorf("privacy's record %+v %v", log, err)
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// TestNewNetworkCode: a member who lost their activation code gets a new one
+// from the client only; the old code stops working, the new one activates;
+// it is recorded like the invitation; an activated or ended member gets none.
+func TestNewNetworkCode(t *testing.T) {
+	w := newPlanWorld(t)
+	db := w.raw(t)
+	m, err := w.s.AddNetworkMember(w.ctx, w.self, w.c.ID, records.NewNetworkMember{Name: "Sara"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.s.NewNetworkCode(w.ctx, w.self, w.c.ID, m.ID, []byte("new")); records.ErrorCode(err) != records.ECONFLICT {
+		t.Errorf("a code before the invitation: %v", err)
+	}
+	if _, err := w.s.InviteNetworkMember(w.ctx, w.self, w.c.ID, m.ID, "sara", []byte("old")); err != nil {
+		t.Fatal(err)
+	}
+	for name, a := range map[string]records.Actor{"professional": w.sam, "admin": w.adm, "other client": w.other} {
+		before := maxSeq(t, db)
+		if _, err := w.s.NewNetworkCode(w.ctx, a, w.c.ID, m.ID, []byte("stolen")); records.ErrorCode(err) != records.EFORBIDDEN {
+			t.Errorf("%s gave a code: %v", name, err)
+		}
+		if rows := accessRowsAfter(t, db, before); len(rows) != 1 || rows[0].Outcome != "denied" {
+			t.Errorf("%s: records %+v", name, rows)
+		}
+	}
+	if _, err := w.s.NewNetworkCode(w.ctx, w.self, w.c.ID, "no-such-member", []byte("new")); records.ErrorCode(err) != records.ENOTFOUND {
+		t.Errorf("unknown member: %v", err)
+	}
+	before := maxSeq(t, db)
+	u, err := w.s.NewNetworkCode(w.ctx, w.self, w.c.ID, m.ID, []byte("new"))
+	if err != nil || u.Username != "sara" || u.Role != records.RoleNetwork {
+		t.Fatalf("new code: %+v %v", u, err)
+	}
+	rows := accessRowsAfter(t, db, before)
+	if len(rows) != 1 || rows[0].RecordKind != records.KindNetwork || rows[0].Action != "grant" || rows[0].Outcome != "ok" ||
+		rows[0].RecordIDs != m.ID+","+u.ID && rows[0].RecordIDs != m.ID+" "+u.ID {
+		t.Errorf("records %+v", rows)
+	}
+	if _, err := w.s.ActivateAccount(w.ctx, "test", "sara", []byte("old"), "$argon2id$x"); err == nil {
+		t.Error("the old code still activates")
+	}
+	if _, err := w.s.ActivateAccount(w.ctx, "test", "sara", []byte("new"), "$argon2id$x"); err != nil {
+		t.Fatalf("the new code: %v", err)
+	}
+	if _, err := w.s.NewNetworkCode(w.ctx, w.self, w.c.ID, m.ID, []byte("again")); records.ErrorCode(err) != records.ECONFLICT {
+		t.Errorf("a code after activation: %v", err)
+	}
+	if err := w.s.EndNetworkAccess(w.ctx, w.self, w.c.ID, m.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.s.NewNetworkCode(w.ctx, w.self, w.c.ID, m.ID, []byte("again")); records.ErrorCode(err) != records.ECONFLICT {
+		t.Errorf("a code after the end: %v", err)
 	}
 }

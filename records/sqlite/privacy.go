@@ -18,6 +18,7 @@ import (
 // EDESTROYED after crypto-shredding.
 func (s *Store) ClientPrivacy(ctx context.Context, a records.Actor, clientID string, own bool) (*records.Privacy, error) {
 	var p *records.Privacy
+	var members []records.NetworkMember
 	spec := readSpec{actor: a, clientID: clientID, purpose: records.PurposeOwnFile, kind: records.KindPrivacy, action: records.ActionRead,
 		may: isClient, refusal: "only the client reads their own privacy overview"}
 	err := s.readClient(ctx, spec, func(w *wtx, g grant, u *unsealing) ([]string, error) {
@@ -50,10 +51,23 @@ func (s *Store) ClientPrivacy(ctx context.Context, a records.Actor, clientID str
 		if birth != nil {
 			fields = append(fields, sealedField{"clients", "birth_date", clientID, birth, &p.BirthDate})
 		}
-		return nil, u.add(w, g, fields...)
+		// Who may read the plan: the people of the network, whose ids the
+		// overview's one access record names (the overview stays one read).
+		// The names open after the commit, into members: filter only then.
+		var memberIDs []string
+		if members, memberIDs, err = w.readNetwork(g, u); err != nil {
+			return nil, err
+		}
+		return memberIDs, u.add(w, g, fields...)
 	})
 	if err != nil {
 		return nil, err // fail closed
+	}
+	p.PlanReaders = []records.NetworkMember{}
+	for _, m := range members {
+		if m.Active {
+			p.PlanReaders = append(p.PlanReaders, m)
+		}
 	}
 	return p, nil
 }

@@ -95,7 +95,7 @@ func (s *Store) CreateUser(ctx context.Context, a records.Actor, in records.NewU
 	return u, nil
 }
 
-const userColumns = `id, username, role, display_name, password_hash, COALESCE(client_id, ''), totp_enabled, disabled, failed_logins, locked_until, created_at, team_lead`
+const userColumns = `id, username, role, display_name, password_hash, COALESCE(client_id, ''), totp_enabled, disabled, failed_logins, locked_until, created_at, team_lead, COALESCE(work_contact, '')`
 
 func scanUser(sc interface{ Scan(...any) error }) (*records.User, error) {
 	var u records.User
@@ -103,7 +103,7 @@ func scanUser(sc interface{ Scan(...any) error }) (*records.User, error) {
 	var locked sql.NullInt64
 	var created int64
 	if err := sc.Scan(&u.ID, &u.Username, &role, &u.DisplayName, &u.PasswordHash, &u.ClientID, &u.TOTPEnabled,
-		&u.Disabled, &u.FailedLogins, &locked, &created, &u.TeamLead); err != nil {
+		&u.Disabled, &u.FailedLogins, &locked, &created, &u.TeamLead, &u.WorkContact); err != nil {
 		return nil, err
 	}
 	u.Role, u.LockedUntil, u.CreatedAt = records.Role(role), fromNullMS(locked), fromMS(created)
@@ -297,7 +297,7 @@ func (s *Store) IssueActivationCode(ctx context.Context, a records.Actor, userID
 		case records.Role(role) == records.RoleNetwork:
 			// A network member's account reads a client's plan: only that
 			// client gives access, by inviting; nobody else issues its code
-			// (the client ends the access and invites the person again).
+			// (the client gives a new one with NewNetworkCode).
 			var owner string
 			_ = w.queryRow(`SELECT client_id FROM network_members WHERE user_id = ?`, userID).Scan(&owner)
 			return w.deny(entry{actor: a, clientID: owner, kind: records.KindPassword, ids: []string{userID},

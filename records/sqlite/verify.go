@@ -121,7 +121,7 @@ func (s *Store) VerifyAccessLog(ctx context.Context, pub ed25519.PublicKey) (rec
 	if pub == nil {
 		pub = s.PublicKey()
 	}
-	tx, err := s.r.BeginTx(ctx, nil)
+	tx, err := s.r.BeginTx(ctx, s.readTxOptions())
 	if err != nil {
 		return records.VerifyReport{}, internal("verify", err)
 	}
@@ -130,7 +130,7 @@ func (s *Store) VerifyAccessLog(ctx context.Context, pub ed25519.PublicKey) (rec
 	if s.verifyParts != 0 {
 		parts, part = s.verifyParts, 1
 	}
-	more := func(ctx context.Context) (*sql.Tx, error) { return s.r.BeginTx(ctx, nil) }
+	more := func(ctx context.Context) (*sql.Tx, error) { return s.r.BeginTx(ctx, s.readTxOptions()) }
 	rep, err := verifyChain(ctx, tx, pub, s.opts.CheckpointEvery, more, parts, part)
 	if err != nil {
 		return rep, err

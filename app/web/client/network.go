@@ -76,6 +76,25 @@ func (h *Handler) networkInvite(c *fiber.Ctx) error {
 	return err
 }
 
+// networkNewCode gives an invited member who lost their activation code a
+// new one (the old one stops working) and shows it once.
+func (h *Handler) networkNewCode(c *fiber.Ctx) error {
+	a := edge.Actor(c)
+	act, hash, err := h.NewActivationCode()
+	if err != nil {
+		return err
+	}
+	u, err := h.Store.NewNetworkCode(c.UserContext(), a, a.ClientID, edge.Param(c, "mid"), hash)
+	if web.IsCode(err, records.ECONFLICT) {
+		return h.Redirect(c, "/my/network", "flash.network_code_not_needed")
+	}
+	if err != nil {
+		return err
+	}
+	act.Username, act.BackURL, act.BackKey = u.Username, "/my/network", "activation.back_network"
+	return h.RenderActivation(c, "flash.network_new_code", act)
+}
+
 // networkEnd ends a member's access to the plan in one step; their sessions
 // end at once.
 func (h *Handler) networkEnd(c *fiber.Ctx) error {

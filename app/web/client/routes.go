@@ -41,6 +41,7 @@ func (h *Handler) Routes(p web.Pages, m edge.Middleware) {
 	p.Get("/my/network", cl, h.network)
 	p.Post("/my/network", cl, h.networkAdd)
 	p.Post("/my/network/:mid/invite", cl, h.networkInvite)
+	p.Post("/my/network/:mid/code", cl, h.networkNewCode)
 	p.Post("/my/network/:mid/end", cl, h.networkEnd)
 	p.Get("/my/tools", cl, h.tools)
 }

@@ -51,6 +51,8 @@ func (h *Handler) Routes(p web.Pages, m edge.Middleware) {
 	p.Get("/clients/:id/plan", pro, h.plan)
 	p.Post("/clients/:id/plan/comments", pro, h.planComment)
 	p.Post("/clients/:id/plan/proposals", pro, h.planPropose)
+	p.Get("/account/work-contact", pro, h.workContact)
+	p.Post("/account/work-contact", pro, h.workContactSave)
 }
 
 // clientFileFor reads the whole client's file for a page that shows more than
