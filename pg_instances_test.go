@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -42,8 +41,9 @@ func TestTwoInstancesKill(t *testing.T) {
 	}
 	dir := seededDir(t)
 	dsn := pgURL(t, storetest.Database(t, dir))
-	if _, err := sqlite.MoveToPostgres(context.Background(), dir, sqlite.DirOptions{DB: dsn}); err != nil {
-		t.Fatalf("move the demo into PostgreSQL: %v", err)
+	if out, err := exec.Command(bin, "migrate-store", "--from", dir, "--to", dsn).CombinedOutput(); err != nil ||
+		!strings.Contains(string(out), "access log on arrival: intact") || !strings.Contains(string(out), "note_versions") {
+		t.Fatalf("migrate-store the demo into PostgreSQL: %v\n%s", err, out)
 	}
 	db, err := sqlite.OpenPostgresDB(dsn)
 	if err != nil {

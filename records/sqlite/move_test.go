@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -160,6 +161,39 @@ func TestMoveToPostgres(t *testing.T) {
 	}
 	if after := dump(t, dst, `SELECT seq, hash FROM access_log ORDER BY seq`); !reflect.DeepEqual(before, after) {
 		t.Errorf("a refused move changed the target: %d records, then %d", len(before), len(after))
+	}
+}
+
+// TestMoveRefusesOtherVersion: a data dir at another schema version than
+// the PostgreSQL database is refused, says what to do, and copies nothing.
+func TestMoveRefusesOtherVersion(t *testing.T) {
+	if !onPostgres() {
+		t.Skip("PostgreSQL only: moves a SQLite data dir into the PostgreSQL server NABIJ_TEST_POSTGRES names")
+	}
+	dir := t.TempDir()
+	st, _, err := sqlite.OpenDir(dir, sqlite.DirOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	src, err := sql.Open("sqlite3", "file:"+sqlite.DBPath(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustExec(t, src, `INSERT INTO goose_db_version (version_id, is_applied) VALUES (9999, 1)`)
+	src.Close()
+	target := storetest.Database(t, t.TempDir())
+	_, err = sqlite.MoveToPostgres(context.Background(), dir, sqlite.DirOptions{DB: target})
+	if err == nil || !strings.Contains(err.Error(), "schema version 9999") || !strings.Contains(err.Error(), "nothing was copied") {
+		t.Fatalf("move of a dir at another version: %v", err)
+	}
+	dst, err := sqlite.OpenPostgresDB(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dst.Close()
+	if n := countRows(t, dst, "access_log"); n != 0 {
+		t.Errorf("a refused move copied %d access records", n)
 	}
 }
 
