@@ -97,6 +97,20 @@ func MoveToPostgres(ctx context.Context, dir string, opts DirOptions) (MoveRepor
 	if err != nil {
 		return rep, err
 	}
+	// A database that holds nabij's data is refused before anything, the
+	// migration included, touches it.
+	pre, err := OpenPostgresDB(dsn)
+	if err != nil {
+		return rep, err
+	}
+	holdsTarget, err := holdsDataPG(pre)
+	pre.Close()
+	if err != nil {
+		return rep, err
+	}
+	if holdsTarget {
+		return rep, fmt.Errorf("%w (accounts, data keys or access records); nothing was copied: move into a new, empty database (CREATE DATABASE …)", ErrTargetNotEmpty)
+	}
 	dstVersion, err := MigratePostgres(dsn)
 	if err != nil {
 		return rep, err
