@@ -25,13 +25,13 @@ import (
 	"github.com/nabij/nabij/records/sqlite/storetest"
 )
 
-// TestTwoInstancesKill: two `nabij serve --db` processes on one PostgreSQL
+// TestPostgresTwoInstancesKill: two `nabij serve --db` processes on one PostgreSQL
 // database with the same keys, each on its own loopback port, take note
 // writes and file reads at once; one is killed with SIGKILL mid-load and
 // the other keeps answering. Afterwards every note either acknowledged with
 // 201 is in the database and verify-log finds one intact chain. The demo
 // reaches PostgreSQL through migrate-store's move.
-func TestTwoInstancesKill(t *testing.T) {
+func TestPostgresTwoInstancesKill(t *testing.T) {
 	if storetest.Postgres() == "" {
 		t.Skip("needs a PostgreSQL server: set NABIJ_TEST_POSTGRES (./scripts/test starts one)")
 	}
