@@ -36,6 +36,9 @@ Usage:
   nabij rotate-key --data DIR [--retire]               new master key version, re-wrap data keys
   nabij retention run --data DIR [--dry-run] [--now RFC3339] [--json]
                                                        destroy what retention rules make due
+  nabij migrate-store --from DIR --to postgres://…    copy a SQLite data dir (not being served)
+                                                       into an empty PostgreSQL database, as
+                                                       stored, and verify its log there
   nabij backup --data DIR FILE                         online, consistent copy of the database
                                                        (SQLite; on PostgreSQL use pg_dump)
   nabij help                                           this text
@@ -89,6 +92,8 @@ func run(args []string) error {
 		return cmdRetention(rest)
 	case "backup":
 		return cmdBackup(rest)
+	case "migrate-store":
+		return cmdMigrateStore(rest)
 	case "bench-seed": // hidden: load-test data for bench/load (see benchseed.go)
 		return cmdBenchSeed(rest)
 	case "help", "-h", "--help":

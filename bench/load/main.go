@@ -74,6 +74,8 @@ var (
 	keep        = flag.Bool("keep", false, "keep the temp dir (binary, data, server log)")
 	bin         = flag.String("bin", "", "use this nabij binary instead of building one")
 	serverEnv   = flag.String("server-env", "", "extra environment for the server, comma-separated K=V (e.g. GOGC=50)")
+	db          = flag.String("db", "", "a fresh, empty PostgreSQL database (postgres://…) for seed and serve instead of SQLite; the keys stay in the temp dir")
+	instances   = flag.Int("instances", 1, "nabij serve processes on the one database (more than 1 needs -db); workers spread over them")
 	crash       = flag.Bool("crash", false, "end the write mix with SIGKILL while requests are in flight, then check every acknowledged note")
 )
 
@@ -115,8 +117,11 @@ func run() error {
 	}
 	dataDir := filepath.Join(tmp, "data")
 	t := time.Now()
-	out, err := exec.Command(nabij, "bench-seed", "--data", dataDir, "--clients", strconv.Itoa(*nClients),
-		"--notes", strconv.Itoa(*nNotes), "--pros", strconv.Itoa(*nPros), "--client-accounts", strconv.Itoa(*nAccounts)).CombinedOutput()
+	if *instances < 1 || (*instances > 1 && *db == "") {
+		return errors.New("-instances: 1, or more with -db (several instances share only a PostgreSQL database)")
+	}
+	out, err := exec.Command(nabij, append([]string{"bench-seed", "--data", dataDir, "--clients", strconv.Itoa(*nClients),
+		"--notes", strconv.Itoa(*nNotes), "--pros", strconv.Itoa(*nPros), "--client-accounts", strconv.Itoa(*nAccounts)}, dbArgs()...)...).CombinedOutput()
 	if err != nil {
 		return fmt.Errorf("bench-seed: %v\n%s", err, out)
 	}
@@ -130,12 +135,17 @@ func run() error {
 		return err
 	}
 
-	srv, err := startServer(nabij, dataDir, filepath.Join(tmp, "server.log"))
-	if err != nil {
-		return err
+	var srvs servers
+	for i := range *instances {
+		s, err := startServer(nabij, dataDir, filepath.Join(tmp, fmt.Sprintf("server%d.log", i)))
+		if err != nil {
+			return err
+		}
+		defer s.kill()
+		srvs = append(srvs, s)
+		fmt.Printf("server pid %d on %s; machine: %d CPUs, %s\n", s.cmd.Process.Pid, s.base, runtime.NumCPU(), runtime.Version())
 	}
-	defer srv.kill()
-	fmt.Printf("server pid %d on %s; machine: %d CPUs, %s\n", srv.cmd.Process.Pid, srv.base, runtime.NumCPU(), runtime.Version())
+	srv := srvs[0]
 
 	hc := newHTTPClient(*concurrency, nil)
 	t = time.Now()
@@ -152,13 +162,13 @@ func run() error {
 		var r result
 		switch strings.TrimSpace(mix) {
 		case "read":
-			r = runMix("read", hc, srv, func(rng *rand.Rand) request {
+			r = runMix("read", hc, srvs, func(rng *rand.Rand) request {
 				p := pros[rng.IntN(len(pros))]
 				c := p.clients[rng.IntN(len(p.clients))]
 				return request{method: "GET", path: "/api/v1/clients/" + c.ID + "/file", sess: p.sess, want: 200}
 			}, nil)
 		case "client":
-			r = runMix("client", hc, srv, func(rng *rand.Rand) request {
+			r = runMix("client", hc, srvs, func(rng *rand.Rand) request {
 				c := clients[rng.IntN(len(clients))]
 				if rng.IntN(2) == 0 {
 					return request{method: "GET", path: "/api/v1/me/file", sess: c, want: 200}
@@ -168,7 +178,7 @@ func run() error {
 		case "write":
 			ranWrite = true
 			var mu sync.Mutex
-			r = runMix("write", hc, srv, func(rng *rand.Rand) request {
+			r = runMix("write", hc, srvs, func(rng *rand.Rand) request {
 				p := pros[rng.IntN(len(pros))]
 				c := p.clients[rng.IntN(len(p.clients))]
 				body, _ := json.Marshal(map[string]string{"trajectory_id": c.TrajectoryID,
@@ -191,11 +201,13 @@ func run() error {
 	}
 	lifetimePeak := max(srv.maxRSS, srv.peakRSS())
 
-	// Stop the server (gracefully, or with SIGKILL under -crash) before checking.
-	if *crash {
-		srv.kill()
-	} else if err := srv.stop(); err != nil {
-		fmt.Println("server stop:", err)
+	// Stop the servers (gracefully, or with SIGKILL under -crash) before checking.
+	for _, srv := range srvs {
+		if *crash {
+			srv.kill()
+		} else if err := srv.stop(); err != nil {
+			fmt.Println("server stop:", err)
+		}
 	}
 
 	fmt.Printf("\n%-7s %9s %9s %8s %8s %8s %8s %7s %10s %12s\n", "mix", "requests", "req/s", "p50", "p95", "p99", "max", "errors", "peak RSS", "server CPU/req")
@@ -212,7 +224,7 @@ func run() error {
 
 	failed := false
 	if ranWrite {
-		missing, err := sqlite.MissingNotes(sqlite.DBPath(dataDir), acked)
+		missing, err := missingNotes(dataDir, acked)
 		if err != nil {
 			return err
 		}
@@ -223,7 +235,7 @@ func run() error {
 			len(acked), len(acked)-missing, missing)
 	}
 	t = time.Now()
-	out, err = exec.Command(nabij, "verify-log", "--data", dataDir).CombinedOutput()
+	out, err = exec.Command(nabij, append([]string{"verify-log", "--data", dataDir}, dbArgs()...)...).CombinedOutput()
 	fmt.Printf("verify-log (%s): %s", time.Since(t).Round(time.Millisecond), out)
 	if err != nil {
 		failed = true
@@ -249,7 +261,7 @@ func startServer(nabij, dataDir, logPath string) (*server, error) {
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(nabij, "serve", "--addr", addr, "--data", dataDir)
+	cmd := exec.Command(nabij, append([]string{"serve", "--addr", addr, "--data", dataDir}, dbArgs()...)...)
 	cmd.Stdout, cmd.Stderr = logf, logf
 	cmd.Env = os.Environ()
 	if *serverEnv != "" {
@@ -437,6 +449,7 @@ func signIn(base string, m *manifest) ([]pro, []*session, error) {
 
 type request struct {
 	method, path string
+	base         string // the instance to send it to; "" is the one signed in through
 	body         []byte
 	sess         *session
 	want         int
@@ -473,7 +486,7 @@ func (r result) pct(p float64) time.Duration {
 
 // runMix runs gen's requests from *concurrency workers for the warm-up and then
 // *duration, measuring only the latter. onOK sees the body of each expected answer.
-func runMix(name string, hc *http.Client, srv *server, gen func(*rand.Rand) request, onOK func([]byte)) result {
+func runMix(name string, hc *http.Client, srvs servers, gen func(*rand.Rand) request, onOK func([]byte)) result {
 	var measuring, stop atomic.Bool
 	type workerOut struct {
 		lat      []time.Duration
@@ -492,6 +505,7 @@ func runMix(name string, hc *http.Client, srv *server, gen func(*rand.Rand) requ
 			buf := make([]byte, 0, 64<<10)
 			for !stop.Load() {
 				req := gen(rng)
+				req.base = srvs[w%len(srvs)].base
 				start := time.Now()
 				body, status, err := do(hc, req, buf)
 				d := time.Since(start)
@@ -519,15 +533,18 @@ func runMix(name string, hc *http.Client, srv *server, gen func(*rand.Rand) requ
 		}()
 	}
 	time.Sleep(*warmup)
+	srv := srvs[0]
 	rssReset := srv.resetPeakRSS()
-	cpu0 := srv.cpuTime()
+	cpu0 := srvs.cpuTime()
 	measuring.Store(true)
 	start := time.Now()
 	time.Sleep(*duration)
 	if *crash && name == "write" {
-		srv.kill() // in flight: their answers never come, so they were not acknowledged
+		for _, s := range srvs {
+			s.kill() // in flight: their answers never come, so they were not acknowledged
+		}
 	}
-	cpu := srv.cpuTime() - cpu0
+	cpu := srvs.cpuTime() - cpu0
 	stop.Store(true)
 	elapsed := time.Since(start)
 	wg.Wait()
@@ -566,7 +583,11 @@ func do(hc *http.Client, r request, buf []byte) ([]byte, int, error) {
 	if r.body != nil {
 		body = bytes.NewReader(r.body)
 	}
-	req, err := http.NewRequestWithContext(context.Background(), r.method, r.sess.base+r.path, body)
+	base := r.sess.base
+	if r.base != "" {
+		base = r.base
+	}
+	req, err := http.NewRequestWithContext(context.Background(), r.method, base+r.path, body)
 	if err != nil {
 		return buf, 0, err
 	}
@@ -584,4 +605,49 @@ func do(hc *http.Client, r request, buf []byte) ([]byte, int, error) {
 		return b.Bytes(), resp.StatusCode, err
 	}
 	return b.Bytes(), resp.StatusCode, nil
+}
+
+// dbArgs passes -db on to bench-seed, serve and verify-log.
+func dbArgs() []string {
+	if *db == "" {
+		return nil
+	}
+	return []string{"--db", *db}
+}
+
+// servers are the instances a run serves from; the first is the one signed
+// in through (sessions and tokens are in the database, so any takes them).
+type servers []*server
+
+// cpuTime is the CPU time of all instances together.
+func (ss servers) cpuTime() time.Duration {
+	var t time.Duration
+	for _, s := range ss {
+		t += s.cpuTime()
+	}
+	return t
+}
+
+// missingNotes counts the acknowledged notes that are not in the database:
+// the data dir's SQLite file, or the -db database.
+func missingNotes(dataDir string, ids []string) (int, error) {
+	if *db == "" {
+		return sqlite.MissingNotes(sqlite.DBPath(dataDir), ids)
+	}
+	pg, err := sqlite.OpenPostgresDB(*db)
+	if err != nil {
+		return 0, err
+	}
+	defer pg.Close()
+	missing := 0
+	for _, id := range ids {
+		var n int
+		if err := pg.QueryRow(`SELECT COUNT(*) FROM notes WHERE id = ?`, id).Scan(&n); err != nil {
+			return 0, err
+		}
+		if n == 0 {
+			missing++
+		}
+	}
+	return missing, nil
 }
