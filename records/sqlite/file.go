@@ -212,7 +212,7 @@ func (w *wtx) readFile(f *records.File, a records.Actor, clientID string, p *rec
 		}
 		if !any {
 			// No note on this page: an empty result of the same query.
-			rows, err = w.query(noteCols + `WHERE 0 ORDER BY n.created_at, n.id, v.version`)
+			rows, err = w.query(noteCols + `WHERE 1 = 0 ORDER BY n.created_at, n.id, v.version`)
 			break
 		}
 		rows, err = w.query(noteCols+`WHERE n.client_id = ?1

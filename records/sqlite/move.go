@@ -185,7 +185,7 @@ func MoveToPostgres(ctx context.Context, dir string, opts DirOptions) (MoveRepor
 		}
 	}
 	if holds {
-		if rep.Target, err = verifyChain(ctx, tx, signer.Public().(ed25519.PublicKey), defaultCheckpointEvery); err != nil {
+		if rep.Target, err = verifyChain(ctx, tx, signer.Public().(ed25519.PublicKey), defaultCheckpointEvery, nil, 0, 0); err != nil {
 			return rep, err
 		}
 	} else {

@@ -364,7 +364,7 @@ func walkPart(ctx context.Context, tx *sql.Tx, p *chainPart, cps map[int64][]byt
 	if err != nil {
 		return internal("verify", err)
 	}
-	defer rows.Close()
+	defer func() { rows.Close() }() // rows is reopened after an exact read
 	broken := func(seq int64, format string, args ...any) {
 		if p.brokenAt == 0 {
 			p.brokenAt = seq
@@ -378,6 +378,7 @@ func walkPart(ctx context.Context, tx *sql.Tx, p *chainPart, cps map[int64][]byt
 	var joined, hashes sql.RawBytes
 	var exact *exactRow
 	var seq, at, expect int64
+	var reopen bool
 	buf := make([]byte, 0, 512)
 	for rows.Next() {
 		if err := rows.Scan(&seq, &joined, &hashes); err != nil {
@@ -394,7 +395,12 @@ func walkPart(ctx context.Context, tx *sql.Tx, p *chainPart, cps map[int64][]byt
 			// A field holding the separator, a NULL, a hash that is not 32
 			// bytes or does not match: read the record again column by column,
 			// exactly as it is read back everywhere else, before calling it
-			// changed.
+			// changed. One connection runs one query at a time on
+			// PostgreSQL, so the walk stops here and goes on after seq.
+			if err := rows.Close(); err != nil {
+				return internal("verify", err)
+			}
+			reopen = true
 			if exact == nil {
 				if exact, err = prepareExact(ctx, tx); err != nil {
 					return err
@@ -430,6 +436,13 @@ func walkPart(ctx context.Context, tx *sql.Tx, p *chainPart, cps map[int64][]byt
 		// rewritten still breaks the link to the next one.
 		prev = *sum
 		expect = seq + 1
+		if reopen {
+			reopen = false
+			rows, err = tx.QueryContext(ctx, verifyQuery+` WHERE seq > ? AND seq <= ? ORDER BY seq`, verifySeparator, seq, p.hi)
+			if err != nil {
+				return internal("verify", err)
+			}
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return internal("verify", err)

@@ -252,6 +252,7 @@ func TestVerifyAccessLogFieldHoldsSeparator(t *testing.T) {
 // not a number) makes VerifyAccessLog return an error, never a report, also
 // when that record lies in a part read on another connection.
 func TestVerifyAccessLogFailsClosed(t *testing.T) {
+	sqliteOnly(t, "the unreadable record is text in an integer column, which PostgreSQL's types refuse to store")
 	for _, parts := range []int{0, 3} {
 		t.Run(fmt.Sprintf("parts=%d", parts), func(t *testing.T) {
 			env, db := seedLog(t)
