@@ -40,17 +40,16 @@ func (s *Store) RunRetention(ctx context.Context, run records.RetentionRun) (*re
 			return nil, internal("retention: clients", err)
 		}
 	}
-	byAge := false
-	for _, r := range rules {
-		byAge = byAge || r.Basis == records.BasisUntilAge
-	}
 	destroyed := false
 	for _, id := range ids {
 		var items []records.PurgeItem
 		var shredded bool
 		var born *time.Time
-		if byAge {
-			var err error
+		need, err := s.birthDateNeeded(ctx, id, rules)
+		if err != nil {
+			return rep, err
+		}
+		if need {
 			if born, err = s.retentionBirthDate(ctx, id); err != nil {
 				if records.ErrorCode(err) == records.EDESTROYED {
 					continue
@@ -58,7 +57,7 @@ func (s *Store) RunRetention(ctx context.Context, run records.RetentionRun) (*re
 				return rep, err
 			}
 		}
-		err := s.write(ctx, func(w *wtx) error {
+		err = s.write(ctx, func(w *wtx) error {
 			var err error
 			items, shredded, err = w.purgeClient(rep, id, rules, run.DueAt, born)
 			return err
@@ -84,6 +83,37 @@ func (s *Store) RunRetention(ctx context.Context, run records.RetentionRun) (*re
 		rep.WALTruncated = s.truncateWAL(ctx) == nil
 	}
 	return rep, nil
+}
+
+// birthDateNeeded tells whether an until_age rule could make any of the
+// client's records due today: only after some help closed and the rule's
+// period after that close has passed (before then nothing is due, whatever
+// the birthday). So the run opens a birth date, and leaves an access record
+// in the client's log, only when the date can decide something, not every
+// day for every client. It reads ids and times only.
+func (s *Store) birthDateNeeded(ctx context.Context, clientID string, rules map[string]records.RetentionRule) (bool, error) {
+	byAge := false
+	for _, r := range rules {
+		byAge = byAge || r.Basis == records.BasisUntilAge
+	}
+	if !byAge {
+		return false, nil
+	}
+	var first sql.NullInt64
+	err := s.r.QueryRowContext(ctx, `SELECT MIN(closed_at) FROM trajectories WHERE client_id = ? AND closed_at IS NOT NULL`, clientID).Scan(&first)
+	if err != nil {
+		return false, internal("retention: first close", err)
+	}
+	if !first.Valid {
+		return false, nil
+	}
+	now := s.now()
+	for _, r := range rules {
+		if r.Basis == records.BasisUntilAge && !fromMS(first.Int64).AddDate(r.Years, 0, r.Days).After(now) {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // retentionBirthDate reads the client's birth date for an until_age rule: a
@@ -240,7 +270,10 @@ func (w *wtx) purgeClient(rep *records.PurgeReport, clientID string, rules map[s
 	consider := func(r retained, closed *time.Time) {
 		rule := rules[r.kind]
 		d := dueAt(rule, r.created, closed, born)
-		if d == nil && rule.Basis == records.BasisUntilAge && born == nil && closed != nil {
+		// Before the rule's period after the close has passed nothing is
+		// due whatever the birthday, and the run did not open it.
+		if d == nil && rule.Basis == records.BasisUntilAge && born == nil && closed != nil &&
+			!closed.AddDate(rule.Years, 0, rule.Days).After(w.now) {
 			b := noBirth[r.kind]
 			if b == nil {
 				b = &bucket{}

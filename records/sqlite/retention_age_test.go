@@ -11,7 +11,8 @@ import (
 // clients: C (born 1990-04-30) and D (no birth date). Nothing goes while care
 // is open or before the birthday; after both, C's file goes with the key. D's
 // closed file is never destroyed: the rule cannot be applied, and the run
-// says so. Every run reads C's birth date through the read gate as nabij.
+// says so. A run reads C's birth date through the read gate as nabij once
+// C's help is closed.
 func TestRetentionUntilAge(t *testing.T) {
 	w := newWorld(t)
 	newRetentionFixture(t, w)
@@ -59,6 +60,9 @@ func TestRetentionUntilAge(t *testing.T) {
 		before  func(t *testing.T)
 		wantC   map[string]int // destroyed kinds of C
 		keyGone bool
+		// readsBirth: the run opens C's birth date only once some help is
+		// closed (and the rule's period after it has passed: none here).
+		readsBirth bool
 	}{
 		// C turned 35 in 2025, but C's trajectory is still open.
 		{name: "OpenCareKept", age: 35, wantC: map[string]int{}},
@@ -67,13 +71,13 @@ func TestRetentionUntilAge(t *testing.T) {
 			if _, err := w.s.CloseTrajectory(w.ctx, w.sam, w.tr.ID); err != nil {
 				t.Fatal(err)
 			}
-		}, wantC: map[string]int{records.KindNotePersonal: 1}},
+		}, wantC: map[string]int{records.KindNotePersonal: 1}, readsBirth: true},
 		{name: "DayBeforeBirthdayKept", age: 40, before: func(t *testing.T) {
 			w.clock.Advance(birthday40.Add(-time.Hour).Sub(w.now()))
-		}, wantC: map[string]int{}},
+		}, wantC: map[string]int{}, readsBirth: true},
 		{name: "BirthdayDestroys", age: 40, before: func(t *testing.T) {
 			w.clock.Advance(2 * time.Hour)
-		}, wantC: all, keyGone: true},
+		}, wantC: all, keyGone: true, readsBirth: true},
 	}
 	for _, st := range steps {
 		t.Run(st.name, func(t *testing.T) {
@@ -114,15 +118,17 @@ func TestRetentionUntilAge(t *testing.T) {
 			if n := countRows(t, raw, "contacts WHERE client_id = '"+w.d.ID+"'"); n != 1 {
 				t.Errorf("D's contacts: %d, want 1", n)
 			}
-			// C's birth date was read through the gate, recorded as nabij's read for retention.
+			// C's birth date was read through the gate, recorded as nabij's
+			// read for retention, when it could decide something; not while
+			// C's help is open.
 			read := false
 			for _, r := range accessRowsAfter(t, raw, seq) {
 				if r.ClientID == w.c.ID && r.RecordKind == "client" && r.Action == string(records.ActionRead) {
 					read = r.ActorRole == "system" && r.Purpose == string(records.PurposeRetention) && r.Rule == string(records.RuleSystem) && r.Outcome == "ok"
 				}
 			}
-			if !read {
-				t.Errorf("no access record of the system reading C's birth date")
+			if read != st.readsBirth {
+				t.Errorf("an access record of the system reading C's birth date: %v, want %v", read, st.readsBirth)
 			}
 		})
 	}
@@ -143,4 +149,55 @@ func TestRetentionUntilAge(t *testing.T) {
 		}
 	}
 	mustVerifyOK(t, w.s)
+}
+
+// TestRetentionOpensBirthDateOnlyWhenItDecides: with "15 years after the
+// close, and at least until the 35th birthday", a file closed today cannot be
+// due for 15 years whatever the birthday, so the daily run neither opens the
+// birth date (no access record in the client's log) nor reports a missing
+// one; once the 15 years have passed it does both.
+func TestRetentionOpensBirthDateOnlyWhenItDecides(t *testing.T) {
+	w := newWorld(t)
+	svc := retentionSvc(w)
+	raw := w.raw(t)
+	var rules []records.RetentionRule
+	for _, k := range []string{records.KindNoteShared, records.KindNoteRestricted, records.KindContact, records.KindTrajectory, records.KindEntry, records.KindDisclosure} {
+		rules = append(rules, records.RetentionRule{Kind: k, Basis: records.BasisUntilAge, Age: 35, Years: 15, Action: records.ActionDestroyRows})
+	}
+	if _, err := svc.SetRules(w.ctx, w.dpo, rules); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.s.CloseTrajectory(w.ctx, w.sam, w.tr.ID); err != nil {
+		t.Fatal(err)
+	}
+	birthReads := func(t *testing.T, after int64) int {
+		t.Helper()
+		n := 0
+		for _, r := range accessRowsAfter(t, raw, after) {
+			if r.ClientID == w.c.ID && r.RecordKind == "client" && r.Action == string(records.ActionRead) && r.ActorRole == "system" {
+				n++
+			}
+		}
+		return n
+	}
+	for _, tc := range []struct {
+		name    string
+		advance time.Duration
+		reads   int
+	}{
+		{"ClosedToday", 0, 0},
+		{"ClosedTenYearsAgo", 10 * 366 * 24 * time.Hour, 0},
+		{"ClosedFifteenYearsAgo", 5 * 366 * 24 * time.Hour, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w.clock.Advance(tc.advance)
+			seq := maxSeq(t, raw)
+			if _, err := svc.Run(w.ctx, false); err != nil {
+				t.Fatal(err)
+			}
+			if n := birthReads(t, seq); n != tc.reads {
+				t.Errorf("the run opened C's birth date %d times, want %d", n, tc.reads)
+			}
+		})
+	}
 }
