@@ -228,6 +228,7 @@ func KeptUntil(rules []records.RetentionRule, trajectories []records.Trajectory,
 	if d, err := time.Parse("2006-01-02", birthDate); err == nil {
 		born = &d
 	}
+	last, open := lastClose(trajectories)
 	for _, r := range rules {
 		base := records.KeptUntil{Kind: r.Kind, Basis: r.Basis, Years: r.Years, Days: r.Days, MaxDays: r.MaxDays,
 			Action: r.Action, Source: r.Source}
@@ -248,55 +249,55 @@ func KeptUntil(rules []records.RetentionRule, trajectories []records.Trajectory,
 			continue
 		}
 		k := base
-		var last *time.Time
-		k.Open = len(trajectories) == 0
-		for _, t := range trajectories {
-			switch {
-			case t.ClosedAt == nil:
-				k.Open = true
-			case last == nil || t.ClosedAt.After(*last):
-				last = t.ClosedAt
-			}
-		}
-		if !k.Open {
+		k.Open = open
+		if !open {
 			k.Until = keptUntil(r, last, born)
 		}
 		out = append(out, k)
 	}
-	return append(out, planKept(rules, trajectories, born))
+	return append(out, planKept(rules, last, open, born))
 }
 
-// planKept says how long the plan (and network) is kept. No rule names it:
-// it goes with the client's key, when nothing else of the file is left (the
-// retention run's final shred), so as long as the longest-kept kind of the file (personal working notes and the access log, which outlive or
-// precede the file on their own terms, aside), from the last close of all
-// the client's help; no date while any help is open.
-//
-// An until_age rule keeps its kind at least until the birthday it names, so
-// the plan, which outlasts every such kind, stays at least as long.
-func planKept(rules []records.RetentionRule, trajectories []records.Trajectory, born *time.Time) records.KeptUntil {
-	k := records.KeptUntil{Kind: records.KindPlan, Basis: records.BasisAfterClose, Action: records.ActionDestroyRows, Open: len(trajectories) == 0}
-	for _, r := range rules {
-		if r.Kind == records.KindNotePersonal || r.Kind == records.KindAccessRecord {
-			continue
-		}
-		if r.Years*366+r.Days > k.Years*366+k.Days {
-			k.Years, k.Days = r.Years, r.Days
-		}
-	}
-	var last *time.Time
+// lastClose is the latest close of the client's help; open is true while any
+// help is open, or none was ever started (then there is no last close).
+func lastClose(trajectories []records.Trajectory) (last *time.Time, open bool) {
+	open = len(trajectories) == 0
 	for _, t := range trajectories {
 		switch {
 		case t.ClosedAt == nil:
-			k.Open = true
+			open = true
 		case last == nil || t.ClosedAt.After(*last):
 			last = t.ClosedAt
 		}
 	}
+	return last, open
+}
+
+// planKept says how long the plan (and network) is kept. No rule names it:
+// it goes with the client's key, when nothing else of the file is left (the
+// retention run's final shred), so as long as the longest-kept kind of the
+// file (personal working notes and the access log, which outlive or precede
+// the file on their own terms, aside), from the last close of all the
+// client's help; no date while any help is open.
+//
+// An until_age rule keeps its kind at least until the birthday it names, so
+// the plan, which outlasts every such kind, stays at least as long.
+func planKept(rules []records.RetentionRule, last *time.Time, open bool, born *time.Time) records.KeptUntil {
+	k := records.KeptUntil{Kind: records.KindPlan, Basis: records.BasisAfterClose, Action: records.ActionDestroyRows, Open: open}
+	var fileRules []records.RetentionRule
+	for _, r := range rules {
+		if r.Kind == records.KindNotePersonal || r.Kind == records.KindAccessRecord {
+			continue
+		}
+		fileRules = append(fileRules, r)
+		if r.Years*366+r.Days > k.Years*366+k.Days {
+			k.Years, k.Days = r.Years, r.Days
+		}
+	}
 	if !k.Open {
 		t := last.AddDate(k.Years, 0, k.Days)
-		for _, r := range rules {
-			if r.Basis != records.BasisUntilAge || r.Kind == records.KindNotePersonal || r.Kind == records.KindAccessRecord {
+		for _, r := range fileRules {
+			if r.Basis != records.BasisUntilAge {
 				continue
 			}
 			if born == nil {

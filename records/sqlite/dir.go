@@ -340,15 +340,10 @@ func VerifyDir(ctx context.Context, dir string, opts DirOptions) (records.Verify
 	if _, err := os.Stat(path); err != nil {
 		return records.VerifyReport{}, fmt.Errorf("records: no database in %s: %w", dir, err)
 	}
-	kr, err := crypto.LoadKeyring(KeyDir(dir))
+	pub, err := checkpointKey(KeyDir(dir))
 	if err != nil {
 		return records.VerifyReport{}, err
 	}
-	signer, err := kr.SigningKey("checkpoints")
-	if err != nil {
-		return records.VerifyReport{}, err
-	}
-	pub := signer.Public().(ed25519.PublicKey)
 	db, err := openReadOnly(path)
 	if err != nil {
 		return records.VerifyReport{}, err
@@ -356,21 +351,42 @@ func VerifyDir(ctx context.Context, dir string, opts DirOptions) (records.Verify
 	defer db.Close()
 	// One connection per part of the chain read at once (verifyParts).
 	db.SetMaxOpenConns(maxVerifyParts)
-	more := func(ctx context.Context) (*sql.Tx, error) { return db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true}) }
+	return verifyOn(ctx, db, &sql.TxOptions{ReadOnly: true}, pub, opts.witness(dir))
+}
+
+// checkpointKey is the public key that signs the checkpoints, from the key
+// files in keyDir.
+func checkpointKey(keyDir string) (ed25519.PublicKey, error) {
+	kr, err := crypto.LoadKeyring(keyDir)
+	if err != nil {
+		return nil, err
+	}
+	signer, err := kr.SigningKey("checkpoints")
+	if err != nil {
+		return nil, err
+	}
+	return signer.Public().(ed25519.PublicKey), nil
+}
+
+// verifyOn walks the access log in db as verify-log does, without a store:
+// the chain in parts, each in a read-only transaction begun with txOpts, then
+// the head against w (no witness when nil).
+func verifyOn(ctx context.Context, db *sql.DB, txOpts *sql.TxOptions, pub ed25519.PublicKey, w *witness.Witness) (records.VerifyReport, error) {
+	more := func(ctx context.Context) (*sql.Tx, error) { return db.BeginTx(ctx, txOpts) }
 	tx, err := more(ctx)
 	if err != nil {
 		return records.VerifyReport{}, fmt.Errorf("records: verify: %w", err)
 	}
 	defer tx.Rollback()
 	rep, err := verifyChain(ctx, tx, pub, defaultCheckpointEvery, more, verifyMaxParts(), defaultVerifyPart)
-	if err != nil {
+	if err != nil || w == nil {
 		return rep, err
 	}
 	seq, head, err := chainHead(tx)
 	if err != nil {
 		return rep, fmt.Errorf("records: verify: %w", err)
 	}
-	at, problem, err := witnessCheck(tx, opts.witness(dir), pub, logHead{seq: seq, hash: head})
+	at, problem, err := witnessCheck(tx, w, pub, logHead{seq: seq, hash: head})
 	if err != nil {
 		return rep, err
 	}

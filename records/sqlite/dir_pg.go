@@ -111,19 +111,14 @@ func holdsDataPG(db *sql.DB) (bool, error) {
 	return any, nil
 }
 
-// verifyDirPG is VerifyDir for a database on PostgreSQL: in one REPEATABLE
-// READ READ ONLY transaction, so appends by running instances do not move
-// the head under the walk. It writes nothing.
+// verifyDirPG is VerifyDir for a database on PostgreSQL: in REPEATABLE READ
+// READ ONLY transactions, so appends by running instances do not move the
+// head under the walk. It writes nothing.
 func verifyDirPG(ctx context.Context, dir string, opts DirOptions) (records.VerifyReport, error) {
-	kr, err := crypto.LoadKeyring(opts.keyDir(dir))
+	pub, err := checkpointKey(opts.keyDir(dir))
 	if err != nil {
 		return records.VerifyReport{}, err
 	}
-	signer, err := kr.SigningKey("checkpoints")
-	if err != nil {
-		return records.VerifyReport{}, err
-	}
-	pub := signer.Public().(ed25519.PublicKey)
 	db, err := OpenPostgresDB(opts.DB)
 	if err != nil {
 		return records.VerifyReport{}, err
@@ -132,30 +127,7 @@ func verifyDirPG(ctx context.Context, dir string, opts DirOptions) (records.Veri
 	// Each part of the chain read at once (verifyParts) has its own
 	// snapshot; the log is append-only, so a later snapshot holds every
 	// record of the first one's range unchanged.
-	more := func(ctx context.Context) (*sql.Tx, error) {
-		return db.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
-	}
-	tx, err := more(ctx)
-	if err != nil {
-		return records.VerifyReport{}, fmt.Errorf("records: verify: %w", err)
-	}
-	defer tx.Rollback()
-	rep, err := verifyChain(ctx, tx, pub, defaultCheckpointEvery, more, verifyMaxParts(), defaultVerifyPart)
-	if err != nil {
-		return rep, err
-	}
-	if w := opts.pgWitness(); w != nil {
-		seq, head, err := chainHead(tx)
-		if err != nil {
-			return rep, fmt.Errorf("records: verify: %w", err)
-		}
-		at, problem, err := witnessCheck(tx, w, pub, logHead{seq: seq, hash: head})
-		if err != nil {
-			return rep, err
-		}
-		failReport(&rep, at, problem)
-	}
-	return rep, nil
+	return verifyOn(ctx, db, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}, pub, opts.pgWitness())
 }
 
 // ErrBackupPostgres is returned by BackupDir for a database on PostgreSQL.

@@ -119,13 +119,7 @@ func migratePG(dsn string, db *sql.DB) error {
 	if err != nil {
 		return fmt.Errorf("records: migrations: %w", err)
 	}
-	if _, err := p.Up(context.Background()); err != nil {
-		return fmt.Errorf("records: migrate: %w", err)
-	}
-	if err := assignCaseCodes(db); err != nil {
-		return fmt.Errorf("records: case codes: %w", err)
-	}
-	return nil
+	return migrateWith(p, db)
 }
 
 // pgVersion is the migration version of the database at dsn.

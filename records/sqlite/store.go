@@ -303,6 +303,12 @@ func migrate(db *sql.DB) error {
 	if err != nil {
 		return fmt.Errorf("records: migrations: %w", err)
 	}
+	return migrateWith(p, db)
+}
+
+// migrateWith applies the migrations of p and then gives every client
+// without a case code one, through db.
+func migrateWith(p *goose.Provider, db *sql.DB) error {
 	if _, err := p.Up(context.Background()); err != nil {
 		return fmt.Errorf("records: migrate: %w", err)
 	}
