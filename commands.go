@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 	"text/tabwriter"
@@ -124,6 +125,11 @@ func serverFlags(name string, cfg *app.Config) *flag.FlagSet {
 		cfg.Jurisdiction = j
 		return nil
 	})
+	fs.Func("reads", "where reads of one client run: auto, writer or snapshot (NABIJ_READS; auto: on the writer on SQLite with fewer than 4 cores)", func(v string) error {
+		p, err := sqlite.ParseReadPath(v)
+		cfg.Reads = p
+		return err
+	})
 	return fs
 }
 
@@ -147,7 +153,31 @@ func cmdServe(args []string) error {
 	if err != nil {
 		return err
 	}
+	stop, err := profileCPU(os.Getenv("NABIJ_CPUPROFILE"))
+	if err != nil {
+		srv.Shutdown(time.Second)
+		return err
+	}
+	defer stop()
 	return serveUntilSignal(srv, cfg.Addr, nil)
+}
+
+// profileCPU writes a CPU profile of the whole serve to path until stop is
+// called; an empty path profiles nothing. The load test sets it (through
+// NABIJ_CPUPROFILE) to see where a request's CPU goes under real load.
+func profileCPU(path string) (stop func(), err error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
 // serveUntilSignal serves until SIGTERM or SIGINT, then shuts down gracefully.

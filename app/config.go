@@ -49,6 +49,9 @@ type Config struct {
 	// /readyz to say ready; 0 takes the store's default (64 MiB), negative
 	// turns the check off.
 	MinFreeDisk int64
+	// Reads is where reads of one client run (auto, writer, snapshot); the
+	// default picks by engine and machine (sqlite.ReadPath).
+	Reads sqlite.ReadPath
 	// Now is the clock (tests and time travel); default time.Now.
 	Now func() time.Time
 	// Logf receives one line per request: method, route, status, duration — never
@@ -84,7 +87,8 @@ func (c *Config) Defaults() {
 // ConfigFromEnv reads NABIJ_* variables into c where c leaves a field empty:
 // NABIJ_ADDR, NABIJ_DATA, NABIJ_WITNESS, NABIJ_REQUIRE_TOTP (comma-separated roles),
 // NABIJ_JURISDICTION, NABIJ_TRUSTED_PROXIES, NABIJ_SECURE_COOKIES=1,
-// NABIJ_METRICS_TOKEN, NABIJ_MIN_FREE_DISK_MB, NABIJ_MAX_HASHING (a positive number).
+// NABIJ_METRICS_TOKEN, NABIJ_MIN_FREE_DISK_MB, NABIJ_MAX_HASHING (a positive number),
+// NABIJ_READS (auto, writer or snapshot).
 func (c *Config) ConfigFromEnv() error {
 	if c.Addr == "" {
 		c.Addr = os.Getenv("NABIJ_ADDR")
@@ -140,6 +144,13 @@ func (c *Config) ConfigFromEnv() error {
 	if os.Getenv("NABIJ_SECURE_COOKIES") == "1" {
 		c.SecureCookies = true
 	}
+	if v := os.Getenv("NABIJ_READS"); v != "" && c.Reads == sqlite.ReadsAuto {
+		p, err := sqlite.ParseReadPath(v)
+		if err != nil {
+			return fmt.Errorf("NABIJ_READS: %w", err)
+		}
+		c.Reads = p
+	}
 	return nil
 }
 
@@ -162,7 +173,7 @@ func ParseRoles(v string) (map[records.Role]bool, error) {
 // DirOptions are the options a data dir is opened with under c.
 func (c *Config) DirOptions() sqlite.DirOptions {
 	return sqlite.DirOptions{Jurisdiction: c.Jurisdiction, Now: c.Now, Witness: c.Witness, MinFreeDisk: c.MinFreeDisk,
-		DB: c.DB, KeysDir: c.KeysDir}
+		DB: c.DB, KeysDir: c.KeysDir, Reads: c.Reads}
 }
 
 // HasStore tells whether c names where the data is: a data dir, or a

@@ -407,9 +407,20 @@ func TestEdgeConfigFromEnv(t *testing.T) {
 	if err := c.ConfigFromEnv(); err != nil {
 		t.Fatal(err)
 	}
-	if c.MetricsToken != "tok" || c.MinFreeDisk != 128<<20 || len(c.TrustedProxies) != 2 {
+	if c.MetricsToken != "tok" || c.MinFreeDisk != 128<<20 || len(c.TrustedProxies) != 2 || c.Reads != sqlite.ReadsAuto {
 		t.Errorf("config %+v", c)
 	}
+	t.Setenv("NABIJ_READS", "snapshot")
+	c = app.Config{}
+	if err := c.ConfigFromEnv(); err != nil || c.Reads != sqlite.ReadsInSnapshots {
+		t.Errorf("NABIJ_READS=snapshot: reads %q, err %v", c.Reads, err)
+	}
+	t.Setenv("NABIJ_READS", "fast")
+	c = app.Config{}
+	if err := c.ConfigFromEnv(); err == nil {
+		t.Error("NABIJ_READS=fast accepted")
+	}
+	t.Setenv("NABIJ_READS", "")
 	t.Setenv("NABIJ_MIN_FREE_DISK_MB", "0")
 	c = app.Config{}
 	if err := c.ConfigFromEnv(); err != nil || c.MinFreeDisk >= 0 {

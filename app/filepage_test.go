@@ -8,8 +8,37 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/nabij/nabij/app"
 	"github.com/nabij/nabij/records"
+	"github.com/nabij/nabij/records/sqlite"
 )
+
+// TestFileReadsOnBothPaths: a file read on the writer and one in a snapshot
+// answer the same file and leave the same access record; a refused read
+// answers nothing and leaves a denied record either way.
+func TestFileReadsOnBothPaths(t *testing.T) {
+	var files []records.File
+	for _, p := range []sqlite.ReadPath{sqlite.ReadsOnWriter, sqlite.ReadsInSnapshots} {
+		e := newEnv(t, func(c *app.Config) { c.Reads = p })
+		path := "/api/v1/clients/" + e.noorID + "/file"
+		before := e.headSeq(t)
+		var f records.File
+		e.get(t, e.token(t, sam), path).expect(t, 200).decode(t, &f)
+		if len(f.Notes) == 0 || f.Notes[len(f.Notes)-1].Body == "" {
+			t.Fatalf("reads %s: a file without note text: %+v", p, f.Notes)
+		}
+		rec := e.wantRecord(t, sam, before, e.noorID, records.OutcomeOK, records.RuleCaseload)
+		if len(rec.RecordIDs) != len(f.Notes) {
+			t.Errorf("reads %s: the record names %d notes, the answer holds %d", p, len(rec.RecordIDs), len(f.Notes))
+		}
+		e.get(t, e.token(t, lena), path).expect(t, 403)
+		e.wantRecord(t, lena, before, e.noorID, records.OutcomeDenied, records.RuleNone)
+		files = append(files, f)
+	}
+	if len(files[0].Notes) != len(files[1].Notes) || files[0].Notes[0].Body != files[1].Notes[0].Body {
+		t.Errorf("the two paths answer different files: %d and %d notes", len(files[0].Notes), len(files[1].Notes))
+	}
+}
 
 // TestFilePagesAPI: the file API returns a page of notes with a cursor to
 // the older ones; walking it returns every note once; a bad page is a

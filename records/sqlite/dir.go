@@ -52,6 +52,9 @@ type DirOptions struct {
 	// KeysDir, when set, is where the keys are instead of KeyDir(dir); only
 	// with DB.
 	KeysDir string
+	// Reads is where reads of one client run; ReadsAuto picks by engine and
+	// machine.
+	Reads ReadPath
 }
 
 func (o DirOptions) witness(dir string) *witness.Witness {
@@ -129,7 +132,7 @@ func OpenDir(dir string, opts DirOptions) (*Store, *crypto.Keyring, error) {
 	if now == nil {
 		now = time.Now
 	}
-	st, err := Open(path, Options{Keyring: kr, Signer: signer, Jurisdiction: opts.Jurisdiction, Now: now,
+	st, err := Open(path, Options{ReadsOnWriter: opts.Reads.onWriter(false), Keyring: kr, Signer: signer, Jurisdiction: opts.Jurisdiction, Now: now,
 		Witness: opts.witness(dir), MinFreeDisk: opts.MinFreeDisk})
 	if err != nil {
 		unlock()

@@ -83,7 +83,7 @@ func openDirPG(dir string, opts DirOptions) (*Store, *crypto.Keyring, error) {
 	if now == nil {
 		now = time.Now
 	}
-	st, err := OpenPostgres(opts.DB, Options{Keyring: kr, Signer: signer, Jurisdiction: opts.Jurisdiction, Now: now,
+	st, err := OpenPostgres(opts.DB, Options{ReadsOnWriter: opts.Reads.onWriter(true), Keyring: kr, Signer: signer, Jurisdiction: opts.Jurisdiction, Now: now,
 		Witness: opts.pgWitness(), MinFreeDisk: opts.MinFreeDisk})
 	if err != nil {
 		return nil, nil, err

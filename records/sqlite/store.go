@@ -54,7 +54,8 @@ type Options struct {
 	// database whose log is behind it or differs from it.
 	Witness *witness.Witness
 	// ReadsOnWriter runs every read of one client inside the writer's
-	// transaction, as before reads had snapshots: for comparison only.
+	// transaction instead of in a snapshot on a reader connection (see
+	// ReadPath; OpenDir sets it by DirOptions.Reads).
 	ReadsOnWriter bool
 }
 
