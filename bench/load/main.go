@@ -10,7 +10,8 @@
 // For each it prints throughput, p50/p95/p99/max latency, the error count and the
 // server's peak RSS (VmHWM of the server process). After the write mix it stops
 // the server and checks that every acknowledged note (201) is in the database,
-// and runs `nabij verify-log` on the data dir.
+// and runs `nabij verify-log` on the data dir. With -peer-pocketbase PATH the
+// read and write mixes then run against that PocketBase binary too (peer.go).
 //
 //	go run ./bench/load -duration 20s
 //
@@ -63,20 +64,21 @@ type manifest struct {
 }
 
 var (
-	duration    = flag.Duration("duration", 20*time.Second, "how long each mix runs")
-	warmup      = flag.Duration("warmup", 2*time.Second, "unmeasured warm-up before each mix")
-	concurrency = flag.Int("c", 64, "concurrent requests (workers)")
-	nClients    = flag.Int("clients", 1000, "clients to seed")
-	nNotes      = flag.Int("notes", 50, "notes per client")
-	nPros       = flag.Int("pros", 20, "professionals")
-	nAccounts   = flag.Int("client-accounts", 100, "client accounts")
-	mixes       = flag.String("mix", "read,client,write", "mixes to run, in this order")
-	keep        = flag.Bool("keep", false, "keep the temp dir (binary, data, server log)")
-	bin         = flag.String("bin", "", "use this nabij binary instead of building one")
-	serverEnv   = flag.String("server-env", "", "extra environment for the server, comma-separated K=V (e.g. GOGC=50)")
-	db          = flag.String("db", "", "a fresh, empty PostgreSQL database (postgres://…) for seed and serve instead of SQLite; the keys stay in the temp dir")
-	instances   = flag.Int("instances", 1, "nabij serve processes on the one database (more than 1 needs -db); workers spread over them")
-	crash       = flag.Bool("crash", false, "end the write mix with SIGKILL while requests are in flight, then check every acknowledged note")
+	duration       = flag.Duration("duration", 20*time.Second, "how long each mix runs")
+	warmup         = flag.Duration("warmup", 2*time.Second, "unmeasured warm-up before each mix")
+	concurrency    = flag.Int("c", 64, "concurrent requests (workers)")
+	nClients       = flag.Int("clients", 1000, "clients to seed")
+	nNotes         = flag.Int("notes", 50, "notes per client")
+	nPros          = flag.Int("pros", 20, "professionals")
+	nAccounts      = flag.Int("client-accounts", 100, "client accounts")
+	mixes          = flag.String("mix", "read,client,write", "mixes to run, in this order")
+	keep           = flag.Bool("keep", false, "keep the temp dir (binary, data, server log)")
+	bin            = flag.String("bin", "", "use this nabij binary instead of building one")
+	serverEnv      = flag.String("server-env", "", "extra environment for the server, comma-separated K=V (e.g. GOGC=50)")
+	db             = flag.String("db", "", "a fresh, empty PostgreSQL database (postgres://…) for seed and serve instead of SQLite; the keys stay in the temp dir")
+	instances      = flag.Int("instances", 1, "nabij serve processes on the one database (more than 1 needs -db); workers spread over them")
+	crash          = flag.Bool("crash", false, "end the write mix with SIGKILL while requests are in flight, then check every acknowledged note")
+	peerPocketBase = flag.String("peer-pocketbase", "", "after nabij's mixes, run the read and write mixes against this PocketBase binary on the same data shape (see peer.go)")
 )
 
 func main() {
@@ -232,6 +234,11 @@ func run() error {
 	fmt.Printf("verify-log (%s): %s", time.Since(t).Round(time.Millisecond), out)
 	if err != nil {
 		failed = true
+	}
+	if *peerPocketBase != "" {
+		if err := runPocketBase(*peerPocketBase, tmp, results); err != nil {
+			return fmt.Errorf("pocketbase: %w", err)
+		}
 	}
 	if failed {
 		return errors.New("checks failed")
