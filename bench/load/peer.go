@@ -3,8 +3,8 @@
 // shape, the same machine and in the same run, so that nabij's figures can be
 // read as a ratio to it rather than on their own. PocketBase is an external
 // binary built by hand, never a dependency of this module (bench/README.md says
-// how to build it and what its mixes leave out: no access record, no
-// encryption, no authorization rule beyond "signed in").
+// how to build it and what its mixes leave out: no access record in the
+// client's log, no encryption, no authorization rule beyond "signed in").
 
 package main
 
