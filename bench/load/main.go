@@ -10,7 +10,8 @@
 // For each it prints throughput, p50/p95/p99/max latency, the error count and the
 // server's peak RSS (VmHWM of the server process). After the write mix it stops
 // the server and checks that every acknowledged note (201) is in the database,
-// and runs `nabij verify-log` on the data dir.
+// and runs `nabij verify-log` on the data dir. With -peer-pocketbase PATH the
+// read and write mixes then run against that PocketBase binary too (peer.go).
 //
 //	go run ./bench/load -duration 20s
 //
@@ -63,20 +64,21 @@ type manifest struct {
 }
 
 var (
-	duration    = flag.Duration("duration", 20*time.Second, "how long each mix runs")
-	warmup      = flag.Duration("warmup", 2*time.Second, "unmeasured warm-up before each mix")
-	concurrency = flag.Int("c", 64, "concurrent requests (workers)")
-	nClients    = flag.Int("clients", 1000, "clients to seed")
-	nNotes      = flag.Int("notes", 50, "notes per client")
-	nPros       = flag.Int("pros", 20, "professionals")
-	nAccounts   = flag.Int("client-accounts", 100, "client accounts")
-	mixes       = flag.String("mix", "read,client,write", "mixes to run, in this order")
-	keep        = flag.Bool("keep", false, "keep the temp dir (binary, data, server log)")
-	bin         = flag.String("bin", "", "use this nabij binary instead of building one")
-	serverEnv   = flag.String("server-env", "", "extra environment for the server, comma-separated K=V (e.g. GOGC=50)")
-	db          = flag.String("db", "", "a fresh, empty PostgreSQL database (postgres://…) for seed and serve instead of SQLite; the keys stay in the temp dir")
-	instances   = flag.Int("instances", 1, "nabij serve processes on the one database (more than 1 needs -db); workers spread over them")
-	crash       = flag.Bool("crash", false, "end the write mix with SIGKILL while requests are in flight, then check every acknowledged note")
+	duration       = flag.Duration("duration", 20*time.Second, "how long each mix runs")
+	warmup         = flag.Duration("warmup", 2*time.Second, "unmeasured warm-up before each mix")
+	concurrency    = flag.Int("c", 64, "concurrent requests (workers)")
+	nClients       = flag.Int("clients", 1000, "clients to seed")
+	nNotes         = flag.Int("notes", 50, "notes per client")
+	nPros          = flag.Int("pros", 20, "professionals")
+	nAccounts      = flag.Int("client-accounts", 100, "client accounts")
+	mixes          = flag.String("mix", "read,client,write", "mixes to run, in this order")
+	keep           = flag.Bool("keep", false, "keep the temp dir (binary, data, server log)")
+	bin            = flag.String("bin", "", "use this nabij binary instead of building one")
+	serverEnv      = flag.String("server-env", "", "extra environment for the server, comma-separated K=V (e.g. GOGC=50)")
+	db             = flag.String("db", "", "a fresh, empty PostgreSQL database (postgres://…) for seed and serve instead of SQLite; the keys stay in the temp dir")
+	instances      = flag.Int("instances", 1, "nabij serve processes on the one database (more than 1 needs -db); workers spread over them")
+	crash          = flag.Bool("crash", false, "end the write mix with SIGKILL while requests are in flight, then check every acknowledged note")
+	peerPocketBase = flag.String("peer-pocketbase", "", "after nabij's mixes, run the read and write mixes against this PocketBase binary on the same data shape (see peer.go)")
 )
 
 func main() {
@@ -210,17 +212,10 @@ func run() error {
 		}
 	}
 
-	fmt.Printf("\n%-7s %9s %9s %8s %8s %8s %8s %7s %10s %12s\n", "mix", "requests", "req/s", "p50", "p95", "p99", "max", "errors", "peak RSS", "server CPU/req")
-	for _, r := range results {
-		fmt.Printf("%-7s %9d %9.0f %8s %8s %8s %8s %7d %6.1f MiB %12s\n", r.name, r.n, r.rate(), ms(r.pct(50)), ms(r.pct(95)),
-			ms(r.pct(99)), ms(r.pct(100)), r.errors, float64(r.peakRSS)/(1<<20), fmt.Sprintf("%.0fµs", float64(r.cpuPerRequest().Microseconds())))
-	}
+	fmt.Println()
+	printTable(results)
 	fmt.Printf("server peak RSS over the whole run (sign-ins included): %.1f MiB\n", float64(lifetimePeak)/(1<<20))
-	for _, r := range results {
-		for k, v := range r.errKinds {
-			fmt.Printf("  %s errors: %d × %s\n", r.name, v, k)
-		}
-	}
+	printErrors(results)
 
 	failed := false
 	if ranWrite {
@@ -240,10 +235,31 @@ func run() error {
 	if err != nil {
 		failed = true
 	}
+	if *peerPocketBase != "" {
+		if err := runPocketBase(*peerPocketBase, tmp, results); err != nil {
+			return fmt.Errorf("pocketbase: %w", err)
+		}
+	}
 	if failed {
 		return errors.New("checks failed")
 	}
 	return nil
+}
+
+func printTable(results []result) {
+	fmt.Printf("%-8s %9s %9s %8s %8s %8s %8s %7s %10s %12s\n", "mix", "requests", "req/s", "p50", "p95", "p99", "max", "errors", "peak RSS", "server CPU/req")
+	for _, r := range results {
+		fmt.Printf("%-8s %9d %9.0f %8s %8s %8s %8s %7d %6.1f MiB %12s\n", r.name, r.n, r.rate(), ms(r.pct(50)), ms(r.pct(95)),
+			ms(r.pct(99)), ms(r.pct(100)), r.errors, float64(r.peakRSS)/(1<<20), fmt.Sprintf("%.0fµs", float64(r.cpuPerRequest().Microseconds())))
+	}
+}
+
+func printErrors(results []result) {
+	for _, r := range results {
+		for k, v := range r.errKinds {
+			fmt.Printf("  %s errors: %d × %s\n", r.name, v, k)
+		}
+	}
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.2fms", float64(d.Microseconds())/1000) }
@@ -251,30 +267,46 @@ func ms(d time.Duration) string { return fmt.Sprintf("%.2fms", float64(d.Microse
 // ---- server process ----
 
 func startServer(nabij, dataDir, logPath string) (*server, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	addr, err := freeAddr()
 	if err != nil {
 		return nil, err
 	}
-	addr := ln.Addr().String()
-	ln.Close()
 	logf, err := os.Create(logPath)
 	if err != nil {
 		return nil, err
 	}
 	cmd := exec.Command(nabij, append([]string{"serve", "--addr", addr, "--data", dataDir}, dbArgs()...)...)
-	cmd.Stdout, cmd.Stderr = logf, logf
 	cmd.Env = os.Environ()
 	if *serverEnv != "" {
 		cmd.Env = append(cmd.Env, strings.Split(*serverEnv, ",")...)
 	}
+	return launch(cmd, logf, "http://"+addr, "/readyz", dataDir)
+}
+
+// freeAddr is a loopback address with a port that was free a moment ago.
+func freeAddr() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer ln.Close()
+	return ln.Addr().String(), nil
+}
+
+// launch starts cmd with its output in logf and waits until GET base+ready
+// answers 200.
+func launch(cmd *exec.Cmd, logf *os.File, base, ready, dataDir string) (*server, error) {
+	logPath := logf.Name()
+	cmd.Stdout, cmd.Stderr = logf, logf
 	if err := cmd.Start(); err != nil {
+		logf.Close()
 		return nil, err
 	}
-	s := &server{cmd: cmd, base: "http://" + addr, dataDir: dataDir, exited: make(chan error, 1)}
+	s := &server{cmd: cmd, base: base, dataDir: dataDir, exited: make(chan error, 1)}
 	go func() { s.exited <- cmd.Wait(); logf.Close() }()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		resp, err := http.Get(s.base + "/readyz")
+		resp, err := http.Get(s.base + ready)
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == 200 {
