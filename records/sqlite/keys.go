@@ -153,9 +153,14 @@ func (w *wtx) newClientKey(g grant) (sealer, error) {
 }
 
 // shredKey deletes the client's data key: every ciphertext of the client becomes
-// unreadable. The cache forgets the key once the deletion is committed.
+// unreadable. The cache forgets the key once the deletion is committed. The
+// marks of who last opened the file go too: there is nothing left to have
+// changed since, and the access log keeps every read.
 func (w *wtx) shredKey(clientID string) error {
 	if _, err := w.exec(`DELETE FROM client_keys WHERE client_id = ?`, clientID); err != nil {
+		return internal("shred data key", err)
+	}
+	if _, err := w.exec(`DELETE FROM last_looked WHERE client_id = ?`, clientID); err != nil {
 		return internal("shred data key", err)
 	}
 	w.s.keys.evict(clientID)

@@ -58,9 +58,22 @@ func TestShredClient(t *testing.T) {
 		}
 	})
 
+	looked := func() (n int) {
+		t.Helper()
+		if err := db.QueryRow(`SELECT COUNT(*) FROM last_looked WHERE client_id = ?`, a.ID).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if looked() != 1 {
+		t.Fatalf("sam's read of A left %d marks of when he last looked, want 1", looked())
+	}
 	before := maxSeq(t, db)
 	if err := s.ShredClient(ctx, records.System(), records.PurposeErasure, a.ID); err != nil {
 		t.Fatal(err)
+	}
+	if n := looked(); n != 0 {
+		t.Errorf("%d marks of who last looked at A are left after its key was shredded", n)
 	}
 	got := accessRowsAfter(t, db, before)
 	if len(got) != 1 || got[0].Action != "destroy" || got[0].ClientID != a.ID || got[0].RecordKind != "client_key" ||
