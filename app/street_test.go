@@ -2,6 +2,8 @@ package app_test
 
 import (
 	"context"
+	"fmt"
+	"html"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -174,6 +176,16 @@ func TestPageQuickLogAndFlag(t *testing.T) {
 	b.login("sam")
 	page := b.get("/log")
 	page.want(t, http.StatusOK, `<option value="outreach" selected>`, `<option value="new" selected>`, "Niemand in het bijzonder / anoniem")
+	// Sam's clients are listed with their case codes, so that two of the
+	// same name can be told apart.
+	u := h.user("sam")
+	cl, err := h.srv.Store.Caseload(t.Context(), records.Actor{UserID: u.ID, Role: u.Role})
+	if err != nil || len(cl) == 0 {
+		t.Fatalf("sam's caseload: %v", err)
+	}
+	for _, c := range cl {
+		page.want(t, http.StatusOK, fmt.Sprintf(`<option value="%s">%s · %s</option>`, c.ClientID, html.EscapeString(c.Name), c.CaseCode))
+	}
 	t.Run("NewClient", func(t *testing.T) {
 		r := b.post("/log", "/log", url.Values{"client_id": {"new"}, "new_client_name": {"Rooie"}, "channel": {"outreach"},
 			"occurred_at": {time.Now().Add(-time.Minute).In(time.FixedZone("", 0)).Format("2006-01-02T15:04")}, "duration_minutes": {"10"},

@@ -58,7 +58,8 @@ func (h *Handler) renderQuickLog(c *fiber.Ctx, status int, errs, form map[string
 	}
 	qv := quickLogView{Checked: map[string]bool{}}
 	for _, e := range list {
-		qv.Clients = append(qv.Clients, caseloadRow{ID: e.ClientID, Name: e.Name})
+		// The case code tells apart two clients of the same name.
+		qv.Clients = append(qv.Clients, caseloadRow{ID: e.ClientID, Name: e.Name, Code: e.CaseCode})
 	}
 	slices.SortStableFunc(qv.Clients, func(a, b caseloadRow) int { return strings.Compare(a.Name, b.Name) })
 	for _, t := range records.Topics {
