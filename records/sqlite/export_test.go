@@ -26,3 +26,11 @@ func SetBeforeReadCommitForTest(s *Store, fn func()) { s.beforeReadCommit = fn }
 // SetVerifyPartsForTest makes VerifyAccessLog read the access log in n parts
 // at once, each on a reader connection of its own, however short the log.
 func SetVerifyPartsForTest(s *Store, n int) { s.verifyParts = n }
+
+// ReaderCacheForTest reports the page cache size (PRAGMA cache_size: negative
+// is KiB) of a connection from the reader pool.
+func ReaderCacheForTest(s *Store) (int, error) {
+	var n int
+	err := s.r.QueryRow(`PRAGMA cache_size`).Scan(&n)
+	return n, err
+}

@@ -157,3 +157,17 @@ func TestManyFirstReadsAtOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestReaderCache: reader connections keep a small page cache, since a
+// commit empties it before their next read anyway (see Open).
+func TestReaderCache(t *testing.T) {
+	sqliteOnly(t, "a SQLite page cache")
+	env := mustOpen(t)
+	kib, err := sqlite.ReaderCacheForTest(env.store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if kib != -512 {
+		t.Errorf("a reader's cache_size is %d, want -512 (512 KiB)", kib)
+	}
+}

