@@ -36,9 +36,9 @@ func ParseReadPath(v string) (ReadPath, error) {
 // each reader connection that starts a new read after it, and every read
 // commits an access record, so a read in a snapshot fetches every page it
 // touches again; a read on the writer finds them in the writer's cache. On
-// two cores the load test measured the writer path at about two thirds of
-// the CPU per read, half the p99 and two thirds of the peak memory of
-// snapshots (bench/README.md). Snapshots pay off once there are cores to
+// two cores the load test measured the writer path at two thirds to three
+// quarters of the CPU per read, half the p99 and three quarters of the peak
+// memory of snapshots (bench/README.md). Snapshots pay off once there are cores to
 // spare beyond the one the writer runs on. On PostgreSQL a read on the
 // writer would hold the chain's lock that every instance's writes wait
 // for, so reads there run in snapshots.
