@@ -259,6 +259,40 @@ func fhirStore(t *testing.T) (records.Store, records.Actor, string) {
 	if _, err := st.CreateEntry(ctx, self, c.ID, "Please call me in the afternoon."); err != nil {
 		t.Fatal(err)
 	}
+	// The client's plan: a question, a goal with one step done and one not,
+	// a professional's comment, a proposal the client declined, and a
+	// person of the network.
+	if err := st.SetPlanQuestion(ctx, self, c.ID, "I want a place of my own."); err != nil {
+		t.Fatal(err)
+	}
+	g, err := st.AddPlanGoal(ctx, self, c.ID, "A room of my own")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done, err := st.AddPlanStep(ctx, self, c.ID, g.ID, "Register with the housing corporation")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SetPlanStepDone(ctx, self, c.ID, done.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.AddPlanStep(ctx, self, c.ID, g.ID, "Visit two rooms"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.CommentPlanGoal(ctx, sam, c.ID, g.ID, "We call the corporation together on Monday."); err != nil {
+		t.Fatal(err)
+	}
+	pr, err := st.ProposePlanGoal(ctx, sam, c.ID, "Budget coaching")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.DecidePlanProposal(ctx, self, c.ID, pr.ID, false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.AddNetworkMember(ctx, self, c.ID, records.NewNetworkMember{Name: "Sanne", Relation: "sister",
+		Reach: "+32 470 11 22 33", HelpsWith: "the move"}); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := svc.Withdraw(ctx, self, v.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -293,10 +327,29 @@ func TestFHIRBundleValidates(t *testing.T) {
 			classes[r["class"].(map[string]any)["code"].(string)] = true
 		}
 	}
-	for typ, n := range map[string]int{"Patient": 1, "EpisodeOfCare": 1, "Encounter": 5, "Consent": 2, "DocumentReference": 4} {
+	for typ, n := range map[string]int{"Patient": 1, "EpisodeOfCare": 1, "Encounter": 5, "Consent": 2, "DocumentReference": 4,
+		"CarePlan": 1, "Goal": 2, "RelatedPerson": 1} {
 		if counts[typ] != n {
 			t.Errorf("%d %s, want %d (all: %v)", counts[typ], typ, n, counts)
 		}
+	}
+	for _, want := range []string{`"description":"I want a place of my own."`, `"lifecycleStatus":"rejected"`,
+		`"text":"We call the corporation together on Monday."`, `"relationship":[{"text":"sister"}]`} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("the bundle lacks %s", want)
+		}
+	}
+	steps := map[string]string{}
+	for _, e := range bundle["entry"].([]any) {
+		if r := e.(map[string]any)["resource"].(map[string]any); r["resourceType"] == "CarePlan" {
+			for _, a := range r["activity"].([]any) {
+				d := a.(consent.Resource)["detail"].(consent.Resource)
+				steps[d["description"].(string)] = d["status"].(string)
+			}
+		}
+	}
+	if steps["Register with the housing corporation"] != "completed" || steps["Visit two rooms"] != "not-started" || len(steps) != 2 {
+		t.Errorf("the plan's steps as activities: %v", steps)
 	}
 	if counts["AuditEvent"] == 0 || !classes["VR"] || !classes["AMB"] || !classes["HH"] {
 		t.Errorf("audit events %d, classes %v", counts["AuditEvent"], classes)

@@ -58,7 +58,8 @@ func fhirID(s string) string {
 // FHIRBundle maps a client's export to a FHIR R4 Bundle (type collection):
 // Patient; EpisodeOfCare per trajectory; Encounter per contact (class VR, AMB or
 // HH; the follow-up link as an extension); Consent; AuditEvent per access record
-// (IHE BALP shape); DocumentReference per note version and per client entry.
+// (IHE BALP shape); DocumentReference per note version and per client entry;
+// the client's plan and network (planResources).
 // The export already follows the client's visibility rules: withheld
 // (restricted) notes appear without content, with their reason.
 func FHIRBundle(ex *records.Export) Resource {
@@ -157,6 +158,9 @@ func FHIRBundle(ex *records.Export) Resource {
 			"date": instant(e.CreatedAt), "author": []any{ref(cid)}, "description": "entry written by the client",
 			"content": []any{Resource{"attachment": Resource{"contentType": "text/plain; charset=utf-8",
 				"data": base64.StdEncoding.EncodeToString([]byte(e.Body))}}}})
+	}
+	for _, r := range planResources(ex.Plan, ex.Network, cid) {
+		add(r)
 	}
 	for _, a := range ex.AccessLog {
 		add(auditEvent(a, cid))
