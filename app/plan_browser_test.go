@@ -214,7 +214,7 @@ func TestBrowserPlanJourney(t *testing.T) {
 
 			// The readable export holds the plan and the network.
 			p.open("/my/export/html")
-			p.wantText(w["question"], w["goal"], w["step1"], w["comment"], w["proposal"], w["name"], w["kept_plan"], w["pro_name"])
+			p.wantText(w["question"], w["goal"], w["step1"], w["comment"], w["proposal"], w["name"], w["reach"], w["helps"], w["kept_plan"], w["pro_name"])
 			if id := uuidText.FindString(p.body()); id != "" {
 				t.Errorf("the readable export shows an id: %s", id)
 			}
