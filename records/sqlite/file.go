@@ -382,19 +382,26 @@ func noteView(a records.Actor, jur records.Jurisdiction, authorID string, v reco
 type sealedBuffer struct{ buf []byte }
 
 // reserve makes room for next more bytes; a new buffer is sized for rows
-// values of that length, so a page usually needs one.
+// values of that length, so a page usually needs one, but at most 1 MiB
+// unless one value needs more: one long note must not size the buffer for
+// a page of long notes.
 func (b *sealedBuffer) reserve(rows, next int) {
 	if cap(b.buf)-len(b.buf) >= next {
 		return
 	}
-	b.buf = make([]byte, 0, max(rows, 16)*max(next, 64))
+	b.buf = make([]byte, 0, max(next, min(max(rows, 16)*max(next, 64), 1<<20)))
 }
 
 // keep copies v into the buffer and returns the copy; nil (SQL NULL) stays
-// nil. reserve must have made room for it.
+// nil and an empty value stays empty, not nil, so that opening it fails as
+// a damaged ciphertext instead of reading as no text. reserve must have made
+// room for it.
 func (b *sealedBuffer) keep(v sql.RawBytes) []byte {
 	if v == nil {
 		return nil
+	}
+	if len(v) == 0 {
+		return []byte{}
 	}
 	start := len(b.buf)
 	b.buf = append(b.buf, v...)
