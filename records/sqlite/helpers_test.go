@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/hex"
+	"os"
 	"path/filepath"
 	"sync/atomic"
 	"testing"
@@ -41,7 +42,9 @@ func mustOpenAt(tb testing.TB, dir string, opts ...func(*sqlite.Options)) *testE
 	if err != nil {
 		tb.Fatal(err)
 	}
-	o := sqlite.Options{Keyring: kr, Signer: signer}
+	// The suite runs on both read paths: in snapshots by default, on the
+	// writer with NABIJ_TEST_READS=writer (scripts/test runs it both ways).
+	o := sqlite.Options{Keyring: kr, Signer: signer, ReadsOnWriter: os.Getenv("NABIJ_TEST_READS") == "writer"}
 	for _, f := range opts {
 		f(&o)
 	}

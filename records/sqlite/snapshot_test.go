@@ -68,7 +68,7 @@ func TestReadRefusedWhenGrantChangesBeforeCommit(t *testing.T) {
 		}, records.EDESTROYED, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			w := newWorld(t)
+			w := newWorld(t, inSnapshots) // the window exists only there
 			w.note(t, w.sam, "Gesprek over de huur.", records.VisibilityShared, "")
 			reader := tc.reader(w)
 			db := w.raw(t)
@@ -131,7 +131,7 @@ func purposeOf(a records.Actor) records.Purpose {
 // for another pooled connection to prepare a statement would wait for ever
 // once every connection was held that way.
 func TestManyFirstReadsAtOnce(t *testing.T) {
-	w := newWorld(t)
+	w := newWorld(t, inSnapshots)
 	// Reopen: a new reader pool with no statement prepared on it.
 	if err := w.s.Close(); err != nil {
 		t.Fatal(err)
@@ -171,3 +171,7 @@ func TestReaderCache(t *testing.T) {
 		t.Errorf("a reader's cache_size is %d, want -512 (512 KiB)", kib)
 	}
 }
+
+// inSnapshots makes a store read in snapshots whatever NABIJ_TEST_READS says,
+// for tests of the snapshot path itself.
+func inSnapshots(o *sqlite.Options) { o.ReadsOnWriter = false }
