@@ -334,7 +334,7 @@ func TestFHIRBundleValidates(t *testing.T) {
 		}
 	}
 	for _, want := range []string{`"description":"I want a place of my own."`, `"lifecycleStatus":"rejected"`,
-		`"text":"We call the corporation together on Monday."`, `"relationship":[{"text":"sister"}]`} {
+		`"text":"We call the corporation together on Monday."`, `"relationship":[{"text":"sister"}]`, `"active":false`} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("the bundle lacks %s", want)
 		}

@@ -4,28 +4,26 @@ import "github.com/nabij/nabij/records"
 
 // Extensions of the plan's resources.
 const (
-	extHelpsWith    = fhirBase + "StructureDefinition/helps-with"
-	extProposedBy   = fhirBase + "StructureDefinition/proposed-by"
-	extFromProposal = fhirBase + "StructureDefinition/from-proposal"
+	extHelpsWith  = fhirBase + "StructureDefinition/helps-with"
+	extProposedBy = fhirBase + "StructureDefinition/proposed-by"
+	extPlanReader = fhirBase + "StructureDefinition/plan-reader"
 )
 
 // planResources maps the client's own plan and network to FHIR R4: one
 // CarePlan (the client's question as its description, a step as an
 // activity of its goal), a Goal per goal (professionals' comments as
 // notes, who proposed it when a professional did) and per proposal not
-// taken up (proposed or rejected), and a
-// RelatedPerson per member of the network. The client writes the plan, so
-// the CarePlan's author is the client.
+// taken up (proposed or rejected), and a RelatedPerson per member of the
+// network, active while their account may read the plan. The client writes
+// the plan, so the CarePlan's author is the client. Earlier versions of the
+// texts are in the JSON export only.
 func planResources(p *records.Plan, network []records.NetworkMember, cid string) []Resource {
 	var out []Resource
 	if p != nil && (p.Question != "" || len(p.Goals) > 0 || len(p.Proposals) > 0) {
 		plan := Resource{"resourceType": "CarePlan", "id": fhirID("plan-" + cid), "status": "active", "intent": "plan",
-			"subject": ref(cid), "author": ref(cid), "title": "Your question and your plan"}
+			"subject": ref(cid), "author": ref(cid)}
 		if p.Question != "" {
 			plan["description"] = p.Question
-		}
-		if p.QuestionChanged != nil {
-			plan["created"] = instant(*p.QuestionChanged)
 		}
 		var goals, activities []any
 		for _, g := range p.Goals {
@@ -85,8 +83,21 @@ func planResources(p *records.Plan, network []records.NetworkMember, cid string)
 		if m.Reach != "" {
 			r["telecom"] = []any{Resource{"system": "other", "value": m.Reach}}
 		}
+		// Who was given access to the plan: the member's account, while it
+		// may read the plan, and when that access ended.
+		r["active"] = m.Active
+		var ext []any
 		if m.HelpsWith != "" {
-			r["extension"] = []any{Resource{"url": extHelpsWith, "valueString": m.HelpsWith}}
+			ext = append(ext, Resource{"url": extHelpsWith, "valueString": m.HelpsWith})
+		}
+		if m.Username != "" {
+			ext = append(ext, Resource{"url": extPlanReader, "valueString": m.Username})
+		}
+		if ext != nil {
+			r["extension"] = ext
+		}
+		if m.EndedAt != nil {
+			r["period"] = Resource{"start": instant(m.CreatedAt), "end": instant(*m.EndedAt)}
 		}
 		out = append(out, r)
 	}
