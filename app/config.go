@@ -144,7 +144,7 @@ func (c *Config) ConfigFromEnv() error {
 	if os.Getenv("NABIJ_SECURE_COOKIES") == "1" {
 		c.SecureCookies = true
 	}
-	if v := os.Getenv("NABIJ_READS"); v != "" && c.Reads == sqlite.ReadsAuto {
+	if v := os.Getenv("NABIJ_READS"); v != "" && c.Reads == "" {
 		p, err := sqlite.ParseReadPath(v)
 		if err != nil {
 			return fmt.Errorf("NABIJ_READS: %w", err)

@@ -407,13 +407,18 @@ func TestEdgeConfigFromEnv(t *testing.T) {
 	if err := c.ConfigFromEnv(); err != nil {
 		t.Fatal(err)
 	}
-	if c.MetricsToken != "tok" || c.MinFreeDisk != 128<<20 || len(c.TrustedProxies) != 2 || c.Reads != sqlite.ReadsAuto {
+	if c.MetricsToken != "tok" || c.MinFreeDisk != 128<<20 || len(c.TrustedProxies) != 2 || c.Reads != "" {
 		t.Errorf("config %+v", c)
 	}
 	t.Setenv("NABIJ_READS", "snapshot")
 	c = app.Config{}
 	if err := c.ConfigFromEnv(); err != nil || c.Reads != sqlite.ReadsInSnapshots {
 		t.Errorf("NABIJ_READS=snapshot: reads %q, err %v", c.Reads, err)
+	}
+	// A choice on the command line, auto included, wins over the variable.
+	c = app.Config{Reads: sqlite.ReadsAuto}
+	if err := c.ConfigFromEnv(); err != nil || c.Reads != sqlite.ReadsAuto {
+		t.Errorf("--reads auto with NABIJ_READS=snapshot: reads %q, err %v", c.Reads, err)
 	}
 	t.Setenv("NABIJ_READS", "fast")
 	c = app.Config{}

@@ -12,8 +12,9 @@ import (
 type ReadPath string
 
 const (
-	// ReadsAuto picks by engine and machine (onWriter).
-	ReadsAuto ReadPath = ""
+	// ReadsAuto picks by engine and machine (onWriter); so does the zero
+	// value, which means not set.
+	ReadsAuto ReadPath = "auto"
 	// ReadsOnWriter runs each read in the writer's transaction.
 	ReadsOnWriter ReadPath = "writer"
 	// ReadsInSnapshots runs each read in a snapshot on a reader connection.
@@ -23,8 +24,6 @@ const (
 // ParseReadPath reads "auto", "writer" or "snapshot".
 func ParseReadPath(v string) (ReadPath, error) {
 	switch p := ReadPath(v); p {
-	case "auto":
-		return ReadsAuto, nil
 	case ReadsAuto, ReadsOnWriter, ReadsInSnapshots:
 		return p, nil
 	}

@@ -11,7 +11,7 @@ func TestReadPath(t *testing.T) {
 		want    ReadPath
 		wantErr bool
 	}{
-		{"", ReadsAuto, false}, {"auto", ReadsAuto, false}, {"writer", ReadsOnWriter, false},
+		{"", "", true}, {"auto", ReadsAuto, false}, {"writer", ReadsOnWriter, false},
 		{"snapshot", ReadsInSnapshots, false}, {"Writer", "", true}, {"reader", "", true},
 	} {
 		got, err := ParseReadPath(c.in)
@@ -31,6 +31,8 @@ func TestReadPath(t *testing.T) {
 		{ReadsOnWriter, false, 8, true},
 		{ReadsInSnapshots, false, 1, false},
 		{ReadsAuto, false, 1, true},
+		{"", false, 2, true}, // not set: as auto
+		{"", false, 8, false},
 		{ReadsAuto, false, 2, true},
 		{ReadsAuto, false, 4, false},
 		{ReadsAuto, true, 2, false}, // PostgreSQL: never hold the chain's lock for a read
