@@ -133,20 +133,14 @@ func (s *Store) TakeTurn(ctx context.Context, name, holder string, now, until ti
 		return invalid("until", "a turn must end after it starts")
 	}
 	return s.write(ctx, func(w *wtx) error {
-		res, err := w.exec(`INSERT INTO turns (name, holder, taken_at, until_at) VALUES (?, ?, ?, ?)
+		taken, err := w.changedOne("turn", `INSERT INTO turns (name, holder, taken_at, until_at) VALUES (?, ?, ?, ?)
 			ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, taken_at = excluded.taken_at, until_at = excluded.until_at
 			WHERE turns.until_at <= ? OR turns.holder = excluded.holder`,
 			name, holder, ms(now), ms(until), ms(now))
-		if err != nil {
-			return internal("turn", err)
-		}
-		if n, err := res.RowsAffected(); err != nil || n != 1 {
-			if err != nil {
-				return internal("turn", err)
-			}
+		if err == nil && !taken {
 			return conflict("another instance has the turn %q", name)
 		}
-		return nil
+		return err
 	})
 }
 
@@ -168,17 +162,11 @@ func (s *Store) Turn(ctx context.Context, name string) (*records.Turn, error) {
 // EndTurn sets the end of holder's turn (records.Shared).
 func (s *Store) EndTurn(ctx context.Context, name, holder string, until time.Time) error {
 	return s.write(ctx, func(w *wtx) error {
-		res, err := w.exec(`UPDATE turns SET until_at = ? WHERE name = ? AND holder = ?`, ms(until), name, holder)
-		if err != nil {
-			return internal("turn", err)
-		}
-		if n, err := res.RowsAffected(); err != nil || n != 1 {
-			if err != nil {
-				return internal("turn", err)
-			}
+		ended, err := w.changedOne("turn", `UPDATE turns SET until_at = ? WHERE name = ? AND holder = ?`, ms(until), name, holder)
+		if err == nil && !ended {
 			return conflict("the turn %q is not held by this instance", name)
 		}
-		return nil
+		return err
 	})
 }
 
@@ -186,16 +174,24 @@ func (s *Store) EndTurn(ctx context.Context, name, holder string, until time.Tim
 func (s *Store) UseTOTPStep(ctx context.Context, userID string, step int64) (bool, error) {
 	var ok bool
 	err := s.write(ctx, func(w *wtx) error {
-		res, err := w.exec(`UPDATE users SET totp_last_step = ? WHERE id = ? AND totp_last_step < ?`, step, userID, step)
-		if err != nil {
-			return internal("totp step", err)
-		}
-		n, err := res.RowsAffected()
-		if err != nil {
-			return internal("totp step", err)
-		}
-		ok = n == 1
-		return nil
+		var err error
+		ok, err = w.changedOne("totp step", `UPDATE users SET totp_last_step = ? WHERE id = ? AND totp_last_step < ?`, step, userID, step)
+		return err
 	})
 	return ok, err
+}
+
+// changedOne runs a statement that changes at most one row and reports
+// whether it changed one: whether a conditional write of shared state won.
+// Errors are EINTERNAL about what.
+func (w *wtx) changedOne(what, query string, args ...any) (bool, error) {
+	res, err := w.exec(query, args...)
+	if err != nil {
+		return false, internal(what, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, internal(what, err)
+	}
+	return n == 1, nil
 }
