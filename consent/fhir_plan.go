@@ -1,6 +1,10 @@
 package consent
 
-import "github.com/nabij/nabij/records"
+import (
+	"slices"
+
+	"github.com/nabij/nabij/records"
+)
 
 // Extensions of the plan's resources.
 const (
@@ -33,10 +37,8 @@ func planResources(p *records.Plan, network []records.NetworkMember, cid string)
 				goal["lifecycleStatus"], goal["achievementStatus"] = "completed",
 					Resource{"coding": []any{Resource{"system": "http://terminology.hl7.org/CodeSystem/goal-achievement", "code": "achieved"}}}
 			}
-			for _, pr := range p.Proposals {
-				if pr.ID == g.FromProposal && g.FromProposal != "" {
-					goal["extension"] = []any{Resource{"url": extProposedBy, "valueString": pr.AuthorName}}
-				}
+			if i := slices.IndexFunc(p.Proposals, func(pr records.PlanProposal) bool { return pr.ID == g.FromProposal }); g.FromProposal != "" && i >= 0 {
+				goal["extension"] = []any{Resource{"url": extProposedBy, "valueString": p.Proposals[i].AuthorName}}
 			}
 			var notes []any
 			for _, c := range g.Comments {
